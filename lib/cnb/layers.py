@@ -1,0 +1,70 @@
+"""Layers: their folders, `<layer>.toml` (types and metadata) and env files.
+
+A layer's TOML is written last and removed first, so a layer whose content was cut short
+(a failed or killed build) has no metadata and is never trusted by a later build.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from . import toml
+
+Scope = Literal["build", "launch", "both"]
+Action = Literal["override", "default", "prepend", "append"]
+
+# Names the lifecycle reserves (Buildpack API: layers named build, launch or store are an error).
+RESERVED_NAMES = frozenset({"build", "launch", "store"})
+
+
+@dataclass(frozen=True)
+class Layer:
+    path: Path
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def toml_path(self) -> Path:
+        return self.path.with_name(f"{self.name}.toml")
+
+    def metadata(self) -> dict[str, Any]:
+        """The metadata restored from the previous build, or {} when there is none to trust."""
+        if not self.path.is_dir():
+            return {}
+        return toml.load(self.toml_path).get("metadata", {})
+
+    def reset(self) -> None:
+        """Empty the layer before new content is written (metadata first, then files)."""
+        self.toml_path.unlink(missing_ok=True)
+        if self.path.exists() or self.path.is_symlink():
+            shutil.rmtree(self.path)
+        self.path.mkdir(parents=True)
+
+    def commit(self, *, build: bool = False, launch: bool = False, cache: bool = False, metadata: dict[str, Any] | None = None) -> None:
+        """Declare the layer complete: write its types and metadata."""
+        toml.dump({"types": {"build": build, "launch": launch, "cache": cache}, "metadata": metadata or {}}, self.toml_path)
+
+    def set_env(self, name: str, value: str, *, scope: Scope = "both", action: Action = "override", delim: str | None = None) -> None:
+        """Write an env file: `env/` for build and launch, `env.build/` or `env.launch/` for one."""
+        folder = self.path / {"both": "env", "build": "env.build", "launch": "env.launch"}[scope]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{name}.{action}").write_text(value, encoding="utf-8")
+        if delim is not None:
+            (folder / f"{name}.delim").write_text(delim, encoding="utf-8")
+
+
+class Layers:
+    """The buildpack's layers folder (`CNB_LAYERS_DIR`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def get(self, name: str) -> Layer:
+        if name in RESERVED_NAMES:
+            raise ValueError(f"layer name {name!r} is reserved by the lifecycle")
+        return Layer(self.path / name)

@@ -1,0 +1,33 @@
+# pycnb build image: where buildpacks run and where CPython runtimes are compiled.
+# Holds python3 (our buildpacks are Python), compilers and the headers that common Django
+# dependencies (psycopg2, mysqlclient, Pillow, cryptography, lxml) and CPython itself build against.
+FROM debian:trixie-slim
+
+ARG CNB_USER_ID=1001
+ARG CNB_GROUP_ID=1001
+
+RUN set -eux; \
+    export DEBIAN_FRONTEND=noninteractive; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends \
+        bash ca-certificates curl git xz-utils tzdata \
+        python3 \
+        build-essential pkg-config \
+        libpq-dev default-libmysqlclient-dev \
+        libffi-dev libssl-dev zlib1g-dev libbz2-dev liblzma-dev libsqlite3-dev uuid-dev \
+        libjpeg62-turbo-dev libxml2-dev libxslt1-dev; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb; \
+    groupadd --gid "$CNB_GROUP_ID" cnb; \
+    useradd --uid "$CNB_USER_ID" --gid "$CNB_GROUP_ID" --create-home --shell /bin/bash cnb
+
+ENV CNB_USER_ID=${CNB_USER_ID} \
+    CNB_GROUP_ID=${CNB_GROUP_ID} \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+LABEL io.buildpacks.base.distro.name="debian" \
+      io.buildpacks.base.distro.version="13" \
+      io.buildpacks.base.maintainer="pycnb" \
+      io.buildpacks.base.homepage="https://github.com/pycnb/pycnb" \
+      io.buildpacks.base.description="pycnb build image: Debian 13 with python3, compilers and headers for Django apps"
+
+USER ${CNB_USER_ID}:${CNB_GROUP_ID}

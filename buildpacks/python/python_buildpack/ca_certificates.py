@@ -1,0 +1,36 @@
+"""Extra CA certificates from `ca-certificates` bindings, for pip behind a TLS-intercepting proxy.
+
+The bundle is written outside the layers (it is for this build only) and starts with the
+build image's own trust store, so public certificates still verify.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cnb.bindings import bindings_of_type
+
+from . import messages
+
+BINDING_TYPE = "ca-certificates"
+SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
+PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
+
+
+def extra_certificates(platform_dir: Path, env: dict[str, str]) -> list[Path]:
+    """Every PEM file of every `ca-certificates` binding; a file that is not PEM is an error."""
+    found = []
+    for binding in bindings_of_type(platform_dir, env, BINDING_TYPE):
+        for name, path in binding.entries().items():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            if PEM_BEGIN not in text:
+                raise messages.invalid_ca_certificate(binding.name, name)
+            found.append(path)
+    return found
+
+
+def write_bundle(certificates: list[Path], destination: Path) -> Path:
+    parts = [SYSTEM_BUNDLE.read_text(encoding="utf-8")] if SYSTEM_BUNDLE.is_file() else []
+    parts += [path.read_text(encoding="utf-8") for path in certificates]
+    destination.write_text("\n".join(parts), encoding="utf-8")
+    return destination

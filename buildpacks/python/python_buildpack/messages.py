@@ -1,0 +1,233 @@
+"""Every message the Python buildpack shows a user: what happened, what was found, how to fix it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cnb.errors import BuildpackError
+
+if TYPE_CHECKING:
+    from cnb.context import Target
+
+    from .python_version import VersionRequest
+
+DOCS = "https://github.com/pycnb/pycnb#python-version"
+VERSION_FORMATS = "`3.13` (the newest 3.13.x) or `3.13.15` (exactly that release)"
+
+Warning = tuple[str, str]
+
+
+# Python version
+
+def invalid_version_env_var(name: str, value: str) -> BuildpackError:
+    return BuildpackError(
+        f"Invalid Python version in {name}",
+        f"{name} is set to {value!r}, which is not a Python version.",
+        [f"Set {name} to {VERSION_FORMATS}.", f"Or unset it to use the version from .python-version. See {DOCS}."],
+    )
+
+
+def invalid_version_file(file: str, line_number: int, line: str) -> BuildpackError:
+    return BuildpackError(
+        f"Invalid Python version in {file}",
+        f"{file}, line {line_number}: {line.strip()!r} is not a Python version.",
+        [f"Write the version as {VERSION_FORMATS} on a line of its own.", "Comments start with `#`; blank lines are ignored."],
+    )
+
+
+def empty_version_file(file: str) -> BuildpackError:
+    return BuildpackError(
+        f"No Python version in {file}",
+        f"{file} exists but holds no version (only blank lines or comments).",
+        [f"Write the version you want, e.g. `3.13`, into {file}.", f"Or delete {file} to use the default version."],
+    )
+
+
+def several_versions_in_file(file: str, line_numbers: list[int]) -> BuildpackError:
+    lines = ", ".join(str(number) for number in line_numbers)
+    return BuildpackError(
+        f"Several Python versions in {file}",
+        f"{file} names a version on lines {lines}; an app runs on one Python version.",
+        [f"Keep one version in {file} and delete the others."],
+    )
+
+
+def invalid_runtime_txt(file: str, line_number: int, line: str) -> BuildpackError:
+    return BuildpackError(
+        f"Invalid Python version in {file}",
+        f"{file}, line {line_number}: {line!r} is not of the form `python-3.13.15`.",
+        ["Replace runtime.txt with a .python-version file containing e.g. `3.13` (runtime.txt is deprecated)."],
+    )
+
+
+def invalid_pyproject(file: str, reason: str) -> BuildpackError:
+    return BuildpackError(f"Cannot read {file}", f"{file} is not valid TOML: {reason}", [f"Fix the syntax of {file}."])
+
+
+def invalid_requires_python(file: str, specifier: str) -> BuildpackError:
+    return BuildpackError(
+        f"Invalid requires-python in {file}",
+        f"requires-python = {specifier!r} is not a version specifier.",
+        ["Use a PEP 440 specifier such as `>=3.12`.", "Or pin the version in a .python-version file."],
+    )
+
+
+def runtime_txt_deprecated() -> Warning:
+    return (
+        "runtime.txt is deprecated",
+        "The Python version came from runtime.txt, which Heroku and pycnb no longer recommend.\n"
+        "Move the version to a .python-version file (e.g. `3.13`) and delete runtime.txt.",
+    )
+
+
+def conflicting_versions(selected: str, winner: "VersionRequest", other: "VersionRequest") -> Warning:
+    return (
+        "Python version sources disagree",
+        f"Python {selected} was chosen from {winner.source} ({winner.describe()}),\n"
+        f"but {other.source} asks for {other.describe()}.\n"
+        f"Make them agree, or delete the one you do not use.",
+    )
+
+
+def python_version_unavailable(request: "VersionRequest", available: list[str], target: "Target", location: str) -> BuildpackError:
+    listed = ", ".join(available) if available else "none"
+    return BuildpackError(
+        f"Python {request.describe()} is not available",
+        f"The version was requested by {request.source}.\n"
+        f"Versions in the runtime index {location}\n"
+        f"for {target.os}/{target.arch} {target.distro_name} {target.distro_version}: {listed}",
+        [f"Request one of the available versions in {request.source}.", "Or point BP_PYTHON_RUNTIME_INDEX at an index that has this version."],
+    )
+
+
+# Runtime index and download
+
+def runtime_index_unreachable(location: str, reason: str, attempts: int) -> BuildpackError:
+    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    return BuildpackError(
+        "Cannot read the Python runtime index",
+        f"Reading {location} failed{tries}: {reason}",
+        ["Check that BP_PYTHON_RUNTIME_INDEX names a reachable URL or file.", "Unset BP_PYTHON_RUNTIME_INDEX to use the index the builder carries."],
+    )
+
+
+def runtime_index_invalid(location: str, reason: str) -> BuildpackError:
+    return BuildpackError(
+        "The Python runtime index is not valid",
+        f"{location}: {reason}",
+        ["Regenerate the index with `./pycnb runtimes build`, or fix BP_PYTHON_RUNTIME_INDEX."],
+    )
+
+
+def runtime_checksum_mismatch(location: str, expected: str, actual: str) -> BuildpackError:
+    return BuildpackError(
+        "The Python runtime download is corrupt",
+        f"{location}\nexpected sha256 {expected}\nreceived sha256 {actual}",
+        ["Retry the build: a proxy may have cut the download short.", "If it persists, the index or its mirror serves a different file: tell its operator."],
+    )
+
+
+# Requirements
+
+def misspelt_requirements(found: str, expected: str) -> BuildpackError:
+    return BuildpackError(
+        f"Found {found}, expected {expected}",
+        f"The app has a file named {found}, but pip's dependencies must be in {expected}.",
+        [f"Rename {found} to {expected}."],
+    )
+
+
+def requirements_in_unsupported(name: str) -> BuildpackError:
+    return BuildpackError(
+        f"{name} without requirements.txt",
+        f"The app has {name} but no requirements.txt; resolving {name} at build time is not supported yet.",
+        [f"Run `pip-compile {name}` and commit the requirements.txt it writes."],
+    )
+
+
+def no_requirements(name: str) -> BuildpackError:
+    return BuildpackError(f"No {name}", f"The app has no {name}.", [f"Add a {name} listing the app's dependencies."])
+
+
+def include_outside_app(file: object, line_number: int, line: str) -> BuildpackError:
+    return BuildpackError(
+        "A requirements include points outside the app",
+        f"{file}, line {line_number}: {line.strip()!r}",
+        ["Move the included file into the app and refer to it with a relative path."],
+    )
+
+
+def missing_include(file: object, line_number: int, line: str, target: object) -> BuildpackError:
+    return BuildpackError(
+        "A requirements include is missing",
+        f"{file}, line {line_number}: {line.strip()!r}\n{target} does not exist.",
+        [f"Add {target} to the app, or remove the line from {file}."],
+    )
+
+
+def empty_requirements(file: object) -> BuildpackError:
+    return BuildpackError(
+        f"{file} lists no packages",
+        f"{file} is empty or holds only comments.",
+        [f"List the app's dependencies in {file}, e.g. `Django==5.2.8` and `gunicorn==23.0.0`."],
+    )
+
+
+def not_utf8(file: str, line_number: int) -> BuildpackError:
+    return BuildpackError(
+        f"{file} is not UTF-8 text",
+        f"{file}, line {line_number}, holds bytes that are not UTF-8 text (a binary file, or another encoding).",
+        [f"Save {file} as UTF-8 text (most editors: 'Save with encoding')."],
+    )
+
+
+# Environment
+
+def forbidden_env_vars(names: list[str]) -> BuildpackError:
+    return BuildpackError(
+        "Env vars that break the install are set",
+        "These env vars would make pip install outside the app's virtual environment, or Python\n"
+        f"load another standard library: {', '.join(names)}",
+        [f"Unset {', '.join(names)} in the build environment (pack build --env, project.toml, the platform's settings)."],
+    )
+
+
+def invalid_ca_certificate(binding: str, entry: str) -> BuildpackError:
+    return BuildpackError(
+        "A ca-certificates binding holds a file that is not a certificate",
+        f"Binding {binding!r}, file {entry!r}: no `-----BEGIN CERTIFICATE-----` block.",
+        ["Put PEM-encoded certificates in the binding, one bundle per file."],
+    )
+
+
+# Installing
+
+def venv_creation_failed(output: list[str]) -> BuildpackError:
+    return BuildpackError("Cannot create the virtual environment", "\n".join(output[-20:]), ["Retry the build; if it persists, report it."])
+
+
+_MISSING_BUILD_TOOLS = {
+    "pg_config executable not found": "psycopg2 is built from source and needs libpq: use `psycopg2-binary`, or a build image with libpq-dev.",
+    "mysql_config": "mysqlclient needs the MariaDB/MySQL client headers (default-libmysqlclient-dev).",
+}
+
+
+def pip_install_failed(output: list[str]) -> BuildpackError:
+    text = "\n".join(output)
+    hints = [hint for needle, hint in _MISSING_BUILD_TOOLS.items() if needle in text]
+    if "fatal error:" in text and ".h: No such file or directory" in text:
+        header = next(line.split("fatal error:")[1].split(":")[0].strip() for line in output if "fatal error:" in line)
+        hints.append(f"A package's C extension needs the header {header}: add the -dev package that provides it to the build image.")
+    return BuildpackError(
+        "Installing the app's dependencies failed",
+        "pip's output is above; the end of it:\n" + "\n".join(output[-15:]),
+        hints + ["Check the package names and version pins in requirements.txt against PyPI.", "Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."],
+    )
+
+
+def pip_check_failed(output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        "The installed dependencies conflict",
+        "`pip check` found:\n" + "\n".join(output),
+        ["Pin versions in requirements.txt that satisfy every package's requirements (pip-compile does this)."],
+    )

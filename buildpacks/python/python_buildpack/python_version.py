@@ -1,0 +1,150 @@
+"""Which Python the app asks for, from its sources in a documented order.
+
+Order (the first source present wins; the build log names it):
+1. `BP_PYTHON_VERSION` (Paketo's name, for platforms that set it)
+2. `.python-version` (pyenv, uv, Heroku)
+3. `runtime.txt` (Heroku classic, deprecated)
+4. `requires-python` in `pyproject.toml` (PEP 621)
+5. the newest version in the runtime index
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from . import app_files, messages
+
+VERSION_FILE = ".python-version"
+RUNTIME_TXT = "runtime.txt"
+PYPROJECT = "pyproject.toml"
+ENV_VAR = "BP_PYTHON_VERSION"
+
+_VERSION = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+))?$")
+_RUNTIME_TXT = re.compile(r"^python-(?P<version>\d+\.\d+(?:\.\d+)?)$")
+
+
+@dataclass(frozen=True)
+class VersionRequest:
+    """`3.13` (newest patch) or `3.13.15` (exactly), or any version matching `specifier`."""
+
+    source: str
+    major: int | None = None
+    minor: int | None = None
+    patch: int | None = None
+    specifier: SpecifierSet | None = None
+
+    def matches(self, version: str) -> bool:
+        if self.specifier is not None:
+            return self.specifier.contains(version)
+        if self.major is None:
+            return True
+        parts = [int(part) for part in version.split(".")]
+        wanted = [self.major, self.minor] + ([self.patch] if self.patch is not None else [])
+        return parts[: len(wanted)] == wanted
+
+    def describe(self) -> str:
+        if self.specifier is not None:
+            return str(self.specifier)
+        if self.major is None:
+            return "newest available"
+        return ".".join(str(part) for part in (self.major, self.minor, self.patch) if part is not None)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The winning request, the sources it overrode, and warnings to show."""
+
+    request: VersionRequest
+    overridden: list[VersionRequest]
+    warnings: list[tuple[str, str]]
+
+    def conflicts(self, selected_version: str) -> list[VersionRequest]:
+        """The overridden sources that the selected version does not satisfy."""
+        return [other for other in self.overridden if not other.matches(selected_version)]
+
+
+def _parse_version(text: str, source: str) -> VersionRequest | None:
+    match = _VERSION.match(text)
+    if not match:
+        return None
+    patch = match.group("patch")
+    return VersionRequest(source, int(match.group("major")), int(match.group("minor")), int(patch) if patch else None)
+
+
+def _from_env(env: dict[str, str]) -> VersionRequest | None:
+    value = env.get(ENV_VAR, "").strip()
+    if not value:
+        return None
+    request = _parse_version(value, f"{ENV_VAR} env var")
+    if request is None:
+        raise messages.invalid_version_env_var(ENV_VAR, value)
+    return request
+
+
+def _from_version_file(app_dir: Path) -> VersionRequest | None:
+    path = app_dir / VERSION_FILE
+    if not path.is_file():
+        return None
+    text = app_files.read_text(path)
+    versions = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        request = _parse_version(line, VERSION_FILE)
+        if request is None:
+            raise messages.invalid_version_file(VERSION_FILE, number, raw)
+        versions.append((number, request))
+    if not versions:
+        raise messages.empty_version_file(VERSION_FILE)
+    if len(versions) > 1:
+        raise messages.several_versions_in_file(VERSION_FILE, [number for number, _ in versions])
+    return versions[0][1]
+
+
+def _from_runtime_txt(app_dir: Path) -> VersionRequest | None:
+    path = app_dir / RUNTIME_TXT
+    if not path.is_file():
+        return None
+    lines = [(number, line.strip()) for number, line in enumerate(app_files.read_text(path).splitlines(), 1) if line.strip()]
+    if len(lines) != 1 or not _RUNTIME_TXT.match(lines[0][1]):
+        number, line = lines[0] if lines else (1, "")
+        raise messages.invalid_runtime_txt(RUNTIME_TXT, number, line)
+    return _parse_version(_RUNTIME_TXT.match(lines[0][1]).group("version"), RUNTIME_TXT)
+
+
+def _from_pyproject(app_dir: Path) -> VersionRequest | None:
+    path = app_dir / PYPROJECT
+    if not path.is_file():
+        return None
+    try:
+        document = tomllib.loads(app_files.read_text(path))
+    except tomllib.TOMLDecodeError as error:
+        raise messages.invalid_pyproject(PYPROJECT, str(error)) from None
+    requires = document.get("project", {}).get("requires-python")
+    if not requires:
+        return None
+    try:
+        return VersionRequest(f"requires-python in {PYPROJECT}", specifier=SpecifierSet(str(requires)))
+    except InvalidSpecifier:
+        raise messages.invalid_requires_python(PYPROJECT, str(requires)) from None
+
+
+def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:
+    """The request from the first source present, and the sources it overrode."""
+    found = [
+        request
+        for request in (_from_env(env), _from_version_file(app_dir), _from_runtime_txt(app_dir), _from_pyproject(app_dir))
+        if request is not None
+    ]
+    warnings = []
+    if any(request.source == RUNTIME_TXT for request in found):
+        warnings.append(messages.runtime_txt_deprecated())
+    if not found:
+        return Resolution(VersionRequest("default: the newest version in the runtime index"), [], warnings)
+    return Resolution(found[0], found[1:], warnings)

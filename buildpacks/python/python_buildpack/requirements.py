@@ -1,0 +1,91 @@
+"""The app's requirements files: which one, what it includes, and a digest of them all."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import app_files, messages
+
+REQUIREMENTS_TXT = "requirements.txt"
+REQUIREMENTS_IN = "requirements.in"
+
+# Names users type instead of requirements.txt (seen in Heroku's support cases). Detect
+# passes on them so that build can say what the file should be called.
+MISSPELLINGS = (
+    "requirement.txt", "Requirements.txt", "REQUIREMENTS.txt", "requirements.text", "requirments.txt",
+    "requirements.txt.txt", "requirements", "requirements.pip", "requirement.in",
+)
+
+# pip's options that name another file to read (pip's req_file.py).
+_INCLUDE = re.compile(r"^(?P<option>-r|--requirement|-c|--constraint)(?:\s*=\s*|\s+|(?<=-[rc]))(?P<path>\S.*)$")
+
+
+@dataclass(frozen=True)
+class RequirementsFile:
+    path: Path
+    text: str
+
+
+def misspelt_file(app_dir: Path) -> str | None:
+    return next((name for name in MISSPELLINGS if (app_dir / name).is_file()), None)
+
+
+def has_requirements(app_dir: Path) -> bool:
+    """Whether detect should pass: a requirements file, or a misspelt one build can explain."""
+    return any((app_dir / name).is_file() for name in (REQUIREMENTS_TXT, REQUIREMENTS_IN)) or misspelt_file(app_dir) is not None
+
+
+def find(app_dir: Path) -> Path:
+    """The requirements file to install from; an error explains a misspelt or missing one."""
+    path = app_dir / REQUIREMENTS_TXT
+    if path.is_file():
+        return path
+    misspelt = misspelt_file(app_dir)
+    if misspelt:
+        raise messages.misspelt_requirements(misspelt, REQUIREMENTS_TXT)
+    if (app_dir / REQUIREMENTS_IN).is_file():
+        raise messages.requirements_in_unsupported(REQUIREMENTS_IN)
+    raise messages.no_requirements(REQUIREMENTS_TXT)
+
+
+def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
+    """`root` and every file it includes with -r or -c, recursively, each once, in reading order."""
+    seen: dict[Path, RequirementsFile] = {}
+
+    def visit(path: Path) -> None:
+        resolved = path.resolve()
+        if resolved in seen:
+            return
+        text = app_files.read_text(path)
+        seen[resolved] = RequirementsFile(path, text)
+        for number, line in enumerate(text.splitlines(), start=1):
+            match = _INCLUDE.match(line.split(" #", 1)[0].strip())
+            if not match:
+                continue
+            target = path.parent / shlex.split(match.group("path"))[0]
+            if not target.resolve().is_relative_to(app_dir.resolve()):
+                raise messages.include_outside_app(path.relative_to(app_dir), number, line)
+            if not target.is_file():
+                raise messages.missing_include(path.relative_to(app_dir), number, line, target.relative_to(app_dir) if target.is_relative_to(app_dir) else target)
+            visit(target)
+
+    visit(root)
+    if not any(_has_requirement(file.text) for file in seen.values()):
+        raise messages.empty_requirements(root.relative_to(app_dir))
+    return list(seen.values())
+
+
+def _has_requirement(text: str) -> bool:
+    return any(line.split("#", 1)[0].strip() for line in text.splitlines())
+
+
+def digest(files: list[RequirementsFile], app_dir: Path) -> str:
+    """A sha256 over every file's path and content: any change to any of them changes it."""
+    hasher = hashlib.sha256()
+    for file in files:
+        hasher.update(str(file.path.relative_to(app_dir)).encode() + b"\0" + file.text.encode() + b"\0")
+    return hasher.hexdigest()

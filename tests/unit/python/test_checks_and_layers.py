@@ -1,0 +1,38 @@
+import pytest
+
+from cnb.errors import BuildpackError
+from python_buildpack import checks
+from python_buildpack.layers import runtime, venv
+
+
+def test_forbidden_env_vars_policy():
+    # Each of these would install outside the venv or swap the standard library.
+    assert set(checks.FORBIDDEN_ENV_VARS) >= {"PIP_TARGET", "PIP_PREFIX", "PYTHONHOME", "VIRTUAL_ENV", "PIP_USER"}
+
+
+def test_forbidden_env_vars_fail_with_their_names():
+    with pytest.raises(BuildpackError) as raised:
+        checks.check_environment({"PIP_TARGET": "/tmp/x", "PIP_INDEX_URL": "https://example.com", "PYTHONHOME": "/x"})
+    assert "PIP_TARGET, PYTHONHOME" in raised.value.details
+
+
+def test_runtime_reasons_list_every_change():
+    wanted = runtime.RuntimeMetadata("3.13.15", "amd64", "debian", "13", "b" * 64)
+    cached = {"python_version": "3.13.5", "arch": "arm64", "distro_name": "debian", "distro_version": "13", "sha256": "a" * 64}
+    assert runtime.reasons_to_discard(cached, wanted) == [
+        "the Python version changed (3.13.5 to 3.13.15)",
+        "the architecture changed (arm64 to amd64)",
+        "the runtime archive changed (a new build of Python 3.13.15)",
+    ]
+    assert runtime.reasons_to_discard({**cached, "python_version": "3.13.15", "arch": "amd64", "sha256": "b" * 64}, wanted) == []
+
+
+def test_venv_reasons():
+    wanted = venv.VenvMetadata(venv.LAYER_SCHEMA, "3.13.15", "r1", "d1", ["gunicorn"])
+    same = {"layer_schema": venv.LAYER_SCHEMA, "python_version": "3.13.15", "runtime_sha256": "r1", "requirements_digest": "d1", "extra_packages": ["gunicorn"]}
+    assert venv.reasons_to_discard(same, wanted) == []
+    assert venv.reasons_to_discard({}, wanted) == ["there is no cached environment"]
+    assert venv.reasons_to_discard({**same, "requirements_digest": "d0", "extra_packages": []}, wanted) == [
+        "the requirements files changed",
+        "the packages other buildpacks asked for changed",
+    ]

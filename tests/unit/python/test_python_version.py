@@ -1,0 +1,91 @@
+import pytest
+
+from cnb.errors import BuildpackError
+from python_buildpack import python_version
+
+
+def resolve(app, env=None):
+    return python_version.resolve(app, env or {})
+
+
+def test_default_is_newest_in_index(tmp_path):
+    resolution = resolve(tmp_path)
+    assert resolution.request.matches("3.13.15") and resolution.request.matches("3.11.2")
+    assert resolution.request.source.startswith("default")
+
+
+@pytest.mark.parametrize(
+    ("text", "matches", "rejects"),
+    [("3.13\n", "3.13.15", "3.11.2"), ("3.13.15", "3.13.15", "3.13.5"), ("# pinned\n\n  3.11  # comment\n", "3.11.2", "3.13.15")],
+)
+def test_python_version_file_formats(tmp_path, text, matches, rejects):
+    (tmp_path / ".python-version").write_text(text)
+    request = resolve(tmp_path).request
+    assert request.source == ".python-version"
+    assert request.matches(matches) and not request.matches(rejects)
+
+
+def test_order_env_var_beats_files(tmp_path):
+    (tmp_path / ".python-version").write_text("3.11\n")
+    resolution = resolve(tmp_path, {"BP_PYTHON_VERSION": "3.13"})
+    assert resolution.request.source == "BP_PYTHON_VERSION env var"
+    assert [other.source for other in resolution.conflicts("3.13.15")] == [".python-version"]
+
+
+def test_order_version_file_beats_runtime_txt_and_pyproject(tmp_path):
+    (tmp_path / ".python-version").write_text("3.13\n")
+    (tmp_path / "runtime.txt").write_text("python-3.13.15\n")
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.11"\n')
+    resolution = resolve(tmp_path)
+    assert resolution.request.source == ".python-version"
+    assert resolution.conflicts("3.13.15") == []
+    assert resolution.warnings[0][0] == "runtime.txt is deprecated"
+
+
+def test_runtime_txt_used_with_deprecation_warning(tmp_path):
+    (tmp_path / "runtime.txt").write_text("python-3.11.2\n")
+    resolution = resolve(tmp_path)
+    assert resolution.request.source == "runtime.txt" and resolution.request.describe() == "3.11.2"
+    assert [title for title, _ in resolution.warnings] == ["runtime.txt is deprecated"]
+
+
+def test_requires_python_from_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.12"\n')
+    request = resolve(tmp_path).request
+    assert request.matches("3.13.15") and not request.matches("3.11.2")
+
+
+@pytest.mark.parametrize(
+    ("files", "env", "title", "detail"),
+    [
+        ({".python-version": "3.13\nthree\n"}, {}, "Invalid Python version in .python-version", ".python-version, line 2: 'three' is not a Python version."),
+        ({".python-version": "python-3.13\n"}, {}, "Invalid Python version in .python-version", ".python-version, line 1: 'python-3.13' is not a Python version."),
+        ({".python-version": "# nothing\n\n"}, {}, "No Python version in .python-version", ".python-version exists but holds no version (only blank lines or comments)."),
+        ({".python-version": "3.13\n3.11\n"}, {}, "Several Python versions in .python-version", ".python-version names a version on lines 1, 2; an app runs on one Python version."),
+        ({"runtime.txt": "3.13.15\n"}, {}, "Invalid Python version in runtime.txt", "runtime.txt, line 1: '3.13.15' is not of the form `python-3.13.15`."),
+        ({}, {"BP_PYTHON_VERSION": "latest"}, "Invalid Python version in BP_PYTHON_VERSION", "BP_PYTHON_VERSION is set to 'latest', which is not a Python version."),
+        ({"pyproject.toml": "[project\n"}, {}, "Cannot read pyproject.toml", None),
+        ({"pyproject.toml": '[project]\nrequires-python = "three"\n'}, {}, "Invalid requires-python in pyproject.toml", "requires-python = 'three' is not a version specifier."),
+    ],
+)
+def test_malformed_sources_name_file_line_and_format(tmp_path, files, env, title, detail):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    with pytest.raises(BuildpackError) as raised:
+        resolve(tmp_path, env)
+    assert raised.value.title == title
+    if detail:
+        assert raised.value.details == detail
+
+
+def test_non_utf8_version_file(tmp_path):
+    (tmp_path / ".python-version").write_bytes(b"3.13\n\xff\xfe\n")
+    with pytest.raises(BuildpackError) as raised:
+        resolve(tmp_path)
+    assert raised.value.title == ".python-version is not UTF-8 text"
+    assert "line 2" in raised.value.details
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    (tmp_path / ".python-version").write_bytes(b"\xef\xbb\xbf3.11\r\n")
+    assert resolve(tmp_path).request.describe() == "3.11"

@@ -1,0 +1,64 @@
+import pytest
+
+from cnb.errors import BuildpackError
+from python_buildpack import requirements
+
+
+def write(app, name, text):
+    path = app / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_includes_are_followed_recursively_once(tmp_path):
+    root = write(tmp_path, "requirements.txt", "-r base.txt\n--constraint=constraints.txt\nDjango\n")
+    write(tmp_path, "base.txt", "-r requirements/common.txt\n")
+    write(tmp_path, "requirements/common.txt", "-r ../base.txt\ngunicorn\n")
+    write(tmp_path, "constraints.txt", "gunicorn==23.0.0\n")
+    files = requirements.collect(root, tmp_path)
+    assert [str(f.path.relative_to(tmp_path)) for f in files] == ["requirements.txt", "base.txt", "requirements/common.txt", "constraints.txt"]
+
+
+def test_digest_changes_with_any_included_file(tmp_path):
+    root = write(tmp_path, "requirements.txt", "-r base.txt\n")
+    write(tmp_path, "base.txt", "Django==5.2.8\n")
+    before = requirements.digest(requirements.collect(root, tmp_path), tmp_path)
+    write(tmp_path, "base.txt", "Django==5.2.9\n")
+    assert requirements.digest(requirements.collect(root, tmp_path), tmp_path) != before
+
+
+def test_missing_include_names_file_and_line(tmp_path):
+    root = write(tmp_path, "requirements.txt", "Django\n-r missing.txt\n")
+    with pytest.raises(BuildpackError) as raised:
+        requirements.collect(root, tmp_path)
+    assert raised.value.title == "A requirements include is missing"
+    assert raised.value.details == "requirements.txt, line 2: '-r missing.txt'\nmissing.txt does not exist."
+
+
+def test_include_outside_the_app_is_refused(tmp_path):
+    app = tmp_path / "app"
+    root = write(app, "requirements.txt", "-r ../../etc/passwd\n")
+    with pytest.raises(BuildpackError) as raised:
+        requirements.collect(root, app)
+    assert raised.value.title == "A requirements include points outside the app"
+
+
+def test_empty_requirements_is_an_error(tmp_path):
+    root = write(tmp_path, "requirements.txt", "# nothing yet\n\n")
+    with pytest.raises(BuildpackError) as raised:
+        requirements.collect(root, tmp_path)
+    assert raised.value.title == "requirements.txt lists no packages"
+
+
+@pytest.mark.parametrize("name", ["requirement.txt", "Requirements.txt", "requirments.txt"])
+def test_misspelt_file_passes_detect_and_fails_build_with_the_right_name(tmp_path, name):
+    write(tmp_path, name, "Django\n")
+    assert requirements.has_requirements(tmp_path)
+    with pytest.raises(BuildpackError) as raised:
+        requirements.find(tmp_path)
+    assert raised.value.title == f"Found {name}, expected requirements.txt"
+
+
+def test_no_requirements_fails_detect(tmp_path):
+    assert not requirements.has_requirements(tmp_path)

@@ -1,0 +1,1 @@
+"""pycnb's Django buildpack: Django apps get a gunicorn web process on $PORT."""

@@ -1,0 +1,1 @@
+"""pycnb's tooling: builds the engine, toolchain, stacks, runtimes, buildpacks and builder."""

@@ -1,0 +1,140 @@
+"""The `./pycnb` command line: one entry point, a subcommand per step, each idempotent and cached."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import click
+
+from . import app, builder, docker_engine, packaging, runtimes, stacks, toolchain
+from .errors import StepError
+from .paths import EXAMPLES_DIR, ROOT
+from .shell import say
+
+EXAMPLE_APP = EXAMPLES_DIR / "django-app"
+EXAMPLE_IMAGE = "pycnb-example/django-app"
+
+
+@click.group()
+def cli() -> None:
+    """Build pycnb's builder from source and use it, with nothing pulled from a registry."""
+
+
+@cli.command("docker")
+def docker_cmd() -> None:
+    """Use a reachable Docker daemon, or install and start one."""
+    client = docker_engine.ensure()
+    say(f"Docker engine {client.version()['Version']} is ready")
+
+
+@cli.command("toolchain")
+def toolchain_cmd() -> None:
+    """Build pack and the lifecycle from the Go module proxy (cached)."""
+    say(f"pack: {toolchain.pack()}")
+    say(f"lifecycle: {toolchain.lifecycle_tarball()}")
+
+
+@cli.command("stacks")
+def stacks_cmd() -> None:
+    """Build the base, build and run images."""
+    stacks.build_images(docker_engine.ensure())
+
+
+@cli.command("runtimes")
+@click.option("--version", "versions", multiple=True, help="A CPython version to build; repeat for more (default: all supported).")
+def runtimes_cmd(versions: tuple[str, ...]) -> None:
+    """Compile CPython runtimes in the build image and write the runtime index."""
+    runtimes.configured_sources()
+    client = docker_engine.ensure()
+    stacks.build_images(client)
+    say(f"Runtime index: {runtimes.build_all(client, versions or runtimes.VERSIONS)}")
+
+
+@cli.command("package")
+def package_cmd() -> None:
+    """Stage the buildpacks under build/buildpacks, self-contained."""
+    packaging.stage_all(runtimes.runtimes_dir())
+
+
+@cli.command("builder")
+def builder_cmd() -> None:
+    """Create the builder image (runs every step above first)."""
+    say(f"Builder {builder.create(docker_engine.ensure())} is ready")
+
+
+def _ca_bundles(ca_certificates: tuple[Path, ...], host_ca: bool) -> list[Path]:
+    bundles = list(ca_certificates)
+    if host_ca and app.HOST_CA_BUNDLE.is_file():
+        bundles.insert(0, app.HOST_CA_BUNDLE)
+    return bundles
+
+
+@cli.command("build")
+@click.argument("app_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--tag", required=True, help="The image to build.")
+@click.option("--env", "env_vars", multiple=True, metavar="NAME=VALUE", help="A build-time env var; repeatable.")
+@click.option("--ca-certificates", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
+              help="A PEM bundle to trust during the build, passed as a ca-certificates binding; repeatable.")
+@click.option("--host-ca/--no-host-ca", default=True, show_default=True, help="Also pass the host's trust store (a proxy's CA lives there).")
+@click.option("--network", default="host", show_default=True, help="The network of the build containers ('' for Docker's default).")
+def build_cmd(app_dir: Path, tag: str, env_vars: tuple[str, ...], ca_certificates: tuple[Path, ...], host_ca: bool, network: str) -> None:
+    """Build APP_DIR into an image with the builder (pack build, offline-safe flags)."""
+    docker_engine.ensure()
+    env = dict(item.split("=", 1) for item in env_vars)
+    app.build(tag, app_dir, ca_bundles=_ca_bundles(ca_certificates, host_ca), env=env, network=network or None)
+
+
+def wait_for_http(url: str, timeout: float = 60) -> tuple[int, str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - our own container
+                return response.status, response.read().decode(errors="replace")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+@cli.command("demo")
+@click.option("--port", default=8080, show_default=True)
+def demo_cmd(port: int) -> None:
+    """Create the builder, build the example Django app, run it and show it answering HTTP."""
+    client = docker_engine.ensure()
+    builder.create(client)
+    app.build(EXAMPLE_IMAGE, EXAMPLE_APP, ca_bundles=_ca_bundles((), True))
+    say(f"Running {EXAMPLE_IMAGE} with PORT={port}")
+    container = client.containers.run(EXAMPLE_IMAGE, detach=True, network_mode="host", environment={"PORT": str(port)})
+    try:
+        status, body = wait_for_http(f"http://127.0.0.1:{port}/")
+        say(f"GET http://127.0.0.1:{port}/ answered {status}: {body[:200]!r}")
+    except OSError as error:
+        raise StepError("demo", f"the app did not answer on port {port}: {error}\n{container.logs().decode()[-2000:]}", "read the app's log above") from None
+    finally:
+        container.remove(force=True)
+
+
+@cli.command("test", context_settings={"ignore_unknown_options": True})
+@click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
+def test_cmd(pytest_args: tuple[str, ...]) -> None:
+    """Create the builder, then run the whole test suite (unit, contract, end-to-end)."""
+    builder.create(docker_engine.ensure())
+    sys.exit(subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env={**os.environ}))
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=False)
+    except StepError as error:
+        click.echo(click.style(error.render(), fg="red"), err=True)
+        sys.exit(1)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)

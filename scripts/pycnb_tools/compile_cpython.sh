@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Compiles CPython inside the pycnb build image and packs it in python-build-standalone's
+# `install_only` layout: one top-level `python/` folder, relocatable, stripped, no test suite.
+#
+# Usage (inside the container): compile_cpython.sh SOURCE_TARBALL VERSION OUTPUT_ARCHIVE
+# The interpreter finds its prefix from its own location, so the folder can be extracted anywhere.
+set -euo pipefail
+
+source_tarball=$1 version=$2 output=$3
+minor=${version%.*}
+work=$(mktemp -d)
+prefix=$work/python
+
+tar -xf "$source_tarball" -C "$work"
+cd "$work/Python-$version"
+
+# --disable-test-modules: neither build nor install the test suite (it is most of the size).
+# --with-ensurepip=install: ship pip, as python-build-standalone's install_only does.
+# No PGO/LTO: they triple the compile time for a few percent of speed.
+./configure --prefix="$prefix" --disable-test-modules --with-ensurepip=install \
+    --enable-loadable-sqlite-extensions > "$work/configure.log" 2>&1 || { tail -50 "$work/configure.log" >&2; exit 1; }
+make -j"$(nproc)" > "$work/make.log" 2>&1 || { tail -80 "$work/make.log" >&2; exit 1; }
+make install > "$work/install.log" 2>&1 || { tail -80 "$work/install.log" >&2; exit 1; }
+
+lib=$prefix/lib/python$minor
+# What install leaves that a runtime does not need: the static libpython (extensions do not
+# link it on Linux), leftover tests, IDLE and tkinter (no Tk on the stack), optimised bytecode
+# variants (-O is rare in production), and debug symbols.
+rm -rf "$lib"/config-"$minor"-*/libpython"$minor".a \
+       "$lib"/test "$lib"/idlelib "$lib"/tkinter "$lib"/turtledemo "$lib"/lib2to3/tests \
+       "$prefix"/share/man
+find "$prefix" -name '*.opt-1.pyc' -delete -o -name '*.opt-2.pyc' -delete
+find "$prefix" -type d -name tests -path '*/ctypes/*' -prune -exec rm -rf {} +
+strip --strip-unneeded "$prefix/bin/python$minor" "$lib"/lib-dynload/*.so
+
+# A smoke test of the result before it is published.
+"$prefix/bin/python3" -c "import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid, decimal, hashlib, json, venv; print('ok', __import__('sys').version)"
+
+tar -C "$work" -czf "$output.partial" python
+mv "$output.partial" "$output"

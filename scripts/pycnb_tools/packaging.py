@@ -1,0 +1,67 @@
+"""Staging the buildpacks as they ship: each one self-contained, with the shared CNB library and
+its pinned pure-Python dependencies vendored in, and no link pointing outside it.
+
+pack stores symlinks as links, so a buildpack that linked to ../../lib would break in the builder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+from pathlib import Path
+
+from . import shell
+from .errors import StepError
+from .paths import ROOT, STAGED_BUILDPACKS, cache_dir
+
+STEP = "package"
+BUILDPACKS = ("python", "django", "procfile")
+SHARED_LIBRARY = ROOT / "lib" / "cnb"
+VENDOR_REQUIREMENTS = ROOT / "buildpacks" / "vendor.txt"
+IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
+
+
+def _vendored_libraries() -> Path:
+    """The pinned libraries, installed once per pin set into the cache."""
+    digest = hashlib.sha256(VENDOR_REQUIREMENTS.read_bytes()).hexdigest()[:12]
+    target = cache_dir() / "vendor" / digest
+    if not target.exists():
+        partial = target.with_suffix(".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        shell.run(
+            STEP,
+            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary=:all:", "--no-compile", "--target", str(partial), "-r", str(VENDOR_REQUIREMENTS)],
+            fix="check that PyPI is reachable and buildpacks/vendor.txt names existing versions",
+        )
+        shutil.rmtree(partial / "bin", ignore_errors=True)
+        partial.rename(target)
+    return target
+
+
+def _check_links(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_symlink() and not path.resolve().is_relative_to(folder.resolve()):
+            raise StepError(STEP, f"{path} links outside the buildpack ({path.resolve()})", "replace the link with a copy of the file")
+
+
+def stage(name: str, runtimes: Path | None = None) -> Path:
+    destination = STAGED_BUILDPACKS / name
+    source = ROOT / "buildpacks" / name
+    if not (source / "buildpack.toml").is_file():
+        raise StepError(STEP, f"buildpacks/{name}/buildpack.toml is missing", f"restore buildpacks/{name} from git")
+    shutil.rmtree(destination, ignore_errors=True)
+    shutil.copytree(source, destination, ignore=IGNORED, symlinks=True)
+    vendor = destination / "vendor"
+    shutil.copytree(_vendored_libraries(), vendor, ignore=IGNORED)
+    shutil.copytree(SHARED_LIBRARY, vendor / "cnb", ignore=IGNORED)
+    if runtimes is not None:
+        # The builder carries the runtime index and its archives, so builds work offline.
+        shutil.copytree(runtimes, destination / "runtimes", ignore=shutil.ignore_patterns("*.recipe", "*.partial"))
+    _check_links(destination)
+    return destination
+
+
+def stage_all(runtimes: Path) -> list[Path]:
+    shell.say(f"Staging buildpacks into {STAGED_BUILDPACKS.relative_to(ROOT)}/")
+    return [stage(name, runtimes if name == "python" else None) for name in BUILDPACKS]

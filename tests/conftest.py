@@ -1,0 +1,49 @@
+"""Puts the shared library and each buildpack's package on sys.path, as packaging vendors them."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+for folder in ("lib", "buildpacks/python", "buildpacks/django", "buildpacks/procfile", "scripts"):
+    sys.path.insert(0, str(ROOT / folder))
+
+import os  # noqa: E402
+
+import pytest  # noqa: E402
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def docker_client():
+    """A Docker client; without a daemon the test fails under CI=true and skips elsewhere."""
+    from pycnb_tools import docker_engine
+    from pycnb_tools.errors import StepError
+
+    try:
+        return docker_engine.ensure()
+    except StepError as error:
+        if IN_CI:
+            pytest.fail(f"Docker is required when CI=true: {error.render()}")
+        pytest.skip(f"no Docker engine: {error.problem}")
+
+
+@pytest.fixture(scope="session")
+def builder_image(docker_client):
+    """The builder, created unless `./pycnb test` already made it in this run."""
+    from pycnb_tools import builder
+    from docker.errors import ImageNotFound
+
+    try:
+        docker_client.images.get(builder.BUILDER_IMAGE)
+    except ImageNotFound:
+        builder.create(docker_client)
+    return builder.BUILDER_IMAGE
+
+
+@pytest.fixture
+def ca_binding(tmp_path):
+    """A ca-certificates binding holding the host's trust store (a TLS-intercepting proxy's CA is there)."""
+    from pycnb_tools import app
+
+    return app.write_ca_binding(tmp_path / "bindings", [app.HOST_CA_BUNDLE]).parent

@@ -1,0 +1,1 @@
+"""Helpers shared by the contract and end-to-end tests."""

@@ -1,0 +1,55 @@
+"""Building apps with the real pack and running the images they give."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from pycnb_tools import app, pack, toolchain
+from pycnb_tools.cli import wait_for_http
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    log: str
+
+
+def pack_build(image: str, app_dir: Path, *, env: dict[str, str] | None = None, extra: list[str] | None = None) -> BuildResult:
+    """`pack build` as a user runs it, with the host's CA bundle as a ca-certificates binding."""
+    with tempfile.TemporaryDirectory(prefix="pycnb-test-bindings-") as tmp:
+        binding = app.write_ca_binding(Path(tmp), [app.HOST_CA_BUNDLE])
+        argv = [str(toolchain.pack()), *app.pack_build_args(image, app_dir, env=env, binding=binding, extra=extra)]
+        result = subprocess.run(argv, env={**os.environ, **pack.env()}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return BuildResult(result.returncode, result.stdout + result.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Running:
+    container: object
+    port: int
+
+    def get(self, path: str = "/", timeout: float = 60) -> tuple[int, str]:
+        return wait_for_http(f"http://127.0.0.1:{self.port}{path}", timeout=timeout)
+
+
+@contextlib.contextmanager
+def run_image(docker_client, image: str, *, env: dict[str, str] | None = None, **kwargs) -> Iterator[Running]:
+    port = free_port()
+    container = docker_client.containers.run(image, detach=True, network_mode="host", environment={"PORT": str(port), **(env or {})}, **kwargs)
+    try:
+        yield Running(container, port)
+    finally:
+        container.remove(force=True)

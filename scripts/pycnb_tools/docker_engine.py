@@ -58,9 +58,10 @@ def _engine_root() -> Path:
     apt = PrivateApt("engine", "deb", ENGINE_SUITES, STEP, "check that Debian's mirror is reachable, or start Docker Engine 25 or newer yourself")
     partial = root.with_name(root.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="pycnb-engine-") as downloads:
         for deb in apt.download(ENGINE_PACKAGES, Path(downloads)):
-            shell.run(STEP, ["dpkg-deb", "-x", str(deb), str(partial)], fix="check the free disk space")
+            shell.run(STEP, ["dpkg-deb", "-x", str(deb), str(partial)], fix=f"check that {cache_dir()} is writable and has free space")
     partial.rename(root)
     return root
 

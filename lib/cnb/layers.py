@@ -9,9 +9,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import toml
+
+if TYPE_CHECKING:
+    from .log import Logger
 
 Scope = Literal["build", "launch", "both"]
 Action = Literal["override", "default", "prepend", "append"]
@@ -68,3 +71,30 @@ class Layers:
         if name in RESERVED_NAMES:
             raise ValueError(f"layer name {name!r} is reserved by the lifecycle")
         return Layer(self.path / name)
+
+
+@dataclass(frozen=True)
+class CacheDecision:
+    """Whether a cached layer is reused, and every reason it is not (empty when nothing was cached)."""
+
+    cached: bool
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def reuse(self) -> bool:
+        return self.cached and not self.reasons
+
+    def summary(self) -> str:
+        """One line for the build summary."""
+        if self.reuse:
+            return "reuse"
+        return "install: " + ("; ".join(self.reasons) if self.cached else "nothing cached")
+
+    def log(self, log: "Logger", what: str) -> None:
+        """'Using cached X', or 'Discarding cached X since:' with a bullet per reason."""
+        if self.reuse:
+            log.step(f"Using cached {what}")
+        elif self.cached:
+            log.step(f"Discarding cached {what} since:")
+            for reason in self.reasons:
+                log.detail(f"- {reason}")

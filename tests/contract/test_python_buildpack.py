@@ -58,5 +58,5 @@ def test_build_installs_then_reuses_everything(docker_client, staged, tmp_path, 
     second = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
     assert second.exit_code == 0, second.output
     assert "Using cached Python 3.13." in second.output
-    assert "Using cached virtual environment: nothing changed, no installer runs" in second.output
+    assert "- Using cached virtual environment\n  The requirements files, extra packages and runtime are unchanged: no installer runs" in second.output
     assert "Running:" not in second.output

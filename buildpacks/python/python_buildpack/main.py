@@ -51,7 +51,7 @@ def build(context: BuildContext, log: Logger) -> None:
     certificates = ca_certificates.extra_certificates(context.platform_dir, context.env)
 
     layers = Layers(context.layers_dir)
-    python_layer, runtime_wanted, runtime_reasons = runtime_layer.plan(layers, runtime, context.target)
+    python_layer, runtime_wanted, runtime_decision = runtime_layer.plan(layers, runtime, context.target)
     venv_wanted = venv_layer.VenvMetadata(
         layer_schema=venv_layer.LAYER_SCHEMA,
         python_version=runtime.version,
@@ -59,7 +59,7 @@ def build(context: BuildContext, log: Logger) -> None:
         requirements_digest=requirements.digest(requirement_files, app),
         extra_packages=extra_packages,
     )
-    venv, venv_reasons = venv_layer.plan(layers, venv_wanted)
+    venv, venv_decision = venv_layer.plan(layers, venv_wanted)
 
     log.summary(
         "Build summary",
@@ -70,8 +70,8 @@ def build(context: BuildContext, log: Logger) -> None:
             ("Extra packages", ", ".join(extra_packages) or "none"),
             ("Installer", "pip, from the runtime"),
             ("CA certificates", f"{len(certificates)} file(s) from ca-certificates bindings" if certificates else "the build image's"),
-            ("Runtime cache", "reuse" if not runtime_reasons else "install: " + "; ".join(runtime_reasons)),
-            ("Environment cache", "reuse" if not venv_reasons else "install: " + "; ".join(venv_reasons)),
+            ("Runtime cache", runtime_decision.summary()),
+            ("Environment cache", venv_decision.summary()),
         ],
     )
     for title, body in resolution.warnings:
@@ -80,7 +80,7 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.conflicting_versions(runtime.version, resolution.request, other))
 
     log.section("Installing Python")
-    python = runtime_layer.install(log, python_layer, runtime_wanted, runtime_reasons, index, runtime)
+    python = runtime_layer.install(log, python_layer, runtime_wanted, runtime_decision, index, runtime)
 
     log.section("Installing dependencies")
     with tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
@@ -88,4 +88,4 @@ def build(context: BuildContext, log: Logger) -> None:
         if certificates:
             bundle = ca_certificates.write_bundle(certificates, Path(tmp) / "ca-bundle.crt")
             env.update({"PIP_CERT": str(bundle), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)})
-        venv_layer.install(log, layers, venv, venv_wanted, venv_reasons, python, requirements_file, app, env)
+        venv_layer.install(log, layers, venv, venv_wanted, venv_decision, python, requirements_file, app, env)

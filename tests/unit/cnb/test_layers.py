@@ -43,3 +43,21 @@ def test_env_files_are_named_by_scope_and_action(tmp_path):
 def test_reserved_layer_names_are_refused(tmp_path, name):
     with pytest.raises(ValueError):
         Layers(tmp_path).get(name)
+
+
+def test_cache_decision_logs_reuse_or_every_reason():
+    import io
+
+    from cnb.layers import CacheDecision
+    from cnb.log import Logger
+
+    stream = io.StringIO()
+    log = Logger(stream)
+    CacheDecision(cached=True).log(log, "Python 3.13.15")
+    CacheDecision(cached=True, reasons=("the Python version changed (3.13.5 to 3.13.15)",)).log(log, "Python 3.13.15")
+    CacheDecision(cached=False).log(log, "Python 3.13.15")
+    assert stream.getvalue() == (
+        "- Using cached Python 3.13.15\n"
+        "- Discarding cached Python 3.13.15 since:\n"
+        "  - the Python version changed (3.13.5 to 3.13.15)\n"
+    )

@@ -16,23 +16,24 @@ def test_forbidden_env_vars_fail_with_their_names():
     assert "PIP_TARGET, PYTHONHOME" in raised.value.details
 
 
-def test_runtime_reasons_list_every_change():
+def test_runtime_decision_lists_every_change():
     wanted = runtime.RuntimeMetadata("3.13.15", "amd64", "debian", "13", "b" * 64)
     cached = {"python_version": "3.13.5", "arch": "arm64", "distro_name": "debian", "distro_version": "13", "sha256": "a" * 64}
-    assert runtime.reasons_to_discard(cached, wanted) == [
+    decision = runtime.decide(cached, wanted)
+    assert not decision.reuse
+    assert decision.reasons == (
         "the Python version changed (3.13.5 to 3.13.15)",
         "the architecture changed (arm64 to amd64)",
         "the runtime archive changed (a new build of Python 3.13.15)",
-    ]
-    assert runtime.reasons_to_discard({**cached, "python_version": "3.13.15", "arch": "amd64", "sha256": "b" * 64}, wanted) == []
+    )
+    assert runtime.decide({**cached, "python_version": "3.13.15", "arch": "amd64", "sha256": "b" * 64}, wanted).reuse
+    assert runtime.decide({}, wanted).summary() == "install: nothing cached"
 
 
-def test_venv_reasons():
+def test_venv_decision():
     wanted = venv.VenvMetadata(venv.LAYER_SCHEMA, "3.13.15", "r1", "d1", ["gunicorn"])
     same = {"layer_schema": venv.LAYER_SCHEMA, "python_version": "3.13.15", "runtime_sha256": "r1", "requirements_digest": "d1", "extra_packages": ["gunicorn"]}
-    assert venv.reasons_to_discard(same, wanted) == []
-    assert venv.reasons_to_discard({}, wanted) == ["there is no cached environment"]
-    assert venv.reasons_to_discard({**same, "requirements_digest": "d0", "extra_packages": []}, wanted) == [
-        "the requirements files changed",
-        "the packages other buildpacks asked for changed",
-    ]
+    assert venv.decide(same, wanted).reuse
+    assert not venv.decide({}, wanted).cached
+    decision = venv.decide({**same, "requirements_digest": "d0", "extra_packages": []}, wanted)
+    assert decision.summary() == "install: the requirements files changed; the packages other buildpacks asked for changed"

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cnb.context import Target
-from cnb.layers import Layer, Layers
+from cnb.layers import CacheDecision, Layer, Layers
 from cnb.log import Logger
 
 from .. import runtime_index
@@ -32,10 +32,10 @@ class RuntimeMetadata:
         return cls(runtime.version, target.arch, runtime.distro_name, runtime.distro_version, runtime.sha256)
 
 
-def reasons_to_discard(cached: dict, wanted: RuntimeMetadata) -> list[str]:
-    """Every reason the cached layer cannot be reused; empty means reuse it."""
+def decide(cached: dict, wanted: RuntimeMetadata) -> CacheDecision:
+    """Reuse the cached runtime only if nothing it was built from changed."""
     if not cached:
-        return ["there is no cached runtime"]
+        return CacheDecision(cached=False)
     labels = {
         "python_version": "the Python version",
         "arch": "the architecture",
@@ -43,29 +43,24 @@ def reasons_to_discard(cached: dict, wanted: RuntimeMetadata) -> list[str]:
         "distro_version": "the distribution version",
         "sha256": "the runtime archive",
     }
-    return [
+    return CacheDecision(cached=True, reasons=tuple(
         f"{label} changed ({cached.get(field, 'unknown')} to {getattr(wanted, field)})"
         if field != "sha256" else f"{label} changed (a new build of Python {wanted.python_version})"
         for field, label in labels.items()
         if cached.get(field) != getattr(wanted, field)
-    ]
+    ))
 
 
-def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[Layer, RuntimeMetadata, list[str]]:
+def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[Layer, RuntimeMetadata, CacheDecision]:
     layer = layers.get(LAYER_NAME)
     wanted = RuntimeMetadata.wanted(runtime, target)
-    return layer, wanted, reasons_to_discard(layer.metadata(), wanted)
+    return layer, wanted, decide(layer.metadata(), wanted)
 
 
-def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, reasons: list[str], index: RuntimeIndex, runtime: Runtime) -> Path:
+def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, decision: CacheDecision, index: RuntimeIndex, runtime: Runtime) -> Path:
     """Make the layer hold `runtime` and return its `python3`."""
-    if not reasons:
-        log.step(f"Using cached Python {wanted.python_version}")
-    else:
-        if reasons != ["there is no cached runtime"]:
-            log.step("Discarding cached Python since:")
-            for reason in reasons:
-                log.detail(f"- {reason}")
+    decision.log(log, f"Python {wanted.python_version}")
+    if not decision.reuse:
         layer.reset()
         with log.timed(f"Installing Python {runtime.version}"), tempfile.TemporaryDirectory() as tmp:
             archive = Path(tmp) / "python.tar.gz"

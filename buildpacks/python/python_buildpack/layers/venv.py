@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layer, Layers
+from cnb.layers import CacheDecision, Layer, Layers
 from cnb.log import Logger
 
 from .. import messages
@@ -35,9 +35,10 @@ class VenvMetadata:
     extra_packages: list[str]
 
 
-def reasons_to_discard(cached: dict, wanted: VenvMetadata) -> list[str]:
+def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
+    """Reuse the environment only while its key (every input of the install) is unchanged."""
     if not cached:
-        return ["there is no cached environment"]
+        return CacheDecision(cached=False)
     reasons = []
     if cached.get("layer_schema") != wanted.layer_schema:
         reasons.append("the buildpack's environment layout changed")
@@ -49,16 +50,16 @@ def reasons_to_discard(cached: dict, wanted: VenvMetadata) -> list[str]:
         reasons.append("the requirements files changed")
     if cached.get("extra_packages") != wanted.extra_packages:
         reasons.append("the packages other buildpacks asked for changed")
-    return reasons
+    return CacheDecision(cached=True, reasons=tuple(reasons))
 
 
-def plan(layers: Layers, wanted: VenvMetadata) -> tuple[Layer, list[str]]:
+def plan(layers: Layers, wanted: VenvMetadata) -> tuple[Layer, CacheDecision]:
     layer = layers.get(LAYER_NAME)
-    return layer, reasons_to_discard(layer.metadata(), wanted)
+    return layer, decide(layer.metadata(), wanted)
 
 
 def install(
-    log: Logger, layers: Layers, layer: Layer, wanted: VenvMetadata, reasons: list[str],
+    log: Logger, layers: Layers, layer: Layer, wanted: VenvMetadata, decision: CacheDecision,
     python: Path, requirements_file: Path, app_dir: Path, env: dict[str, str],
 ) -> None:
     # pip's wheel cache: kept between builds, never in the image. Declared on every build,
@@ -66,13 +67,10 @@ def install(
     pip_cache = layers.get(PIP_CACHE_LAYER_NAME)
     pip_cache.path.mkdir(parents=True, exist_ok=True)
     pip_cache.commit(cache=True)
-    if not reasons:
-        log.step("Using cached virtual environment: nothing changed, no installer runs")
+    decision.log(log, "virtual environment")
+    if decision.reuse:
+        log.detail("The requirements files, extra packages and runtime are unchanged: no installer runs")
     else:
-        if reasons != ["there is no cached environment"]:
-            log.step("Discarding cached virtual environment since:")
-            for reason in reasons:
-                log.detail(f"- {reason}")
         layer.reset()
         pip_env = {
             **env,

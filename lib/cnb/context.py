@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import Any
+
+from . import toml
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ class Context:
     platform_dir: Path
     target: Target
     env: dict[str, str] = field(repr=False)
+
+    @cached_property
+    def buildpack(self) -> dict[str, Any]:
+        """The `[buildpack]` table of our buildpack.toml: id, version, name."""
+        return toml.load(self.buildpack_dir / "buildpack.toml").get("buildpack", {})
 
     def flag(self, name: str, default: bool) -> bool:
         """A boolean setting from the environment: 1/true/yes/on or 0/false/no/off."""

@@ -43,10 +43,14 @@ class Layer:
 
     def reset(self) -> None:
         """Empty the layer before new content is written (metadata first, then files)."""
-        self.toml_path.unlink(missing_ok=True)
+        self.invalidate()
         if self.path.exists() or self.path.is_symlink():
             shutil.rmtree(self.path)
         self.path.mkdir(parents=True)
+
+    def invalidate(self) -> None:
+        """Forget the metadata before changing the content in place: trusted again only once committed."""
+        self.toml_path.unlink(missing_ok=True)
 
     def commit(self, *, build: bool = False, launch: bool = False, cache: bool = False, metadata: dict[str, Any] | None = None) -> None:
         """Declare the layer complete: write its types and metadata."""
@@ -75,10 +79,11 @@ class Layers:
 
 @dataclass(frozen=True)
 class CacheDecision:
-    """Whether a cached layer is reused, and every reason it is not (empty when nothing was cached)."""
+    """What to do with a cached layer: reuse it, update it in place, or discard it; and why."""
 
     cached: bool
     reasons: tuple[str, ...] = ()
+    update_in_place: bool = False
 
     @property
     def reuse(self) -> bool:
@@ -88,13 +93,15 @@ class CacheDecision:
         """One line for the build summary."""
         if self.reuse:
             return "reuse"
-        return "install: " + ("; ".join(self.reasons) if self.cached else "nothing cached")
+        if not self.cached:
+            return "install: nothing cached"
+        return ("update in place: " if self.update_in_place else "install: ") + "; ".join(self.reasons)
 
     def log(self, log: "Logger", what: str) -> None:
-        """'Using cached X', or 'Discarding cached X since:' with a bullet per reason."""
+        """'Using cached X', or 'Updating/Discarding cached X since:' with a bullet per reason."""
         if self.reuse:
             log.step(f"Using cached {what}")
         elif self.cached:
-            log.step(f"Discarding cached {what} since:")
+            log.step(f"{'Updating' if self.update_in_place else 'Discarding'} cached {what} since:")
             for reason in self.reasons:
                 log.detail(f"- {reason}")

@@ -1,7 +1,8 @@
 """Extra CA certificates from `ca-certificates` bindings, for pip behind a TLS-intercepting proxy.
 
 The bundle is written outside the layers (it is for this build only) and starts with the
-build image's own trust store, so public certificates still verify.
+build image's own trust store, so public certificates still verify. With `BP_EMBED_CERTS=true`
+(Paketo's name) it is also put in a launch layer, and the app's TLS clients trust it at run time.
 """
 
 from __future__ import annotations
@@ -9,10 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from cnb.bindings import bindings_of_type
+from cnb.layers import Layers
 
 from . import messages
 
 BINDING_TYPE = "ca-certificates"
+EMBED_ENV_VAR = "BP_EMBED_CERTS"
+LAYER_NAME = "ca-certificates"
+BUNDLE_NAME = "ca-certificates.crt"
+# OpenSSL (and so Python's ssl module) reads SSL_CERT_FILE; requests uses certifi unless
+# REQUESTS_CA_BUNDLE is set.
+LAUNCH_ENV_VARS = ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 SYSTEM_BUNDLE = Path("/etc/ssl/certs/ca-certificates.crt")
 PEM_BEGIN = "-----BEGIN CERTIFICATE-----"
 
@@ -34,3 +42,15 @@ def write_bundle(certificates: list[Path], destination: Path) -> Path:
     parts += [path.read_text(encoding="utf-8") for path in certificates]
     destination.write_text("\n".join(parts), encoding="utf-8")
     return destination
+
+
+def embed(layers: Layers, bundle: Path) -> Path:
+    """Put `bundle` in a launch layer and point the app's TLS clients at it."""
+    layer = layers.get(LAYER_NAME)
+    layer.reset()
+    target = layer.path / BUNDLE_NAME
+    target.write_bytes(bundle.read_bytes())
+    for name in LAUNCH_ENV_VARS:
+        layer.set_env(name, str(target), scope="launch")
+    layer.commit(launch=True)
+    return target

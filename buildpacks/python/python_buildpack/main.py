@@ -10,8 +10,10 @@ from cnb.errors import DetectFail
 from cnb.layers import Layers
 from cnb.log import Logger
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
+from cnb.sbom import write_cyclonedx
 
-from . import ca_certificates, checks, messages, python_version, requirements, runtime_index
+from . import ca_certificates, checks, messages, python_version, requirements, runtime_index, sbom
+from .layers import pip_tools as pip_tools_layer
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
 
@@ -49,6 +51,7 @@ def build(context: BuildContext, log: Logger) -> None:
     runtime = index.select(resolution.request, context.target)
     extra_packages = _extra_packages(context)
     certificates = ca_certificates.extra_certificates(context.platform_dir, context.env)
+    embed_certificates = context.flag(ca_certificates.EMBED_ENV_VAR, default=False)
 
     layers = Layers(context.layers_dir)
     python_layer, runtime_wanted, runtime_decision = runtime_layer.plan(layers, runtime, context.target)
@@ -68,12 +71,14 @@ def build(context: BuildContext, log: Logger) -> None:
             ("Runtime index", index.location),
             ("Requirements", ", ".join(str(file.path.relative_to(app)) for file in requirement_files)),
             ("Extra packages", ", ".join(extra_packages) or "none"),
-            ("Installer", "pip, from the runtime"),
-            ("CA certificates", f"{len(certificates)} file(s) from ca-certificates bindings" if certificates else "the build image's"),
+            ("Installer", messages.installer_summary(requirements.needs_compiling(requirements_file), pip_tools_layer.PIP_TOOLS_VERSION)),
+            ("CA certificates", messages.certificates_summary(len(certificates), embed_certificates)),
             ("Runtime cache", runtime_decision.summary()),
             ("Environment cache", venv_decision.summary()),
         ],
     )
+    if embed_certificates and not certificates:
+        log.warning(*messages.nothing_to_embed(ca_certificates.EMBED_ENV_VAR))
     for title, body in resolution.warnings:
         log.warning(title, body)
     for other in resolution.conflicts(runtime.version):
@@ -88,4 +93,21 @@ def build(context: BuildContext, log: Logger) -> None:
         if certificates:
             bundle = ca_certificates.write_bundle(certificates, Path(tmp) / "ca-bundle.crt")
             env.update({"PIP_CERT": str(bundle), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)})
-        venv_layer.install(log, layers, venv, venv_wanted, venv_decision, python, requirements_file, app, env)
+
+        pip_env = venv_layer.pip_environment(layers, env)
+        install_from = requirements_file
+        if requirements.needs_compiling(requirements_file) and not venv_decision.reuse:
+            install_from = pip_tools_layer.compile_requirements(log, layers, python, runtime.sha256, requirements_file, Path(tmp) / "requirements.txt", pip_env)
+        venv_layer.install(log, venv, venv_wanted, venv_decision, python, install_from, requirements_file.name, app, pip_env)
+
+        log.section("Software bill of materials")
+        tool = {"tool_name": context.buildpack["id"], "tool_version": context.buildpack["version"]}
+        runtime_sbom = [sbom.runtime_component(runtime.version, runtime.sha256)]
+        write_cyclonedx(context.layers_dir, runtime_layer.LAYER_NAME, runtime_sbom, **tool)
+        packages = sbom.installed_distributions(venv.path / "bin" / "python")
+        write_cyclonedx(context.layers_dir, venv_layer.LAYER_NAME, packages, **tool)
+        log.step(f"CycloneDX for the runtime and {len(packages)} installed distributions (pack sbom download shows them)")
+
+        if certificates and embed_certificates:
+            log.section("Trusting extra CA certificates at launch")
+            log.step(f"{ca_certificates.EMBED_ENV_VAR} is set: {ca_certificates.embed(layers, bundle)} is trusted by the app")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from cnb.errors import BuildpackError
@@ -15,6 +16,19 @@ DOCS = "https://github.com/pycnb/pycnb#python-version"
 VERSION_FORMATS = "`3.13` (the newest 3.13.x) or `3.13.15` (exactly that release)"
 
 Warning = tuple[str, str]
+
+
+# Build summary
+
+def installer_summary(pins_requirements_in: bool, pip_tools_version: str) -> str:
+    pinning = f"; requirements.in pinned with pip-tools {pip_tools_version}" if pins_requirements_in else ""
+    return f"pip, from the runtime{pinning}"
+
+
+def certificates_summary(extra: int, at_launch: bool) -> str:
+    if not extra:
+        return "the build image's"
+    return f"{extra} file(s) from ca-certificates bindings, " + ("also at launch" if at_launch else "build only")
 
 
 # Python version
@@ -137,14 +151,6 @@ def misspelt_requirements(found: str, expected: str) -> BuildpackError:
     )
 
 
-def requirements_in_unsupported(name: str) -> BuildpackError:
-    return BuildpackError(
-        f"{name} without requirements.txt",
-        f"The app has {name} but no requirements.txt; resolving {name} at build time is not supported yet.",
-        [f"Run `pip-compile {name}` and commit the requirements.txt it writes."],
-    )
-
-
 def no_requirements(name: str) -> BuildpackError:
     return BuildpackError(f"No {name}", f"The app has no {name}.", [f"Add a {name} listing the app's dependencies."])
 
@@ -200,28 +206,66 @@ def invalid_ca_certificate(binding: str, entry: str) -> BuildpackError:
     )
 
 
+def nothing_to_embed(env_var: str) -> Warning:
+    return (
+        f"{env_var} is set, but there are no extra CA certificates",
+        f"{env_var}=true puts the certificates of ca-certificates bindings into the image; no such binding was given.\n"
+        "Pass one to the build (a folder with `type` = ca-certificates and PEM files), or unset the variable.",
+    )
+
+
 # Installing
 
 def venv_creation_failed(output: list[str]) -> BuildpackError:
     return BuildpackError("Cannot create the virtual environment", "\n".join(output[-20:]), ["Retry the build; if it persists, report it."])
 
 
-_MISSING_BUILD_TOOLS = {
-    "pg_config executable not found": "psycopg2 is built from source and needs libpq: use `psycopg2-binary`, or a build image with libpq-dev.",
-    "mysql_config": "mysqlclient needs the MariaDB/MySQL client headers (default-libmysqlclient-dev).",
-}
+# What pip's output says went wrong, in the order checked: (pattern, title, fix steps).
+# `{0}` in the text is the pattern's first group.
+_PIP_FAILURES = (
+    (r"No space left on device", "The build ran out of disk space",
+     ["Free disk space on the build machine (e.g. `docker system prune`), then build again."]),
+    (r"Invalid requirement: '?([^'\n]*)'?", "requirements.txt has a line pip cannot read: {0}",
+     ["Fix the line pip names above (the form is `name==version`, see https://pip.pypa.io/en/stable/reference/requirement-specifiers/)."]),
+    (r"No matching distribution found for (\S+)", "No package matches {0}",
+     ["Check the spelling and version of {0} on https://pypi.org (or on your PIP_INDEX_URL).",
+      "A version may not exist for this Python version: check .python-version."]),
+    (r"ResolutionImpossible|conflicting dependencies", "The requirements conflict",
+     ["Change the pins pip names above so that every package's requirements can be met (pip-compile finds a set that works)."]),
+    (r"pg_config executable not found", "psycopg2 needs libpq to build from source",
+     ["Use `psycopg2-binary`, or build with an image that has libpq-dev (pycnb's build image has it)."]),
+    (r"mysql_config|mariadb_config", "mysqlclient needs the MariaDB/MySQL client headers",
+     ["Build with an image that has default-libmysqlclient-dev (pycnb's build image has it)."]),
+    (r"fatal error: ([\w./-]+\.h): No such file or directory", "A package's C extension needs the header {0}",
+     ["Add the -dev package that provides {0} to the build image, or use a wheel of that package."]),
+)
 
 
 def pip_install_failed(output: list[str]) -> BuildpackError:
     text = "\n".join(output)
-    hints = [hint for needle, hint in _MISSING_BUILD_TOOLS.items() if needle in text]
-    if "fatal error:" in text and ".h: No such file or directory" in text:
-        header = next(line.split("fatal error:")[1].split(":")[0].strip() for line in output if "fatal error:" in line)
-        hints.append(f"A package's C extension needs the header {header}: add the -dev package that provides it to the build image.")
+    title, fix = "Installing the app's dependencies failed", ["Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."]
+    for pattern, cause, steps in _PIP_FAILURES:
+        match = re.search(pattern, text)
+        if match:
+            found = match.group(1) if match.groups() else ""
+            title, fix = cause.format(found), [step.format(found) for step in steps]
+            break
+    return BuildpackError(title, "pip's output is above; it ends with:\n" + "\n".join(output[-12:]), fix)
+
+
+def pip_tools_install_failed(output: list[str]) -> BuildpackError:
     return BuildpackError(
-        "Installing the app's dependencies failed",
-        "pip's output is above; the end of it:\n" + "\n".join(output[-15:]),
-        hints + ["Check the package names and version pins in requirements.txt against PyPI.", "Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."],
+        "Installing pip-tools failed",
+        "pip-tools resolves requirements.in when the app has no requirements.txt. pip's output ends:\n" + "\n".join(output[-15:]),
+        ["Check that PyPI (or your PIP_INDEX_URL) is reachable from the build.", "Or run `pip-compile requirements.in` yourself and commit requirements.txt."],
+    )
+
+
+def pip_compile_failed(name: str, output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        f"Resolving {name} failed",
+        "pip-compile's output ends:\n" + "\n".join(output[-15:]),
+        [f"Fix the requirement named above in {name}.", f"Run `pip-compile {name}` locally to reproduce it."],
     )
 
 
@@ -230,4 +274,14 @@ def pip_check_failed(output: list[str]) -> BuildpackError:
         "The installed dependencies conflict",
         "`pip check` found:\n" + "\n".join(output),
         ["Pin versions in requirements.txt that satisfy every package's requirements (pip-compile does this)."],
+    )
+
+
+# SBOM
+
+def sbom_failed(output: str) -> BuildpackError:
+    return BuildpackError(
+        "Cannot list the installed packages for the SBOM",
+        "\n".join(output.strip().splitlines()[-20:]),
+        ["Retry the build; if it persists, report it with the build log."],
     )

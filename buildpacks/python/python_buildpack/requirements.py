@@ -40,16 +40,19 @@ def has_requirements(app_dir: Path) -> bool:
 
 
 def find(app_dir: Path) -> Path:
-    """The requirements file to install from; an error explains a misspelt or missing one."""
-    path = app_dir / REQUIREMENTS_TXT
-    if path.is_file():
-        return path
+    """requirements.txt, else requirements.in (to be pinned with pip-compile); an error explains
+    a misspelt or missing one."""
+    for name in (REQUIREMENTS_TXT, REQUIREMENTS_IN):
+        if (app_dir / name).is_file():
+            return app_dir / name
     misspelt = misspelt_file(app_dir)
     if misspelt:
         raise messages.misspelt_requirements(misspelt, REQUIREMENTS_TXT)
-    if (app_dir / REQUIREMENTS_IN).is_file():
-        raise messages.requirements_in_unsupported(REQUIREMENTS_IN)
     raise messages.no_requirements(REQUIREMENTS_TXT)
+
+
+def needs_compiling(path: Path) -> bool:
+    return path.name == REQUIREMENTS_IN
 
 
 def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:

@@ -2,17 +2,22 @@
 
 The key covers every requirements file's content, the extra packages other buildpacks asked
 for, and the exact runtime (which fixes the Python version, distro, arch and pip). When it
-holds, no installer runs at all.
+holds, no installer runs at all. When only the requirements changed, the cached environment
+is brought to exactly the new requirements in place (pip-sync semantics: what is no longer
+required is uninstalled); when the runtime changed, it is made anew.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cnb import commands
 from cnb.layers import CacheDecision, Layer, Layers
 from cnb.log import Logger
+from packaging.utils import canonicalize_name
 
 from .. import messages
 
@@ -39,18 +44,19 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
     """Reuse the environment only while its key (every input of the install) is unchanged."""
     if not cached:
         return CacheDecision(cached=False)
-    reasons = []
+    remake = []
     if cached.get("layer_schema") != wanted.layer_schema:
-        reasons.append("the buildpack's environment layout changed")
+        remake.append("the buildpack's environment layout changed")
     if cached.get("python_version") != wanted.python_version:
-        reasons.append(f"the Python version changed ({cached.get('python_version')} to {wanted.python_version})")
+        remake.append(f"the Python version changed ({cached.get('python_version')} to {wanted.python_version})")
     elif cached.get("runtime_sha256") != wanted.runtime_sha256:
-        reasons.append("the Python runtime was rebuilt")
+        remake.append("the Python runtime was rebuilt")
+    update = []
     if cached.get("requirements_digest") != wanted.requirements_digest:
-        reasons.append("the requirements files changed")
+        update.append("the requirements files changed")
     if cached.get("extra_packages") != wanted.extra_packages:
-        reasons.append("the packages other buildpacks asked for changed")
-    return CacheDecision(cached=True, reasons=tuple(reasons))
+        update.append("the packages other buildpacks asked for changed")
+    return CacheDecision(cached=True, reasons=tuple(remake + update), update_in_place=bool(update) and not remake)
 
 
 def plan(layers: Layers, wanted: VenvMetadata) -> tuple[Layer, CacheDecision]:
@@ -58,39 +64,48 @@ def plan(layers: Layers, wanted: VenvMetadata) -> tuple[Layer, CacheDecision]:
     return layer, decide(layer.metadata(), wanted)
 
 
-def install(
-    log: Logger, layers: Layers, layer: Layer, wanted: VenvMetadata, decision: CacheDecision,
-    python: Path, requirements_file: Path, app_dir: Path, env: dict[str, str],
-) -> None:
-    # pip's wheel cache: kept between builds, never in the image. Declared on every build,
-    # else the lifecycle would drop it from the cache.
+def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
+    """The env pip runs with: the user's (PIP_* included), our cache, no prompts, reproducible .pyc."""
+    # pip's wheel and HTTP cache: kept between builds, never in the image. Declared on every
+    # build, else the lifecycle would drop it from the cache.
     pip_cache = layers.get(PIP_CACHE_LAYER_NAME)
     pip_cache.path.mkdir(parents=True, exist_ok=True)
     pip_cache.commit(cache=True)
+    return {
+        **env,
+        "PIP_CACHE_DIR": str(pip_cache.path),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+        "PIP_NO_INPUT": "1",
+        "PIP_PROGRESS_BAR": "off",
+        "PYTHONUNBUFFERED": "1",
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    }
+
+
+def install(
+    log: Logger, layer: Layer, wanted: VenvMetadata, decision: CacheDecision,
+    python: Path, requirements_file: Path, source_name: str, app_dir: Path, pip_env: dict[str, str],
+) -> None:
+    """Reuse, update or make the environment from `requirements_file` (named `source_name` in the log)."""
     decision.log(log, "virtual environment")
     if decision.reuse:
         log.detail("The requirements files, extra packages and runtime are unchanged: no installer runs")
     else:
-        layer.reset()
-        pip_env = {
-            **env,
-            "PIP_CACHE_DIR": str(pip_cache.path),
-            "PIP_DISABLE_PIP_VERSION_CHECK": "1",
-            "PIP_NO_INPUT": "1",
-            "PIP_PROGRESS_BAR": "off",
-            "PYTHONUNBUFFERED": "1",
-            "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
-        }
-        with log.timed("Creating virtual environment"):
-            code, output = commands.run(log, [str(python), "-m", "venv", "--without-pip", str(layer.path)], env=pip_env, quiet=True)
-            if code != 0:
-                raise messages.venv_creation_failed(output)
-        venv_python = str(layer.path / "bin" / "python")
         # The runtime's own pip installs into the environment (`--python`), so pip itself
         # is not one of the app's packages.
-        pip = [str(python), "-m", "pip", "--python", venv_python]
-        with log.timed(f"Installing dependencies from {requirements_file.relative_to(app_dir)}"):
-            code, output = commands.run(log, [*pip, "install", "-r", str(requirements_file), *wanted.extra_packages], env=pip_env, cwd=app_dir)
+        pip = [str(python), "-m", "pip", "--python", str(layer.path / "bin" / "python")]
+        requirements = ["-r", str(requirements_file), *wanted.extra_packages]
+        if decision.update_in_place:
+            layer.invalidate()
+            _remove_unrequired(log, pip, requirements, pip_env, app_dir)
+        else:
+            layer.reset()
+            with log.timed("Creating virtual environment"):
+                code, output = commands.run(log, [str(python), "-m", "venv", "--without-pip", str(layer.path)], env=pip_env, quiet=True)
+                if code != 0:
+                    raise messages.venv_creation_failed(output)
+        with log.timed(f"Installing dependencies from {source_name}"):
+            code, output = commands.run(log, [*pip, "install", *requirements], env=pip_env, cwd=app_dir)
             if code != 0:
                 raise messages.pip_install_failed(output)
         code, output = commands.run(log, [*pip, "check"], env=pip_env, quiet=True)
@@ -98,3 +113,27 @@ def install(
             raise messages.pip_check_failed(output)
     layer.set_env("VIRTUAL_ENV", str(layer.path))
     layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted))
+
+
+def _remove_unrequired(log: Logger, pip: list[str], requirements: list[str], env: dict[str, str], app_dir: Path) -> None:
+    """Uninstall what the new requirements no longer need: pip resolves them from scratch
+    (`--dry-run --ignore-installed --report`) and whatever it would not install goes."""
+    with log.timed("Removing packages the requirements no longer need"), tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
+        report = Path(tmp) / "report.json"
+        code, output = commands.run(
+            log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *requirements], env=env, cwd=app_dir,
+        )
+        if code != 0:
+            raise messages.pip_install_failed(output)
+        needed = {canonicalize_name(item["metadata"]["name"]) for item in json.loads(report.read_text())["install"]}
+        code, output = commands.run(log, [*pip, "list", "--format", "json"], env=env, quiet=True)
+        if code != 0:
+            raise messages.pip_install_failed(output)
+        installed = {canonicalize_name(item["name"]) for item in json.loads("\n".join(output))}
+        unrequired = sorted(installed - needed)
+        if unrequired:
+            code, output = commands.run(log, [*pip, "uninstall", "--yes", *unrequired], env=env)
+            if code != 0:
+                raise messages.pip_install_failed(output)
+        else:
+            log.detail("Nothing to remove")

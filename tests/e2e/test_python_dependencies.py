@@ -1,0 +1,72 @@
+"""Dependencies through the real pack: C extensions against libpq, exact sync on change, SBOM, requirements.in."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from pycnb_tools import pack, toolchain
+from support.apps import EXAMPLE_APP, copy_app
+from support.images import pack_build
+
+pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+
+IMAGE = "pycnb-test/dependencies"
+BASE_REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\n# Built from source against the build image's libpq-dev.\npsycopg2==2.9.13\n"
+
+
+def run_python(docker_client, image: str, code: str) -> str:
+    return docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", remove=True).decode().strip()
+
+
+@pytest.fixture(scope="module")
+def first_build(builder_image, tmp_path_factory):
+    app = copy_app(EXAMPLE_APP, tmp_path_factory.mktemp("deps") / "app", **{"requirements.txt": BASE_REQUIREMENTS + "six==1.17.0\n"})
+    result = pack_build(IMAGE, app)
+    assert result.returncode == 0, result.log
+    return app, result
+
+
+def test_psycopg2_compiles_from_source_and_imports_at_run_time(docker_client, first_build):
+    _, result = first_build
+    assert "Building wheel for psycopg2" in result.log or "Created wheel for psycopg2" in result.log
+    version = run_python(docker_client, IMAGE, "import psycopg2; print(psycopg2.__libpq_version__ >= 150000, psycopg2.__version__.split()[0])")
+    assert version == "True 2.9.13"
+
+
+def test_sbom_download_lists_django_with_its_version(first_build, tmp_path):
+    argv = [str(toolchain.pack()), "sbom", "download", IMAGE, "--output-dir", str(tmp_path)]
+    subprocess.run(argv, env={**os.environ, **pack.env()}, check=True, capture_output=True)
+    documents = {path.relative_to(tmp_path).as_posix(): json.loads(path.read_text()) for path in tmp_path.rglob("*.cdx.json")}
+    venv_sbom = documents["layers/sbom/launch/pycnb_python/venv/sbom.cdx.json"]
+    assert venv_sbom["bomFormat"] == "CycloneDX"
+    components = {component["name"]: component for component in venv_sbom["components"]}
+    assert components["Django"]["version"] == "5.2.8"
+    assert components["Django"]["purl"] == "pkg:pypi/django@5.2.8"
+    runtime_sbom = documents["layers/sbom/launch/pycnb_python/python/sbom.cdx.json"]
+    assert [c["name"] for c in runtime_sbom["components"]] == ["cpython"]
+
+
+def test_removing_a_package_removes_it_from_the_image(docker_client, first_build):
+    app, _ = first_build
+    assert run_python(docker_client, IMAGE, "import six; print(six.__version__)") == "1.17.0"
+    (app / "requirements.txt").write_text(BASE_REQUIREMENTS)
+    result = pack_build(IMAGE, app)
+    assert result.returncode == 0, result.log
+    assert "Environment cache  update in place: the requirements files changed" in result.log
+    assert "- Updating cached virtual environment since:\n  - the requirements files changed" in result.log
+    assert "Successfully uninstalled six-1.17.0" in result.log
+    installed = run_python(docker_client, IMAGE, "import importlib.metadata as m; print(sorted(d.metadata['Name'].lower() for d in m.distributions()))")
+    assert "'six'" not in installed and "'psycopg2'" in installed
+
+
+def test_requirements_in_is_pinned_at_build_time(docker_client, builder_image, tmp_path):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app")
+    (app / "requirements.txt").unlink()
+    (app / "requirements.in").write_text("Django>=5.2,<5.3\ngunicorn\n")
+    result = pack_build("pycnb-test/requirements-in", app)
+    assert result.returncode == 0, result.log
+    assert "Resolving requirements.in with pip-compile" in result.log
+    assert "    django==5.2." in result.log
+    assert run_python(docker_client, "pycnb-test/requirements-in", "import django; print(django.VERSION[:2])") == "(5, 2)"

@@ -7,6 +7,7 @@ error without a traceback (set `BP_LOG_LEVEL=debug` to see it).
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import traceback
@@ -15,6 +16,9 @@ from typing import Callable
 from .context import BuildContext, DetectContext, build_context, detect_context
 from .errors import DETECT_FAIL, DETECT_PASS, ERROR, BuildpackError, DetectFail
 from .log import Logger
+
+# ENOSPC: no space left; EDQUOT: a quota reached. Both mean the same to the user.
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 DetectFn = Callable[[DetectContext, Logger], None]
 BuildFn = Callable[[BuildContext, Logger], None]
@@ -39,17 +43,26 @@ def run(phase: str, buildpack_id: str, detect: DetectFn, build: BuildFn) -> int:
     except KeyboardInterrupt:
         log.error(BuildpackError(f"{buildpack_id}: interrupted"))
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence for the user
-        log.error(
-            BuildpackError(
-                f"Internal error in {buildpack_id} during {phase}: {type(error).__name__}",
-                details=str(error),
-                fix=[
-                    "Retry the build with BP_LOG_LEVEL=debug to see where it failed.",
-                    "Report it with the build log at https://github.com/pycnb/pycnb/issues.",
-                ],
-            )
-        )
-        if os.environ.get("BP_LOG_LEVEL", "").lower() == "debug":
-            traceback.print_exc(file=sys.stdout)
+    except OSError as error:
+        if error.errno not in DISK_FULL:
+            return _internal_error(log, buildpack_id, phase, error)
+        log.error(BuildpackError("The build ran out of disk space", str(error), ["Free disk space on the build machine (e.g. `docker system prune`), then build again."]))
         return ERROR
+    except Exception as error:  # noqa: BLE001 - the last line of defence for the user
+        return _internal_error(log, buildpack_id, phase, error)
+
+
+def _internal_error(log: Logger, buildpack_id: str, phase: str, error: BaseException) -> int:
+    log.error(
+        BuildpackError(
+            f"Internal error in {buildpack_id} during {phase}: {type(error).__name__}",
+            details=str(error),
+            fix=[
+                "Retry the build with BP_LOG_LEVEL=debug to see where it failed.",
+                "Report it with the build log at https://github.com/pycnb/pycnb/issues.",
+            ],
+        )
+    )
+    if os.environ.get("BP_LOG_LEVEL", "").lower() == "debug":
+        traceback.print_exc(file=sys.stdout)
+    return ERROR

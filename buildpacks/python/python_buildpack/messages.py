@@ -141,6 +141,15 @@ def runtime_checksum_mismatch(location: str, expected: str, actual: str) -> Buil
     )
 
 
+def runtime_extract_failed(version: str, output: str) -> BuildpackError:
+    full = "No space left on device" in output
+    return BuildpackError(
+        f"Unpacking Python {version} failed" + (": the disk is full" if full else ""),
+        output.strip()[-1500:],
+        ["Free disk space on the build machine, then build again."] if full else ["Retry the build; if it persists, report it with the build log."],
+    )
+
+
 # Requirements
 
 def misspelt_requirements(found: str, expected: str) -> BuildpackError:

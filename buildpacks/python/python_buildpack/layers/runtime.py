@@ -11,7 +11,7 @@ from cnb.context import Target
 from cnb.layers import CacheDecision, Layer, Layers
 from cnb.log import Logger
 
-from .. import runtime_index
+from .. import messages, runtime_index
 from ..runtime_index import Runtime, RuntimeIndex
 
 LAYER_NAME = "python"
@@ -67,7 +67,9 @@ def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, decision: CacheD
             runtime_index.fetch_archive(index, runtime, archive)
             # The archive's top-level folder is `python/` (python-build-standalone's layout);
             # the layer itself becomes that folder, so its bin/ and lib/ go on PATH.
-            subprocess.run(["tar", "-xzf", str(archive), "-C", str(layer.path), "--strip-components=1"], check=True)
+            extracted = subprocess.run(["tar", "-xzf", str(archive), "-C", str(layer.path), "--strip-components=1"], capture_output=True, text=True)
+            if extracted.returncode != 0:
+                raise messages.runtime_extract_failed(runtime.version, extracted.stderr)
     # Heroku sets the same: output reaches the log at once, and text I/O is UTF-8.
     layer.set_env("PYTHONUNBUFFERED", "1", action="default")
     layer.set_env("LANG", "C.UTF-8", action="default")

@@ -47,3 +47,13 @@ def ca_binding(tmp_path):
     from pycnb_tools import app
 
     return app.write_ca_binding(tmp_path / "bindings", [app.HOST_CA_BUNDLE]).parent
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A PostgreSQL server on 127.0.0.1 for the whole session, with a database and its owner."""
+    from support import postgres as pg
+
+    server = pg.start()
+    yield server
+    server.stop()

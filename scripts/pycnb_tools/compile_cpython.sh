@@ -24,12 +24,18 @@ make install > "$work/install.log" 2>&1 || { tail -80 "$work/install.log" >&2; e
 
 lib=$prefix/lib/python$minor
 # What install leaves that a runtime does not need: the static libpython (extensions do not
-# link it on Linux), leftover tests, IDLE and tkinter (no Tk on the stack), optimised bytecode
-# variants (-O is rare in production), and debug symbols.
+# link it on Linux), leftover tests, IDLE and tkinter (no Tk on the stack), and (below) debug symbols.
 rm -rf "$lib"/config-"$minor"-*/libpython"$minor".a \
        "$lib"/test "$lib"/idlelib "$lib"/tkinter "$lib"/turtledemo "$lib"/lib2to3/tests \
        "$prefix"/share/man
-find "$prefix" -name '*.opt-1.pyc' -delete -o -name '*.opt-2.pyc' -delete
+
+# Bytecode as unchecked-hash .pyc (PEP 552): the lifecycle resets file times on export and
+# restore, which makes timestamp-based .pyc look stale, so Python would recompile the standard
+# library in every build (changing the layer) and in every container start (the run user
+# cannot write the layer). Unchecked-hash bytecode is never revalidated; the runtime is never
+# edited after this point. Optimised variants (-O) are left out: rarely used, and large.
+find "$prefix" -name __pycache__ -type d -prune -exec rm -rf {} +
+"$prefix/bin/python3" -m compileall -q -j0 -o 0 --invalidation-mode unchecked-hash "$lib"
 find "$prefix" -type d -name tests -path '*/ctypes/*' -prune -exec rm -rf {} +
 strip --strip-unneeded "$prefix/bin/python$minor" "$lib"/lib-dynload/*.so
 

@@ -60,3 +60,56 @@ def test_build_installs_then_reuses_everything(docker_client, staged, tmp_path, 
     assert "Using cached Python 3.13." in second.output
     assert "- Using cached virtual environment\n  The requirements files, extra packages and runtime are unchanged: no installer runs" in second.output
     assert "Running:" not in second.output
+
+
+def test_packages_asked_for_in_the_plan_are_installed(docker_client, staged, tmp_path, ca_binding):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app")
+    plan = '[[entries]]\nname = "python"\n[entries.metadata]\npackages = ["six==1.17.0"]\n'
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host", buildpack_plan=plan)
+    assert result.exit_code == 0, result.output
+    assert "Extra packages     six==1.17.0" in result.output
+    assert list((result.layers / "pycnb_python" / "venv").glob("lib/python3.*/site-packages/six-1.17.0.dist-info"))
+
+
+def test_pip_env_vars_reach_pip_and_credentials_are_masked(docker_client, staged, tmp_path, ca_binding):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app")
+    env = {"PIP_INDEX_URL": "http://alice:hunter2-secret@127.0.0.1:9/simple", "PIP_RETRIES": "0", "PIP_TIMEOUT": "2"}
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", env=env, bindings=ca_binding, network="host")
+    assert result.exit_code == 1
+    assert "alice:****@127.0.0.1:9" in result.output
+    assert "hunter2-secret" not in result.output
+    assert "! ERROR: No package matches Django==5.2.8" in result.output
+
+
+def test_bytecode_is_hash_based_so_layers_are_reproducible(docker_client, staged, tmp_path, ca_binding):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
+    assert result.exit_code == 0, result.output
+    pyc = next((result.layers / "pycnb_python" / "venv").glob("lib/python3.*/site-packages/django/__pycache__/__init__.*.pyc"))
+    # PEP 552: bit 0 of the flags word (bytes 4-8) marks a hash-based .pyc.
+    assert int.from_bytes(pyc.read_bytes()[4:8], "little") & 1
+
+
+def test_embed_certs_puts_the_bundle_in_a_launch_layer(docker_client, staged, tmp_path, ca_binding):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", env={"BP_EMBED_CERTS": "true"}, bindings=ca_binding, network="host")
+    assert result.exit_code == 0, result.output
+    layer = result.layers / "pycnb_python" / "ca-certificates"
+    assert tomllib.loads((layer.parent / "ca-certificates.toml").read_text())["types"] == {"build": False, "launch": True, "cache": False}
+    assert (layer / "env.launch" / "SSL_CERT_FILE.override").read_text() == "/layers/pycnb_python/ca-certificates/ca-certificates.crt"
+    assert "BEGIN CERTIFICATE" in (layer / "ca-certificates.crt").read_text()
+
+
+def test_a_failed_install_leaves_no_layer_a_later_build_trusts(docker_client, staged, tmp_path, ca_binding):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app")
+    work = tmp_path / "work"
+    assert run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host").exit_code == 0
+    good = (app / "requirements.txt").read_text()
+    (app / "requirements.txt").write_text(good + "pycnb-no-such-package-x9==1.0\n")
+    failed = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
+    assert failed.exit_code == 1 and "! ERROR: No package matches pycnb-no-such-package-x9==1.0" in failed.output
+    assert not (work / "layers" / "pycnb_python" / "venv.toml").exists()
+    (app / "requirements.txt").write_text(good)
+    again = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
+    assert again.exit_code == 0, again.output
+    assert "Environment cache  install: nothing cached" in again.output

@@ -1,5 +1,7 @@
 """The Python buildpack through the real pack: the runtime asked for, and a cache that holds."""
 
+import json
+
 import pytest
 
 from support.apps import EXAMPLE_APP, copy_app
@@ -26,8 +28,15 @@ def test_example_runs_python_313(docker_client, example_image):
     assert python_version_in(docker_client, image) == "Python 3.13.15"
 
 
-def test_rebuild_without_changes_runs_no_installer(example_image, tmp_path):
+def layer_digests(docker_client, image: str) -> dict[str, str]:
+    metadata = json.loads(docker_client.images.get(image).labels["io.buildpacks.lifecycle.metadata"])
+    python = next(bp for bp in metadata["buildpacks"] if bp["key"] == "pycnb/python")
+    return {name: layer["sha"] for name, layer in python["layers"].items()}
+
+
+def test_rebuild_without_changes_runs_no_installer(docker_client, example_image, tmp_path):
     image, _ = example_image
+    before = layer_digests(docker_client, image)
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
     result = pack_build(image, app)
     assert result.returncode == 0, result.log
@@ -35,5 +44,8 @@ def test_rebuild_without_changes_runs_no_installer(example_image, tmp_path):
     assert "Environment cache  reuse" in result.log
     assert "- Using cached Python 3.13.15" in result.log
     assert "no installer runs" in result.log
-    installing = result.log.split("## Installing dependencies", 1)[1].split("[pycnb/django]", 1)[0]
+    installing = result.log.split("## Installing dependencies", 1)[1].split("## Software bill of materials", 1)[0]
     assert "Running:" not in installing
+    # The same layers, to the byte: the exporter reuses them from the previous image.
+    assert layer_digests(docker_client, image) == before
+    assert "Reusing layer 'pycnb/python:venv'" in result.log

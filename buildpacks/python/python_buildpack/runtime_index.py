@@ -27,6 +27,7 @@ EMBEDDED_INDEX = Path("runtimes") / "index.json"
 SCHEMA_VERSION = 1
 TIMEOUT_SECONDS = 30
 ATTEMPTS = 3
+RETRY_PAUSE_SECONDS = 1
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def _with_retries(action, location: str):
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             if attempt == attempts:
                 raise messages.runtime_index_unreachable(location, str(getattr(error, "reason", error)), attempts) from None
-            time.sleep(2 * attempt)
+            time.sleep(RETRY_PAUSE_SECONDS * attempt)
         except FileNotFoundError:
             raise messages.runtime_index_unreachable(location, "no such file", 1) from None
 

@@ -62,3 +62,19 @@ def test_misspelt_file_passes_detect_and_fails_build_with_the_right_name(tmp_pat
 
 def test_no_requirements_fails_detect(tmp_path):
     assert not requirements.has_requirements(tmp_path)
+
+
+def test_requirements_that_are_not_utf8_name_the_line(tmp_path):
+    root = tmp_path / "requirements.txt"
+    root.write_bytes(b"Django==5.2.8\ngunicorn\xff==23\n")
+    with pytest.raises(BuildpackError) as raised:
+        requirements.collect(root, tmp_path)
+    assert raised.value.title == "requirements.txt is not UTF-8 text"
+    assert raised.value.details.startswith("requirements.txt, line 2,")
+
+
+def test_requirements_in_is_found_when_there_is_no_requirements_txt(tmp_path):
+    write(tmp_path, "requirements.in", "Django\n")
+    assert requirements.needs_compiling(requirements.find(tmp_path))
+    write(tmp_path, "requirements.txt", "Django==5.2.8\n")
+    assert requirements.find(tmp_path).name == "requirements.txt"

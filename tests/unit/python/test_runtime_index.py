@@ -77,3 +77,39 @@ def test_invalid_index(tmp_path):
     with pytest.raises(BuildpackError) as raised:
         runtime_index.load(str(tmp_path / "index.json"))
     assert raised.value.title == "The Python runtime index is not valid"
+
+
+@pytest.fixture
+def http_root(tmp_path):
+    """A real HTTP server on 127.0.0.1 serving `tmp_path`."""
+    import functools
+    import http.server
+    import threading
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_index_and_archive_over_http_with_relative_urls(tmp_path, http_root):
+    make_index(tmp_path, ["3.13.15"])
+    index = runtime_index.load(f"{http_root}/index.json")
+    runtime = index.select(VersionRequest("test", 3, 13), TARGET)
+    assert runtime_index.archive_location(index, runtime) == f"{http_root}/cpython-3.13.15.tar.gz"
+    destination = tmp_path / "downloaded.tar.gz"
+    runtime_index.fetch_archive(index, runtime, destination)
+    assert destination.read_bytes() == b"archive"
+
+
+def test_unreachable_url_is_retried_then_named(monkeypatch):
+    monkeypatch.setattr(runtime_index, "RETRY_PAUSE_SECONDS", 0)
+    with pytest.raises(BuildpackError) as raised:
+        runtime_index.load("http://user:s3cret@127.0.0.1:9/index.json")
+    assert raised.value.title == "Cannot read the Python runtime index"
+    assert "after 3 attempts" in raised.value.details
+    assert "127.0.0.1:9/index.json" in raised.value.details

@@ -1,7 +1,7 @@
 """Runs a buildpack's detect or build and turns its outcome into the CNB exit code.
 
 The one place that catches errors: a `BuildpackError` is printed as the user's message,
-`DetectFail` exits 100 without a word, and anything unexpected is reported as an internal
+`DetectFail` exits 100 with at most one line, and anything unexpected is reported as an internal
 error without a traceback (set `BP_LOG_LEVEL=debug` to see it).
 """
 
@@ -35,7 +35,9 @@ def run(phase: str, buildpack_id: str, detect: DetectFn, build: BuildFn) -> int:
             return 0
         log.error(BuildpackError(f"Unknown phase {phase!r}: expected detect or build"))
         return ERROR
-    except DetectFail:
+    except DetectFail as fail:
+        if fail.reason:
+            log.detail(fail.reason)
         return DETECT_FAIL
     except BuildpackError as error:
         log.error(error)

@@ -12,7 +12,11 @@ ERROR = 1
 
 
 class DetectFail(Exception):
-    """The buildpack does not apply to this app: detect exits 100 quietly."""
+    """The buildpack does not apply to this app: detect exits 100, quietly or with one line of why."""
+
+    def __init__(self, reason: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass

@@ -17,6 +17,15 @@ from .errors import BuildpackError
 # `scheme://user:password@host` and `scheme://token@host`: keep the user, hide the rest.
 _URL_CREDENTIALS = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<user>[^/@\s:]*)(?P<password>:[^/@\s]*)?@")
 MASK = "****"
+# Env var names whose values are secrets: SECRET_KEY, DB_PASSWORD, API_TOKEN, AWS_ACCESS_KEY_ID,
+# DATABASE_URL (it carries a password), ... Matched on words of the name.
+_SECRET_NAME = re.compile(r"(^|_)(SECRET|PASSWORD|PASSWD|PASS|TOKEN|KEY|CREDENTIALS?|AUTH|PRIVATE|DSN|DATABASE_URL)(_|$)", re.IGNORECASE)
+# Below this length a value is too likely to appear in ordinary output to be masked everywhere.
+MIN_SECRET_LENGTH = 4
+
+
+def is_secret_name(name: str) -> bool:
+    return bool(_SECRET_NAME.search(name)) or name.upper().endswith("DATABASE_URL")
 
 
 def mask_url_credentials(text: str) -> str:
@@ -38,9 +47,15 @@ class Logger:
         self._secrets: set[str] = set()
 
     def add_secret(self, value: str) -> None:
-        """Hide `value` wherever it appears in later output (values under 4 characters are ignored)."""
-        if value and len(value) >= 4:
+        """Hide `value` wherever it appears in later output (very short values are ignored)."""
+        if value and len(value) >= MIN_SECRET_LENGTH:
             self._secrets.add(value)
+
+    def add_secrets_from_env(self, env: dict[str, str]) -> None:
+        """Hide the values of every env var whose name says it is a secret."""
+        for name, value in env.items():
+            if is_secret_name(name):
+                self.add_secret(value)
 
     def mask(self, text: str) -> str:
         text = mask_url_credentials(text)
@@ -93,7 +108,10 @@ class Logger:
             self._write("!")
             self._write("! To fix this:")
             for number, step in enumerate(error.fix, start=1):
-                self._write(f"!   {number}. {step}")
+                first, *rest = step.splitlines()
+                self._write(f"!   {number}. {first}")
+                for line in rest:
+                    self._write(f"!      {line}")
         self._write("")
 
     @contextmanager

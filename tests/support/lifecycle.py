@@ -46,7 +46,9 @@ def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir:
         (workdir / "plan" / "buildpack-plan.toml").write_text(buildpack_plan)
     if bindings is not None:
         shutil.copytree(bindings, workdir / "platform" / "bindings", dirs_exist_ok=True)
+    # The lifecycle gives the build user the app folder (collectstatic writes into it).
     _writable_by_build_user(workdir)
+    _writable_by_build_user(app_dir)
     bp_dir = f"/cnb/buildpacks/pycnb_{buildpack}/{VERSION}"
     cnb_env = {
         "CNB_BUILDPACK_DIR": bp_dir,
@@ -65,7 +67,7 @@ def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir:
     os.chown(workdir / "layers" / f"pycnb_{buildpack}", BUILD_UID, BUILD_UID)
     volumes = {
         str(STAGED_BUILDPACKS / buildpack): {"bind": bp_dir, "mode": "ro"},
-        str(app_dir): {"bind": "/workspace", "mode": "ro"},
+        str(app_dir): {"bind": "/workspace", "mode": "rw"},
         str(workdir / "layers"): {"bind": "/layers", "mode": "rw"},
         str(workdir / "plan"): {"bind": "/plan", "mode": "rw"},
         str(workdir / "platform"): {"bind": "/platform", "mode": "ro"},

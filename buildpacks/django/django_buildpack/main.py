@@ -1,34 +1,113 @@
-"""Detect and build for the Django buildpack."""
+"""Detect and build for the Django buildpack; build reads like its log."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from cnb.context import BuildContext, DetectContext
 from cnb.errors import DetectFail
-from cnb.launch import Process, write_launch
+from cnb.launch import write_launch
+from cnb.layers import Layers
 from cnb.log import Logger
-from cnb.plan import BuildPlan, Require
+from cnb.plan import BuildPlan, Require, read_buildpack_plan
 
-from . import project
+from . import collectstatic, messages, processes, project, settings
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
+AUTO_INSTALL_ENV_VAR = "BP_DJANGO_AUTO_INSTALL"
+# What every Django app on a Heroku-style platform runs with, at versions known to work
+# together with Django 4.2-5.2 on Python 3.11-3.13. The user's own pin always wins.
+KNOWN_GOOD = {"gunicorn": "gunicorn==23.0.0", "django-heroku": "django-heroku==0.3.1"}
+WEB_CONCURRENCY_LAYER = "web-concurrency"
 
 
 def detect(context: DetectContext, log: Logger) -> None:
-    if not (context.app_dir / project.MANAGE_PY).is_file() or not project.declares_django(context.app_dir):
+    declared = project.declared_packages(context.app_dir)
+    if "django" not in declared:
         raise DetectFail
-    BuildPlan(requires=[Require(PYTHON_PLAN_NAME)]).write(context.build_plan_path)
+    manage = project.manage_py(context.app_dir, context.env)
+    if not manage.is_file():
+        raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
+    missing = [pin for name, pin in KNOWN_GOOD.items() if name not in declared]
+    metadata = {"packages": missing} if missing and context.flag(AUTO_INSTALL_ENV_VAR, default=True) else {}
+    BuildPlan(requires=[Require(PYTHON_PLAN_NAME, metadata)]).write(context.build_plan_path)
+
+
+def _packages_added(context: BuildContext) -> list[str]:
+    return [p for entry in read_buildpack_plan(context.buildpack_plan_path) if entry.name == PYTHON_PLAN_NAME for p in entry.metadata.get("packages", [])]
 
 
 def build(context: BuildContext, log: Logger) -> None:
     log.header("pycnb/django")
+    app, env = context.app_dir, context.env
+    log.add_secrets_from_env(env)
+
+    # Read and check everything before running anything.
+    if not env.get("VIRTUAL_ENV"):
+        raise messages.no_python_environment()
+    python = Path(env["VIRTUAL_ENV"]) / "bin" / "python"
+    manage = project.manage_py(app, env)
+    manage_name = str(manage.relative_to(app))
+    settings_module = project.settings_module(manage, env)
+    if not settings_module:
+        raise messages.no_settings_module(manage_name)
+    added = _packages_added(context)
+    turned_off = collectstatic.turned_off(env)
+
+    inspected = settings.inspect(python, app, settings_module, env)
+    if isinstance(inspected, settings.ImportFailure):
+        failure = messages.diagnose("Importing the settings", inspected.traceback, settings_module)
+        if turned_off is None:
+            raise failure
+        log.warning(*messages.settings_not_importable_warning(settings_module, failure.title))
+        wsgi = project.wsgi_beside_settings(app, settings_module)
+        skip = turned_off
+    else:
+        wsgi = inspected.wsgi_application or None
+        if wsgi and not inspected.wsgi_module_found:
+            raise messages.wsgi_application_not_found(wsgi, settings_module)
+        static_root = Path(inspected.static_root) if inspected.static_root else None
+        if static_root and turned_off is None and not static_root.resolve().is_relative_to(app.resolve()):
+            raise messages.static_root_outside_app(inspected.static_root, str(app))
+        skip = turned_off or collectstatic.skip_reason(inspected)
+
+    log.summary(
+        "Django",
+        [
+            ("Django", inspected.django_version if isinstance(inspected, settings.Settings) else "settings not importable at build time"),
+            ("Settings", settings_module),
+            ("Added packages", ", ".join(added) + " (not in the requirements)" if added else "none"),
+            ("collectstatic", f"skipped: {skip}" if skip else "run"),
+            ("Web process", f"gunicorn {processes.gunicorn_target(wsgi)}" if wsgi else "none"),
+            ("Workers", "WEB_CONCURRENCY from the container's CPU and memory limits, at launch"),
+        ],
+    )
+    if "gunicorn" not in project.declared_packages(app) and not any(p.startswith("gunicorn") for p in added):
+        log.warning(*messages.gunicorn_not_installed())
+
+    log.section("Static files")
+    if skip:
+        log.step(f"Skipping collectstatic: {skip}")
+    else:
+        collectstatic.run(log, python, manage, app, env, settings_module)
+
     log.section("Default processes")
-    settings = project.settings_module(context.app_dir, context.env)
-    wsgi = project.wsgi_module(context.app_dir, settings) if settings else None
-    if wsgi is None:
-        log.step("No WSGI module found beside the settings: no default web process (a Procfile can add one)")
-        return
-    # bash -c so that $PORT expands at launch; exec so gunicorn gets the container's signals.
-    command = f"exec gunicorn {wsgi} --bind 0.0.0.0:${{PORT:-8000}}"
-    log.step(f"web: {command} (default; a Procfile's web process replaces it)")
-    write_launch(context.layers_dir, [Process("web", ["bash", "-c", command], default=True)])
+    default = processes.default_processes(wsgi, manage_name)
+    if not wsgi:
+        log.warning(*messages.no_wsgi_module(settings_module))
+    for process in default:
+        note = " (default; a Procfile's web process replaces it)" if process.default else ""
+        log.step(f"{process.type}: {process.command[-1]}{note}")
+    write_launch(context.layers_dir, default)
+
+    log.section("Worker count")
+    layer = Layers(context.layers_dir).get(WEB_CONCURRENCY_LAYER)
+    layer.reset()
+    program = layer.path / "exec.d" / "web-concurrency"
+    program.parent.mkdir()
+    shutil.copy2(context.buildpack_dir / "django_buildpack" / "exec.d" / "web-concurrency", program)
+    program.chmod(0o755)
+    layer.commit(launch=True)
+    log.step("WEB_CONCURRENCY is set at launch from the container's CPU and memory limits, unless you set it")

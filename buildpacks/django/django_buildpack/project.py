@@ -1,36 +1,65 @@
-"""Finding the Django project in the app: manage.py, the settings module, the WSGI module."""
+"""Finding the Django project in the app: manage.py, the declared dependencies, the settings module."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
+
+MANAGE_PY_ENV_VAR = "BP_DJANGO_MANAGE_PY"
 MANAGE_PY = "manage.py"
-REQUIREMENTS_TXT = "requirements.txt"
+REQUIREMENTS_FILES = ("requirements.txt", "requirements.in")
 # The line `django-admin startproject` writes into manage.py.
 _SETTINGS_DEFAULT = re.compile(r"""os\.environ\.setdefault\(\s*['"]DJANGO_SETTINGS_MODULE['"]\s*,\s*['"](?P<module>[\w.]+)['"]\s*\)""")
-_DJANGO_REQUIREMENT = re.compile(r"^\s*django\s*(?:[\[<>=!~;@#]|$)", re.IGNORECASE)
+_INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?<=-r))(?P<path>\S+)")
 
 
-def declares_django(app_dir: Path) -> bool:
-    """Whether requirements.txt names Django; lenient, since detect must not fail on odd files."""
-    path = app_dir / REQUIREMENTS_TXT
-    if not path.is_file():
-        return False
-    text = path.read_text(encoding="utf-8", errors="replace")
-    return any(_DJANGO_REQUIREMENT.match(line) for line in text.splitlines())
+def manage_py(app_dir: Path, env: dict[str, str]) -> Path:
+    return app_dir / (env.get(MANAGE_PY_ENV_VAR, "").strip() or MANAGE_PY)
 
 
-def settings_module(app_dir: Path, env: dict[str, str]) -> str | None:
+def declared_packages(app_dir: Path) -> set[str]:
+    """Canonical names in requirements.txt (else requirements.in) and its -r includes.
+
+    Lenient on purpose: detect must never fail on a file the Python buildpack will explain.
+    """
+    found: set[str] = set()
+    seen: set[Path] = set()
+
+    def read(path: Path) -> None:
+        if path in seen or not path.is_file():
+            return
+        seen.add(path)
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            line = line.split(" #", 1)[0].strip()
+            include = _INCLUDE.match(line)
+            if include:
+                read(path.parent / include.group("path"))
+            elif line and not line.startswith(("#", "-")):
+                try:
+                    found.add(canonicalize_name(Requirement(line).name))
+                except InvalidRequirement:
+                    continue
+
+    for name in REQUIREMENTS_FILES:
+        if (app_dir / name).is_file():
+            read(app_dir / name)
+            break
+    return found
+
+
+def settings_module(manage: Path, env: dict[str, str]) -> str | None:
     """`DJANGO_SETTINGS_MODULE` from the build env, else the default manage.py sets."""
     if env.get("DJANGO_SETTINGS_MODULE"):
         return env["DJANGO_SETTINGS_MODULE"]
-    match = _SETTINGS_DEFAULT.search((app_dir / MANAGE_PY).read_text(encoding="utf-8", errors="replace"))
+    match = _SETTINGS_DEFAULT.search(manage.read_text(encoding="utf-8", errors="replace"))
     return match.group("module") if match else None
 
 
-def wsgi_module(app_dir: Path, settings: str) -> str | None:
-    """`<project>.wsgi` beside the settings module, when that file exists."""
-    package = settings.rsplit(".", 1)[0] if "." in settings else ""
-    candidate = f"{package}.wsgi" if package else "wsgi"
-    return candidate if (app_dir / (candidate.replace(".", "/") + ".py")).is_file() else None
+def wsgi_beside_settings(app_dir: Path, settings: str) -> str | None:
+    """`<project>.wsgi.application` when `<project>/wsgi.py` sits beside the settings module."""
+    package = settings.rpartition(".")[0]
+    module = f"{package}.wsgi" if package else "wsgi"
+    return f"{module}.application" if (app_dir / (module.replace(".", "/") + ".py")).is_file() else None

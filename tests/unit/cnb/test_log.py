@@ -32,3 +32,26 @@ def test_error_block_has_title_details_and_numbered_fix():
     stream = io.StringIO()
     Logger(stream).error(BuildpackError("Thing failed", "found x", ["do a", "do b"]))
     assert stream.getvalue() == "\n! ERROR: Thing failed\n!\n! found x\n!\n! To fix this:\n!   1. do a\n!   2. do b\n\n"
+
+
+def test_secret_names():
+    from cnb.log import is_secret_name
+
+    for name in ["SECRET_KEY", "DJANGO_SECRET_KEY", "DB_PASSWORD", "API_TOKEN", "AWS_SECRET_ACCESS_KEY", "DATABASE_URL", "SENTRY_DSN", "REDIS_AUTH"]:
+        assert is_secret_name(name), name
+    for name in ["PATH", "PORT", "DEBUG", "DJANGO_SETTINGS_MODULE", "KEYBOARD", "PIP_INDEX_URL"]:
+        assert not is_secret_name(name), name
+
+
+def test_secrets_from_env_are_masked():
+    stream = io.StringIO()
+    log = Logger(stream)
+    log.add_secrets_from_env({"SECRET_KEY": "django-insecure-abc123", "DEBUG": "true"})
+    log.step("SECRET_KEY=django-insecure-abc123 DEBUG=true")
+    assert stream.getvalue() == "- SECRET_KEY=**** DEBUG=true\n"
+
+
+def test_multi_line_fix_steps_stay_in_the_error_block():
+    stream = io.StringIO()
+    Logger(stream).error(BuildpackError("Broken", fix=["first line\n  second line"]))
+    assert stream.getvalue().endswith("! To fix this:\n!   1. first line\n!        second line\n\n")

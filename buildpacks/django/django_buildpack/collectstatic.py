@@ -1,0 +1,47 @@
+"""collectstatic at build time: when it runs, when it is skipped and why, and its diagnosis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cnb import commands
+from cnb.log import MASK, Logger, is_secret_name
+
+from . import messages
+from .settings import Settings
+
+# Heroku's switch, then ours (Buildpack convention: BP_<BUILDPACK>_<SETTING>).
+DISABLE_ENV_VAR = "DISABLE_COLLECTSTATIC"
+SWITCH_ENV_VAR = "BP_DJANGO_COLLECTSTATIC"
+DEBUG_ENV_VAR = "DEBUG_COLLECTSTATIC"
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def turned_off(env: dict[str, str]) -> str | None:
+    """Why the user turned collectstatic off, or None."""
+    if env.get(DISABLE_ENV_VAR, "").strip().lower() in _TRUE:
+        return f"turned off by {DISABLE_ENV_VAR}={env[DISABLE_ENV_VAR]}"
+    if env.get(SWITCH_ENV_VAR, "").strip().lower() in _FALSE:
+        return f"turned off by {SWITCH_ENV_VAR}={env[SWITCH_ENV_VAR]}"
+    return None
+
+
+def skip_reason(settings: Settings) -> str | None:
+    """Why the app's settings make collectstatic pointless, or None."""
+    if not settings.staticfiles_installed:
+        return "django.contrib.staticfiles is not in INSTALLED_APPS"
+    if not settings.static_root:
+        return messages.static_root_unset()
+    return None
+
+
+def run(log: Logger, python: Path, manage: Path, app_dir: Path, env: dict[str, str], settings_module: str) -> None:
+    if env.get(DEBUG_ENV_VAR, "").strip().lower() in _TRUE:
+        log.step(f"{DEBUG_ENV_VAR} is set: the environment collectstatic runs with (secrets masked):")
+        for name in sorted(env):
+            log.detail(f"  {name}={MASK if is_secret_name(name) else env[name]}")
+    with log.timed("Collecting static files"):
+        code, output = commands.run(log, [str(python), str(manage.relative_to(app_dir)), "collectstatic", "--noinput"], env=env, cwd=app_dir)
+    if code != 0:
+        raise messages.diagnose("collectstatic", "\n".join(output), settings_module)

@@ -1,0 +1,162 @@
+"""Every message the Django buildpack shows a user: what happened, what was found, how to fix it."""
+
+from __future__ import annotations
+
+import re
+
+from cnb.errors import BuildpackError
+
+Warning = tuple[str, str]
+BUILD_ENV_HOWTO = (
+    "Give it a build-time value: `pack build --env {name}=<value>`, or in project.toml:\n"
+    '  [[io.buildpacks.build.env]]\n  name = "{name}"\n  value = "<value>"\n'
+    "A build-time value stays out of the image; the real one is set when the app runs."
+)
+APP_ROOT = "/workspace/"
+_APP_FRAME = re.compile(r'File "(?P<file>/workspace/[^"]+)", line (?P<line>\d+)[^\n]*\n(?P<code>[^\n]*)')
+_EXCEPTION_LINE = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Exception|Configured|Exit)\b.*$", re.MULTILINE)
+
+
+def _excerpt(text: str) -> str:
+    """Where in the app it failed (the last frame in the app's own files) and the exception itself."""
+    lines = []
+    frames = list(_APP_FRAME.finditer(text))
+    if frames:
+        frame = frames[-1]
+        lines.append(f"{frame['file'].removeprefix(APP_ROOT)}, line {frame['line']}: {frame['code'].strip()}")
+    exceptions = _EXCEPTION_LINE.findall(text)
+    lines.append(exceptions[-1].strip() if exceptions else "\n".join(text.strip().splitlines()[-5:]))
+    return "\n".join(lines)
+
+
+# Detect
+
+def no_manage_py(manage: str) -> str:
+    return f"pycnb/django: Django is declared but {manage} is missing; set BP_DJANGO_MANAGE_PY to its path in the app"
+
+
+# Inputs
+
+def no_python_environment() -> BuildpackError:
+    return BuildpackError(
+        "No Python environment to run Django in",
+        "The Django buildpack runs after pycnb/python, which sets VIRTUAL_ENV; it is not set.",
+        ["Build with the pycnb builder, or put pycnb/python before pycnb/django in the order."],
+    )
+
+
+def no_settings_module(manage: str) -> BuildpackError:
+    return BuildpackError(
+        "Cannot tell which settings module the app uses",
+        f"DJANGO_SETTINGS_MODULE is not set and {manage} does not set a default with os.environ.setdefault(...).",
+        ["Set DJANGO_SETTINGS_MODULE at build time (e.g. `pack build --env DJANGO_SETTINGS_MODULE=myproject.settings`)."],
+    )
+
+
+def wsgi_application_not_found(wsgi: str, settings_module: str) -> BuildpackError:
+    return BuildpackError(
+        f"WSGI_APPLICATION points to a module that does not exist: {wsgi}",
+        f"WSGI_APPLICATION = {wsgi!r} in {settings_module}, but the module {wsgi.rpartition('.')[0]!r} cannot be found.",
+        ["Point WSGI_APPLICATION at your project's wsgi module, e.g. 'myproject.wsgi.application'.",
+         "Or define the web process yourself in a Procfile."],
+    )
+
+
+def settings_not_importable_warning(settings_module: str, title: str) -> Warning:
+    return (
+        f"The settings ({settings_module}) cannot be imported at build time",
+        f"{title}.\nThe default web process uses the wsgi.py beside the settings instead of WSGI_APPLICATION.",
+    )
+
+
+def no_wsgi_module(settings_module: str) -> Warning:
+    return (
+        "No default web process",
+        f"Neither WSGI_APPLICATION nor a wsgi.py beside {settings_module} names the WSGI application.\n"
+        "Add a Procfile with a web process, e.g. `web: gunicorn myproject.wsgi`.",
+    )
+
+
+def gunicorn_not_installed() -> Warning:
+    return (
+        "gunicorn is not in the requirements",
+        "The default web process runs gunicorn, and BP_DJANGO_AUTO_INSTALL=false stops the buildpack adding it.\n"
+        "Add gunicorn to requirements.txt, or define the web process in a Procfile.",
+    )
+
+
+def static_root_unset() -> str:
+    return "STATIC_ROOT is not set. To have static files collected, add to the settings: STATIC_ROOT = BASE_DIR / \"staticfiles\""
+
+
+def static_root_outside_app(static_root: str, app_dir: str) -> BuildpackError:
+    return BuildpackError(
+        "STATIC_ROOT is outside the app",
+        f"STATIC_ROOT = {static_root!r}; only files under {app_dir} become part of the image.",
+        ['Set STATIC_ROOT to a folder inside the project, e.g. BASE_DIR / "staticfiles".'],
+    )
+
+
+# Why Django failed, read from its traceback or output: (pattern, cause). The first match wins.
+_MISSING_ENV_VAR = (
+    re.compile(r"KeyError: '([A-Z][A-Z0-9_]*)'"),
+    re.compile(r"Set the ([A-Z][A-Z0-9_]*) environment variable"),
+    re.compile(r"The (SECRET_KEY) setting must not be empty"),
+)
+_MISSING_STATIC_FILE = re.compile(r"The file '([^']+)' could not be found with <([\w.]+)")
+_SYNTAX_ERROR = re.compile(r'File "([^"]+)", line (\d+)(?:(?!File ").)*SyntaxError: (.+)', re.DOTALL)
+_NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+_IMPROPERLY_CONFIGURED = re.compile(r"ImproperlyConfigured: (.+)")
+_SYSTEM_CHECKS = re.compile(r"SystemCheckError: System check identified some issues:\s*(.+?)(?:\n\s*\n|\Z)", re.DOTALL)
+
+
+def diagnose(what: str, text: str, settings_module: str) -> BuildpackError:
+    """The cause of a failure of `what` (e.g. "collectstatic"), from Django's output, with its fix."""
+    tail = _excerpt(text)
+    for pattern in _MISSING_ENV_VAR:
+        match = pattern.search(text)
+        if match:
+            name = match.group(1)
+            return BuildpackError(
+                f"{what} failed: the settings need {name}, which is not set at build time",
+                f"The settings read the env var {name}, which most platforms set only when the app runs.\n\n{tail}",
+                [BUILD_ENV_HOWTO.format(name=name), f'Or give it a default in the settings: os.environ.get("{name}", "...").',
+                 "Or turn collectstatic off with DISABLE_COLLECTSTATIC=1."],
+            )
+    match = _MISSING_STATIC_FILE.search(text)
+    if match:
+        return BuildpackError(
+            f"{what} failed: a static file is referenced but missing: {match.group(1)}",
+            f"{match.group(2)} checks every file that CSS and other static files refer to, and {match.group(1)} is not among them.\n\n{tail}",
+            [f"Add {match.group(1)} to a static folder, or fix the reference to it.", "Run `python manage.py collectstatic --noinput` locally to see it."],
+        )
+    match = _SYNTAX_ERROR.search(text)
+    if match:
+        return BuildpackError(
+            f"{what} failed: a syntax error in {match.group(1).rpartition('/')[2]}, line {match.group(2)}",
+            f"{match.group(1)}, line {match.group(2)}: {match.group(3).strip()}",
+            ["Fix the syntax error, then build again (`python -m py_compile FILE` finds it locally)."],
+        )
+    match = _NO_MODULE.search(text)
+    if match:
+        module = match.group(1)
+        if settings_module == module or settings_module.startswith(module + "."):
+            return BuildpackError(
+                f"{what} failed: the settings module {settings_module} cannot be imported",
+                f"No module named {module!r} in the app.\n\n{tail}",
+                ["Set DJANGO_SETTINGS_MODULE (or the default in manage.py) to the dotted path of your settings."],
+            )
+        return BuildpackError(
+            f"{what} failed: the app imports {module}, which is not installed",
+            tail,
+            [f"Add the package that provides {module} to requirements.txt."],
+        )
+    match = _SYSTEM_CHECKS.search(text)
+    if match:
+        return BuildpackError(f"{what} failed: Django's system checks found errors", match.group(1).strip(),
+                              ["Fix what the checks name above; `python manage.py check --deploy` shows them locally."])
+    match = _IMPROPERLY_CONFIGURED.search(text)
+    if match:
+        return BuildpackError(f"{what} failed: Django says the settings are improperly configured", match.group(1).strip(),
+                              ["Fix the setting Django names above."])
+    return BuildpackError(f"{what} failed", tail, [f"Run `python manage.py {what} --noinput` locally to reproduce it.", "Or turn it off with DISABLE_COLLECTSTATIC=1."])

@@ -1,0 +1,71 @@
+"""What the app's Django settings say, read by importing them in the app's own environment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+# Runs in the app's virtual environment with the app's settings. Prints one marked JSON line,
+# since settings modules may print things of their own.
+_MARKER = "PYCNB-DJANGO-SETTINGS:"
+_SCRIPT = f"""
+import importlib.util, json, sys, traceback
+try:
+    import django
+    from django.conf import settings
+    django.setup()
+    wsgi = getattr(settings, "WSGI_APPLICATION", None) or ""
+    module = wsgi.rpartition(".")[0]
+    report = {{
+        "ok": True,
+        "django_version": django.get_version(),
+        "wsgi_application": wsgi,
+        "wsgi_module_found": bool(module) and importlib.util.find_spec(module) is not None,
+        "staticfiles_installed": "django.contrib.staticfiles" in settings.INSTALLED_APPS,
+        "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else "",
+    }}
+except BaseException as error:
+    line = getattr(error, "lineno", None)
+    report = {{
+        "ok": False, "type": type(error).__name__, "message": str(error),
+        "filename": getattr(error, "filename", None) or "", "lineno": line or 0,
+        "traceback": traceback.format_exc(),
+    }}
+print({_MARKER!r} + json.dumps(report))
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    django_version: str
+    wsgi_application: str
+    wsgi_module_found: bool
+    staticfiles_installed: bool
+    static_root: str
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """Why the settings could not be imported at build time, as the exception said it."""
+
+    type: str
+    message: str
+    filename: str
+    lineno: int
+    traceback: str
+
+
+def inspect(python: Path, app_dir: Path, settings_module: str, env: dict[str, str]) -> Settings | ImportFailure:
+    result = subprocess.run(
+        [str(python), "-c", _SCRIPT], cwd=app_dir, env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
+        capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300,
+    )
+    line = next((line for line in result.stdout.splitlines() if line.startswith(_MARKER)), None)
+    if line is None:
+        return ImportFailure("Crash", f"python exited with {result.returncode}", "", 0, (result.stdout + result.stderr)[-3000:])
+    report = json.loads(line.removeprefix(_MARKER))
+    if not report.pop("ok"):
+        return ImportFailure(**report)
+    return Settings(**report)

@@ -1,0 +1,146 @@
+"""The staged Django buildpack run as the lifecycle runs it, after the Python buildpack."""
+
+import shutil
+import tomllib
+
+import pytest
+
+from support.apps import FIXTURES, copy_app
+from support.lifecycle import run_phase
+from support.logs import summary_value
+
+pytestmark = pytest.mark.docker
+
+APP = FIXTURES / "django-heroku"
+# What the lifecycle gives the next buildpack from the Python buildpack's build layers.
+AFTER_PYTHON = {
+    "VIRTUAL_ENV": "/layers/pycnb_python/venv",
+    "PATH": "/layers/pycnb_python/venv/bin:/layers/pycnb_python/python/bin:/usr/local/bin:/usr/bin:/bin",
+    "PYTHONUNBUFFERED": "1",
+}
+
+
+@pytest.fixture(scope="module")
+def python_layers(docker_client, builder_image, tmp_path_factory):
+    """The Python buildpack's layers for the django-heroku app, built once."""
+    work = tmp_path_factory.mktemp("django-contract")
+    from pycnb_tools import app as tooling
+
+    binding = tooling.write_ca_binding(work / "bindings", [tooling.HOST_CA_BUNDLE]).parent
+    result = run_phase(docker_client, "python", "build", copy_app(APP, work / "app"), work / "work", bindings=binding, network="host")
+    assert result.exit_code == 0, result.output
+    return work / "work"
+
+
+def build_django(docker_client, python_layers, app, env=None):
+    shutil.rmtree(python_layers / "layers" / "pycnb_django", ignore_errors=True)
+    return run_phase(docker_client, "django", "build", app, python_layers, env={**AFTER_PYTHON, **(env or {})})
+
+
+def edit(path, old, new):
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new))
+
+
+def test_detect_asks_python_for_gunicorn_and_django_heroku_when_missing(docker_client, builder_image, tmp_path):
+    app = copy_app(FIXTURES / "django-no-procfile", tmp_path / "app")
+    result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
+    assert result.exit_code == 0, result.output
+    assert tomllib.loads(result.plan.read_text()) == {
+        "requires": [{"name": "python", "metadata": {"packages": ["gunicorn==23.0.0", "django-heroku==0.3.1"]}}]
+    }
+
+
+def test_detect_adds_nothing_the_user_pinned_or_when_turned_off(docker_client, builder_image, tmp_path):
+    assert tomllib.loads(run_phase(docker_client, "django", "detect", APP, tmp_path / "pinned").plan.read_text()) == {"requires": [{"name": "python"}]}
+    off = run_phase(docker_client, "django", "detect", FIXTURES / "django-no-procfile", tmp_path / "off", env={"BP_DJANGO_AUTO_INSTALL": "false"})
+    assert tomllib.loads(off.plan.read_text()) == {"requires": [{"name": "python"}]}
+
+
+def test_detect_says_why_without_manage_py(docker_client, builder_image, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    (app / "manage.py").unlink()
+    result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
+    assert result.exit_code == 100
+    assert result.output.strip() == "pycnb/django: Django is declared but manage.py is missing; set BP_DJANGO_MANAGE_PY to its path in the app"
+
+
+def test_build_collects_static_files_and_writes_processes(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "collectstatic") == "run"
+    assert "static files copied to '/workspace/staticfiles'" in result.output
+    launch = tomllib.loads((python_layers / "layers" / "pycnb_django" / "launch.toml").read_text())
+    assert [(p["type"], p["command"][-1], p["default"]) for p in launch["processes"]] == [
+        ("web", "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}", True),
+        ("migrate", "exec python manage.py migrate --noinput", False),
+    ]
+    execd = python_layers / "layers" / "pycnb_django" / "web-concurrency" / "exec.d" / "web-concurrency"
+    assert execd.stat().st_mode & 0o111
+
+
+@pytest.mark.parametrize(("env", "reason"), [
+    ({"DISABLE_COLLECTSTATIC": "1"}, "turned off by DISABLE_COLLECTSTATIC=1"),
+    ({"BP_DJANGO_COLLECTSTATIC": "false"}, "turned off by BP_DJANGO_COLLECTSTATIC=false"),
+])
+def test_collectstatic_turned_off_by_each_switch(docker_client, python_layers, tmp_path, env, reason):
+    result = build_django(docker_client, python_layers, copy_app(APP, tmp_path / "app"), env)
+    assert result.exit_code == 0, result.output
+    assert f"- Skipping collectstatic: {reason}" in result.output
+    assert "Running:" not in result.output
+
+
+def test_collectstatic_skipped_without_static_root(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())", "django_heroku.settings(locals(), staticfiles=False)")
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert '- Skipping collectstatic: STATIC_ROOT is not set. To have static files collected, add to the settings: STATIC_ROOT = BASE_DIR / "staticfiles"' in result.output
+
+
+FAILURES = [
+    ("env var only at run time", ("SECRET_KEY = 'django-insecure", "SECRET_KEY = os.environ['SECRET_KEY'] or 'django-insecure"), {},
+     "! ERROR: Importing the settings failed: the settings need SECRET_KEY, which is not set at build time"),
+    ("manifest storage, missing file", None, {},
+     "! ERROR: collectstatic failed: a static file is referenced but missing: img/missing.png"),
+    ("ImproperlyConfigured", ("django_heroku.settings(locals())", "django_heroku.settings(locals())\nSTATIC_URL = ''"), {},
+     "! ERROR: collectstatic failed: Django says the settings are improperly configured"),
+    ("system check", ("django_heroku.settings(locals())", "django_heroku.settings(locals())\nSTATICFILES_DIRS = [STATIC_ROOT]"), {},
+     "! ERROR: collectstatic failed: Django's system checks found errors"),
+    ("import error", ("import django_heroku", "import django_heroku\nimport celery_not_installed"), {},
+     "! ERROR: Importing the settings failed: the app imports celery_not_installed, which is not installed"),
+    ("syntax error", ("DEBUG = True", "DEBUG = = True"), {},
+     "! ERROR: Importing the settings failed: a syntax error in settings.py, line"),
+    ("settings module not importable", None, {"DJANGO_SETTINGS_MODULE": "myproject.settingz"},
+     "! ERROR: Importing the settings failed: the settings module myproject.settingz cannot be imported"),
+    ("WSGI_APPLICATION points nowhere", ("'myproject.wsgi.application'", "'myproject.wsgy.application'"), {},
+     "! ERROR: WSGI_APPLICATION points to a module that does not exist: myproject.wsgy.application"),
+]
+
+
+@pytest.mark.parametrize(("name", "settings_edit", "env", "message"), FAILURES, ids=[f[0] for f in FAILURES])
+def test_failure_causes_are_diagnosed(docker_client, python_layers, tmp_path, name, settings_edit, env, message):
+    app = copy_app(APP, tmp_path / "app")
+    if settings_edit:
+        edit(app / "myproject" / "settings.py", *settings_edit)
+    if name == "manifest storage, missing file":
+        (app / "static" / "css").mkdir(parents=True)
+        (app / "static" / "css" / "site.css").write_text("body { background: url('../img/missing.png'); }\n")
+        edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())", "django_heroku.settings(locals())\n"
+             "STATICFILES_DIRS = [BASE_DIR / 'static']\n"
+             "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n"
+             "            'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}")
+    result = build_django(docker_client, python_layers, app, env)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert "To fix this:" in result.output
+
+
+def test_debug_collectstatic_prints_the_environment_with_secrets_masked(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    result = build_django(docker_client, python_layers, app, {"DEBUG_COLLECTSTATIC": "1", "SECRET_KEY": "s3cr3t-build-only-key", "DATABASE_URL": "postgres://u:pw-x1@db/app"})
+    assert result.exit_code == 0, result.output
+    assert "    SECRET_KEY=****" in result.output and "    DATABASE_URL=****" in result.output
+    assert "s3cr3t-build-only-key" not in result.output and "pw-x1" not in result.output

@@ -10,7 +10,7 @@ from cnb.errors import DetectFail
 from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
-from cnb.plan import BuildPlan, Require, read_buildpack_plan
+from cnb.plan import BuildPlan, Require
 
 from . import collectstatic, messages, processes, project, settings
 
@@ -30,13 +30,14 @@ def detect(context: DetectContext, log: Logger) -> None:
     manage = project.manage_py(context.app_dir, context.env)
     if not manage.is_file():
         raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
-    missing = [pin for name, pin in KNOWN_GOOD.items() if name not in declared]
-    metadata = {"packages": missing} if missing and context.flag(AUTO_INSTALL_ENV_VAR, default=True) else {}
-    BuildPlan(requires=[Require(PYTHON_PLAN_NAME, metadata)]).write(context.build_plan_path)
+    added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
+    BuildPlan(requires=[Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})]).write(context.build_plan_path)
 
 
-def _packages_added(context: BuildContext) -> list[str]:
-    return [p for entry in read_buildpack_plan(context.buildpack_plan_path) if entry.name == PYTHON_PLAN_NAME for p in entry.metadata.get("packages", [])]
+def packages_to_add(declared: set[str], auto_install: bool) -> list[str]:
+    """The known-good pins of what the app needs but does not declare. Detect asks pycnb/python
+    for them; build works them out again, since a buildpack's plan holds only what it provides."""
+    return [pin for name, pin in KNOWN_GOOD.items() if name not in declared] if auto_install else []
 
 
 def build(context: BuildContext, log: Logger) -> None:
@@ -53,7 +54,8 @@ def build(context: BuildContext, log: Logger) -> None:
     settings_module = project.settings_module(manage, env)
     if not settings_module:
         raise messages.no_settings_module(manage_name)
-    added = _packages_added(context)
+    declared = project.declared_packages(app)
+    added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
 
     inspected = settings.inspect(python, app, settings_module, env)
@@ -84,7 +86,7 @@ def build(context: BuildContext, log: Logger) -> None:
             ("Workers", "WEB_CONCURRENCY from the container's CPU and memory limits, at launch"),
         ],
     )
-    if "gunicorn" not in project.declared_packages(app) and not any(p.startswith("gunicorn") for p in added):
+    if "gunicorn" not in declared and not any(p.startswith("gunicorn") for p in added):
         log.warning(*messages.gunicorn_not_installed())
 
     log.section("Static files")

@@ -50,10 +50,18 @@ def ca_binding(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def postgres():
-    """A PostgreSQL server on 127.0.0.1 for the whole session, with a database and its owner."""
+def postgres_server():
+    """A PostgreSQL server on 127.0.0.1 for the whole session."""
     from support import postgres as pg
 
     server = pg.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def postgres(postgres_server, request):
+    """A new, empty database for this test, owned by the app's user."""
+    import re
+
+    return postgres_server.create_database(re.sub(r"\W", "_", request.node.name)[:50].lower())

@@ -34,13 +34,20 @@ rm -rf "$lib"/config-"$minor"-*/libpython"$minor".a \
 # library in every build (changing the layer) and in every container start (the run user
 # cannot write the layer). Unchecked-hash bytecode is never revalidated; the runtime is never
 # edited after this point. Optimised variants (-O) are left out: rarely used, and large.
+# -f and PYTHONDONTWRITEBYTECODE: compileall's own imports would otherwise leave timestamp
+# .pyc files behind that it then skips as up to date.
 find "$prefix" -name __pycache__ -type d -prune -exec rm -rf {} +
-"$prefix/bin/python3" -m compileall -q -j0 -o 0 --invalidation-mode unchecked-hash "$lib"
+PYTHONDONTWRITEBYTECODE=1 "$prefix/bin/python3" -m compileall -q -f -j0 -o 0 --invalidation-mode unchecked-hash "$lib"
+PYTHONDONTWRITEBYTECODE=1 "$prefix/bin/python3" - "$prefix" <<'CHECK'
+import pathlib, sys
+stale = [p for p in pathlib.Path(sys.argv[1]).rglob("*.pyc") if p.read_bytes()[4:8] != b"\x01\x00\x00\x00"]
+sys.exit(f"{len(stale)} .pyc files are not unchecked-hash, e.g. {stale[:3]}" if stale else 0)
+CHECK
 find "$prefix" -type d -name tests -path '*/ctypes/*' -prune -exec rm -rf {} +
 strip --strip-unneeded "$prefix/bin/python$minor" "$lib"/lib-dynload/*.so
 
 # A smoke test of the result before it is published.
-"$prefix/bin/python3" -c "import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid, decimal, hashlib, json, venv; print('ok', __import__('sys').version)"
+PYTHONDONTWRITEBYTECODE=1 "$prefix/bin/python3" -c "import ssl, sqlite3, ctypes, lzma, bz2, zlib, uuid, decimal, hashlib, json, venv; print('ok', __import__('sys').version)"
 
 tar -C "$work" -czf "$output.partial" python
 mv "$output.partial" "$output"

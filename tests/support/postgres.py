@@ -12,7 +12,22 @@ from pycnb_tools.debian_apt import host_install
 
 from .images import free_port
 
-USER, PASSWORD, DATABASE = "app", "pg-test-secret-3f9c", "app"
+USER, PASSWORD = "app", "pg-test-secret-3f9c"
+
+
+@dataclass
+class Database:
+    """One database of the server, owned by the app's user: what a test gives the app as DATABASE_URL."""
+
+    server: "Postgres"
+    name: str
+
+    @property
+    def url(self) -> str:
+        return f"postgres://{USER}:{PASSWORD}@127.0.0.1:{self.server.port}/{self.name}"
+
+    def query(self, sql: str) -> str:
+        return self.server.superuser(sql, self.name)
 
 
 @dataclass
@@ -20,13 +35,13 @@ class Postgres:
     port: int
     data_dir: Path
 
-    @property
-    def url(self) -> str:
-        return f"postgres://{USER}:{PASSWORD}@127.0.0.1:{self.port}/{DATABASE}"
-
-    def query(self, sql: str) -> str:
+    def superuser(self, sql: str, database: str = "postgres") -> str:
         # Over the server's Unix socket as the superuser, so that tests read what the app wrote.
-        return _as_postgres([_bin("psql"), "-h", str(self.data_dir.parent), "-p", str(self.port), "-U", "postgres", "-d", DATABASE, "-tAc", sql]).strip()
+        return _as_postgres([_bin("psql"), "-h", str(self.data_dir.parent), "-p", str(self.port), "-U", "postgres", "-d", database, "-tAc", sql]).strip()
+
+    def create_database(self, name: str) -> Database:
+        self.superuser(f"CREATE DATABASE {name} OWNER {USER}")
+        return Database(self, name)
 
     def stop(self) -> None:
         _as_postgres([_bin("pg_ctl"), "-D", str(self.data_dir), "-m", "immediate", "stop"])
@@ -65,7 +80,5 @@ def start() -> Postgres:
     options = f"-p {port} -c listen_addresses=127.0.0.1 -k {root} -c ssl=on -c ssl_cert_file={certificate} -c ssl_key_file={key}"
     _as_postgres([_bin("pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-o", options, "-w", "start"])
     server = Postgres(port, data)
-    local = [_bin("psql"), "-h", str(root), "-p", str(port), "-U", "postgres", "-d", "postgres", "-c"]
-    _as_postgres([*local, f"CREATE USER {USER} PASSWORD '{PASSWORD}'"])
-    _as_postgres([*local, f"CREATE DATABASE {DATABASE} OWNER {USER}"])
+    server.superuser(f"CREATE USER {USER} PASSWORD '{PASSWORD}'")
     return server

@@ -1,8 +1,8 @@
 """Django apps through the real pack and a real PostgreSQL: migrate, serve from the database,
 static files by whitenoise, a derived web process, worker counts from container limits."""
 
-import subprocess
 import os
+import subprocess
 
 import pytest
 
@@ -14,20 +14,21 @@ from support.logs import summary_value
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 
-@pytest.fixture(scope="module")
-def heroku_style(builder_image, tmp_path_factory):
-    image = "pycnb-test/django-heroku"
-    result = pack_build(image, copy_app(FIXTURES / "django-heroku", tmp_path_factory.mktemp("dh") / "app"))
+def build_fixture(name: str, tmp_path_factory) -> tuple[str, str]:
+    image = f"pycnb-test/{name}"
+    result = pack_build(image, copy_app(FIXTURES / name, tmp_path_factory.mktemp(name) / "app"))
     assert result.returncode == 0, result.log
     return image, result.log
+
+
+@pytest.fixture(scope="module")
+def heroku_style(builder_image, tmp_path_factory):
+    return build_fixture("django-heroku", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def no_procfile(builder_image, tmp_path_factory):
-    image = "pycnb-test/django-no-procfile"
-    result = pack_build(image, copy_app(FIXTURES / "django-no-procfile", tmp_path_factory.mktemp("np") / "app"))
-    assert result.returncode == 0, result.log
-    return image, result.log
+    return build_fixture("django-no-procfile", tmp_path_factory)
 
 
 def test_migrate_then_serve_from_postgresql_and_static_files(docker_client, heroku_style, postgres):

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 
 import pytest
@@ -35,7 +36,7 @@ def test_psycopg2_compiles_from_source_and_imports_at_run_time(docker_client, fi
     linked = docker_client.containers.run(
         IMAGE, ["bash", "-c", "ldd $(python -c 'import psycopg2._psycopg as m; print(m.__file__)')"], entrypoint="launcher", remove=True,
     ).decode()
-    assert "libpq.so.5 => /usr/lib/x86_64-linux-gnu/libpq.so.5" in linked
+    assert re.search(r"libpq\.so\.5 => (/usr)?/lib/x86_64-linux-gnu/libpq\.so\.5", linked), linked
 
 
 def test_sbom_download_lists_django_with_its_version(first_build, tmp_path):

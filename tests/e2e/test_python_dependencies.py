@@ -69,7 +69,8 @@ def test_requirements_in_is_pinned_at_build_time(docker_client, builder_image, t
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
     (app / "requirements.txt").unlink()
     (app / "requirements.in").write_text("Django>=5.2,<5.3\ngunicorn\n")
-    result = pack_build("pycnb-test/requirements-in", app)
+    # --clear-cache: pinning happens only when the environment cannot be reused.
+    result = pack_build("pycnb-test/requirements-in", app, extra=["--clear-cache"])
     assert result.returncode == 0, result.log
     assert "Resolving requirements.in with pip-compile" in result.log
     assert "    django==5.2." in result.log

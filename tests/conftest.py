@@ -65,3 +65,13 @@ def postgres(postgres_server, request):
     import re
 
     return postgres_server.create_database(re.sub(r"\W", "_", request.node.name)[:50].lower())
+
+
+@pytest.fixture(scope="session")
+def registry():
+    """A real OCI registry on 127.0.0.1 for the whole session."""
+    from support import registry as oci
+
+    server = oci.start()
+    yield server
+    server.stop()

@@ -25,7 +25,7 @@ def docker_client():
     except StepError as error:
         if IN_CI:
             pytest.fail(f"Docker is required when CI=true: {error.render()}")
-        pytest.skip(f"no Docker engine: {error.problem}")
+        pytest.skip(f"no Docker engine (with CI=true this fails instead): {error.problem}")
 
 
 @pytest.fixture(scope="session")

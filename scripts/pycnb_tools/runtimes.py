@@ -9,6 +9,7 @@ Sources are tried in order (`PYCNB_CPYTHON_SOURCE`, default "python.org,debian")
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ RECIPE = Path(__file__).with_name("compile_cpython.sh")
 INDEX_SCHEMA_VERSION = 1
 DOWNLOAD_TIMEOUT_SECONDS = 60
 DEBIAN_SOURCE_SUITES = ("trixie", "sid", "bookworm")
+DEBIAN_FIX = "check that Debian's source mirror is reachable, or set PYCNB_CPYTHON_SOURCE=python.org with a reachable PYCNB_CPYTHON_MIRROR"
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,19 @@ def _from_python_org(version: str, destination: Path) -> Path:
     return target
 
 
+@functools.cache
+def _debian_sources() -> PrivateApt:
+    """One private apt for Debian's sources per run, so its lists are fetched once."""
+    return PrivateApt("sources", "deb-src", DEBIAN_SOURCE_SUITES, STEP, DEBIAN_FIX)
+
+
 def _from_debian(version: str, destination: Path) -> Path:
     package = f"python{version.rsplit('.', 1)[0]}"
-    fix = "check that Debian's source mirror is reachable, or set PYCNB_CPYTHON_SOURCE=python.org with a reachable PYCNB_CPYTHON_MIRROR"
-    apt = PrivateApt("sources", "deb-src", DEBIAN_SOURCE_SUITES, STEP, fix)
+    apt = _debian_sources()
     versions = apt.source_versions(package)
     matching = [v for v in versions if v.split(":")[-1].startswith(f"{version}-")]
     if not matching:
-        raise StepError(STEP, f"Debian has no source package of Python {version} (it has {', '.join(versions) or 'none'})", f"choose one of those versions, or {fix}")
+        raise StepError(STEP, f"Debian has no source package of Python {version} (it has {', '.join(versions) or 'none'})", f"choose one of those versions, or {DEBIAN_FIX}")
     errors = []
     for debian_version in matching:
         try:
@@ -95,7 +102,7 @@ def _from_debian(version: str, destination: Path) -> Path:
             errors.append(error.problem.splitlines()[-1])
     found = sorted(destination.glob(f"{package}_{version}.orig.tar.*"))
     if not found:
-        raise StepError(STEP, f"Debian's source of Python {version} could not be downloaded: {'; '.join(errors)}", fix)
+        raise StepError(STEP, f"Debian's source of Python {version} could not be downloaded: {'; '.join(errors)}", DEBIAN_FIX)
     return found[0]
 
 

@@ -16,21 +16,13 @@ from pycnb_tools.builder import CONFIG
 from pycnb_tools.paths import BUILD_DIR
 from support.apps import EXAMPLE_APP, copy_app
 from support.images import pack_build, run_image
-from support.lifecycle import BUILD_UID
+from support.lifecycle import BUILD_UID, own_by_build_user
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 
 def run_pack(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(toolchain.pack()), *args], env={**os.environ, **pack.env()}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
-
-
-def owned_by_build_user(path: Path) -> Path:
-    """What a platform's prepare step does: the app and cache belong to the build user."""
-    for root, dirs, files in os.walk(path):
-        for name in [root, *(os.path.join(root, n) for n in dirs + files)]:
-            os.chown(name, BUILD_UID, BUILD_UID, follow_symlinks=False)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -90,9 +82,9 @@ def creator(docker_client, builder: str, app: Path, cache: Path, binding: Path, 
 
 
 def test_creator_without_pack_exports_to_registry_and_daemon(docker_client, registry, published, builder_image, tmp_path):
-    app = owned_by_build_user(copy_app(EXAMPLE_APP, tmp_path / "app"))
+    app = own_by_build_user(copy_app(EXAMPLE_APP, tmp_path / "app"))
     (tmp_path / "cache" / "launch").mkdir(parents=True)
-    cache = owned_by_build_user(tmp_path / "cache")
+    cache = own_by_build_user(tmp_path / "cache")
     binding = tooling.write_ca_binding(tmp_path / "bindings", [tooling.HOST_CA_BUNDLE])
     remote = f"{registry.host}/apps/tekton:latest"
     log = creator(docker_client, builder_image, app, cache, binding, registry.host, "-run-image", published["run"], remote)
@@ -173,15 +165,15 @@ def test_sbom_documents_validate_against_the_cyclonedx_schema(example_image, tmp
 
 def test_phases_as_separate_containers_like_kpack(docker_client, registry, published, builder_image, tmp_path):
     image = f"{registry.host}/apps/kpack:latest"
-    app = owned_by_build_user(copy_app(EXAMPLE_APP, tmp_path / "app"))
+    app = own_by_build_user(copy_app(EXAMPLE_APP, tmp_path / "app"))
     for folder in ("cache", "platform"):
         (tmp_path / folder).mkdir()
     tooling.write_ca_binding(tmp_path / "platform" / "bindings", [tooling.HOST_CA_BUNDLE])
-    cache = owned_by_build_user(tmp_path / "cache")
+    cache = own_by_build_user(tmp_path / "cache")
 
     def build(layers: Path) -> str:
         layers.mkdir()
-        owned_by_build_user(layers)
+        own_by_build_user(layers)
         volumes = {
             str(app): {"bind": "/workspace", "mode": "rw"}, str(layers): {"bind": "/layers", "mode": "rw"},
             str(cache): {"bind": "/cache", "mode": "rw"}, str(tmp_path / "platform"): {"bind": "/platform", "mode": "ro"},

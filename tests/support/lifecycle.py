@@ -31,10 +31,12 @@ class PhaseResult:
         return self.workdir / "plan" / "plan.toml"
 
 
-def _writable_by_build_user(path: Path) -> None:
+def own_by_build_user(path: Path) -> Path:
+    """What a platform's prepare step does: the app, layers and cache belong to the build user."""
     for root, dirs, files in os.walk(path):
         for name in [root, *(os.path.join(root, d) for d in dirs), *(os.path.join(root, f) for f in files)]:
             os.chown(name, BUILD_UID, BUILD_UID, follow_symlinks=False)
+    return path
 
 
 def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir: Path, *,
@@ -47,8 +49,8 @@ def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir:
     if bindings is not None:
         shutil.copytree(bindings, workdir / "platform" / "bindings", dirs_exist_ok=True)
     # The lifecycle gives the build user the app folder (collectstatic writes into it).
-    _writable_by_build_user(workdir)
-    _writable_by_build_user(app_dir)
+    own_by_build_user(workdir)
+    own_by_build_user(app_dir)
     bp_dir = f"/cnb/buildpacks/pycnb_{buildpack}/{VERSION}"
     cnb_env = {
         "CNB_BUILDPACK_DIR": bp_dir,

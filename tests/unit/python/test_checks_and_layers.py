@@ -41,3 +41,12 @@ def test_venv_decision():
     remade = venv.decide({**same, "python_version": "3.11.2", "requirements_digest": "d0"}, wanted)
     assert not remade.update_in_place
     assert remade.summary() == "install: the Python version changed (3.11.2 to 3.13.15); the requirements files changed"
+
+
+def test_pip_environment_builds_c_extensions_without_debug_info_unless_the_user_says(tmp_path):
+    from cnb.layers import Layers
+
+    layers = Layers(tmp_path)
+    assert venv.pip_environment(layers, {})["CFLAGS"] == "-g0"
+    assert venv.pip_environment(layers, {"CFLAGS": "-O2 -g"})["CFLAGS"] == "-O2 -g"
+    assert venv.pip_environment(layers, {})["SOURCE_DATE_EPOCH"] == "315532801"

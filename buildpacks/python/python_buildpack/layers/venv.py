@@ -29,6 +29,10 @@ LAYER_SCHEMA = 1
 # inputs give the same bytes. 315532801 is 1980-01-01T00:00:01Z, the earliest time a zip
 # (and so a wheel) can record; Heroku's Python CNB uses the same value.
 SOURCE_DATE_EPOCH = "315532801"
+# C extensions built from source (psycopg2, ...) are compiled without debug info unless the user
+# sets CFLAGS: debug info records pip's random build folder, so two builds of the same inputs
+# would differ, and a production image does not need it.
+DEFAULT_CFLAGS = "-g0"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
     pip_cache.path.mkdir(parents=True, exist_ok=True)
     pip_cache.commit(cache=True)
     return {
+        "CFLAGS": DEFAULT_CFLAGS,
         **env,
         "PIP_CACHE_DIR": str(pip_cache.path),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",

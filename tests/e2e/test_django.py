@@ -1,14 +1,10 @@
 """Django apps through the real pack and a real PostgreSQL: migrate, serve from the database,
 static files by whitenoise, a derived web process, worker counts from container limits."""
 
-import os
-import subprocess
-
 import pytest
 
-from pycnb_tools import pack, toolchain
 from support.apps import FIXTURES, copy_app
-from support.images import pack_build, run_image
+from support.images import pack_build, pack_inspect_local, run_image
 from support.logs import summary_value
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
@@ -50,8 +46,7 @@ def test_migrate_then_serve_from_postgresql_and_static_files(docker_client, hero
 def test_no_procfile_app_serves_on_port_with_the_derived_gunicorn_command(docker_client, no_procfile):
     image, log = no_procfile
     assert summary_value(log, "Added packages") == "gunicorn==23.0.0, django-heroku==0.3.1 (not in the requirements)"
-    result = subprocess.run([str(toolchain.pack()), "inspect", image], env={**os.environ, **pack.env()}, capture_output=True, text=True)
-    assert "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}" in result.stdout
+    assert "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}" in pack_inspect_local(image)
     with run_image(docker_client, image) as running:
         assert running.get("/")[0] == 200
 

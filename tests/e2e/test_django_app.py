@@ -1,12 +1,8 @@
 """The example Django app through the real pack: built, run, answering HTTP from gunicorn."""
 
-import os
-import subprocess
-
 import pytest
 
-from pycnb_tools import pack, toolchain
-from support.images import run_image
+from support.images import pack_inspect_local, run_image
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
@@ -31,10 +27,7 @@ def test_app_runs_as_the_non_root_run_user(docker_client, example_image):
 
 def test_pack_inspect_names_our_builder_and_processes(example_image):
     image, _ = example_image
-    # pack also looks the image up in a registry (REMOTE), which fails offline and sets the
-    # exit code; the LOCAL section is the image in the daemon.
-    result = subprocess.run([str(toolchain.pack()), "inspect", image], env={**os.environ, **pack.env()}, capture_output=True, text=True)
-    output = result.stdout.split("LOCAL:", 1)[1]
+    output = pack_inspect_local(image)
     assert "pycnb/python" in output and "pycnb/procfile" in output
     assert "web (default)" in output
     assert "pycnb/run:trixie" in output

@@ -3,26 +3,19 @@ project.toml, and SBOMs a scanner can read."""
 
 import contextlib
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import docker.errors
 import pytest
 
 from pycnb_tools import app as tooling
-from pycnb_tools import pack, toolchain
 from pycnb_tools.builder import CONFIG
 from pycnb_tools.paths import BUILD_DIR
 from support.apps import EXAMPLE_APP, copy_app
-from support.images import pack_build, run_image
+from support.images import pack_build, run_image, run_pack
 from support.lifecycle import BUILD_UID, own_by_build_user
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
-
-
-def run_pack(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(toolchain.pack()), *args], env={**os.environ, **pack.env()}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
 
 
 @pytest.fixture(scope="module")

@@ -1,13 +1,9 @@
 """Procfile processes through the real pack: web on $PORT, others by name as entrypoints."""
 
-import os
-import subprocess
-
 import pytest
 
-from pycnb_tools import pack, toolchain
 from support.apps import FIXTURES, copy_app
-from support.images import pack_build, run_image
+from support.images import pack_build, pack_inspect_local, run_image
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
@@ -25,8 +21,7 @@ def image(builder_image, tmp_path_factory):
 
 
 def test_processes_are_in_the_image_with_web_as_default(image):
-    result = subprocess.run([str(toolchain.pack()), "inspect", image], env={**os.environ, **pack.env()}, capture_output=True, text=True)
-    local = result.stdout.split("LOCAL:", 1)[1]
+    local = pack_inspect_local(image)
     assert "web (default)" in local and "-c gunicorn myproject.wsgi" in local
     assert "worker" in local and "release" in local
 

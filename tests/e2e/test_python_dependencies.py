@@ -1,15 +1,12 @@
 """Dependencies through the real pack: C extensions against libpq, exact sync on change, SBOM, requirements.in."""
 
 import json
-import os
 import re
-import subprocess
 
 import pytest
 
-from pycnb_tools import pack, toolchain
 from support.apps import EXAMPLE_APP, copy_app
-from support.images import pack_build
+from support.images import pack_build, run_pack
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
@@ -40,8 +37,7 @@ def test_psycopg2_compiles_from_source_and_imports_at_run_time(docker_client, fi
 
 
 def test_sbom_download_lists_django_with_its_version(first_build, tmp_path):
-    argv = [str(toolchain.pack()), "sbom", "download", IMAGE, "--output-dir", str(tmp_path)]
-    subprocess.run(argv, env={**os.environ, **pack.env()}, check=True, capture_output=True)
+    assert run_pack("sbom", "download", IMAGE, "--output-dir", str(tmp_path)).returncode == 0
     documents = {path.relative_to(tmp_path).as_posix(): json.loads(path.read_text()) for path in tmp_path.rglob("*.cdx.json")}
     venv_sbom = documents["layers/sbom/launch/pycnb_python/venv/sbom.cdx.json"]
     assert venv_sbom["bomFormat"] == "CycloneDX"

@@ -53,3 +53,14 @@ def run_image(docker_client, image: str, *, env: dict[str, str] | None = None, *
         yield Running(container, port)
     finally:
         container.remove(force=True)
+
+
+def run_pack(*args: str) -> subprocess.CompletedProcess:
+    """Any other pack command, with our pack home, its output captured."""
+    return subprocess.run([str(toolchain.pack()), *args], env={**os.environ, **pack.env()}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+
+
+def pack_inspect_local(image: str) -> str:
+    """The LOCAL section of `pack inspect`: the image in the daemon. (pack also looks the image up
+    in a registry, which fails offline and sets the exit code; that part is dropped.)"""
+    return run_pack("inspect", image).stdout.split("LOCAL:", 1)[1]

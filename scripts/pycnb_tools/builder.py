@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import docker
@@ -9,7 +10,8 @@ import docker
 from . import packaging, pack, runtimes, stacks, toolchain
 from .paths import BUILD_DIR, ROOT
 
-BUILDER_IMAGE = "pycnb/builder:trixie"
+# A second work tree can set PYCNB_BUILDER_IMAGE so that its builder does not replace this one.
+BUILDER_IMAGE = os.environ.get("PYCNB_BUILDER_IMAGE") or "pycnb/builder:trixie"
 CONFIG = ROOT / "builder.toml"
 
 

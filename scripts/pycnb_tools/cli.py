@@ -13,7 +13,7 @@ import click
 
 from . import app, builder, docker_engine, packaging, runtimes, stacks, toolchain
 from .errors import StepError
-from .paths import EXAMPLES_DIR, ROOT
+from .paths import BENCHMARK_RESULTS, EXAMPLES_DIR, ROOT
 from .shell import say
 
 EXAMPLE_APP = EXAMPLES_DIR / "django-app"
@@ -117,6 +117,18 @@ def demo_cmd(port: int) -> None:
         raise StepError("demo", f"the app did not answer on port {port}: {error}\n{container.logs().decode()[-2000:]}", "read the app's log above") from None
     finally:
         container.remove(force=True)
+
+
+@cli.command("bench")
+@click.option("--quick", is_flag=True, help="One repetition of two scenarios: a smoke test of the runner, not figures to quote.")
+@click.option("--repetitions", type=click.IntRange(1), default=None, help="Runs of every scenario (default: 3, quick: 1); the median is reported.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=BENCHMARK_RESULTS, show_default=True, help="Where the JSON and markdown results go.")
+def bench_cmd(quick: bool, repetitions: int | None, output: Path) -> None:
+    """Benchmark pycnb against the Dockerfile a user would write and the bare install (see benchmarks/README.md)."""
+    from .bench import runner
+
+    json_path, markdown_path = runner.run(docker_engine.ensure(), repetitions=repetitions or (1 if quick else 3), quick=quick, output=output)
+    say(f"Results: {markdown_path} and {json_path}")
 
 
 @cli.command("test", context_settings={"ignore_unknown_options": True})

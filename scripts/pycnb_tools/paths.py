@@ -10,6 +10,7 @@ BUILD_DIR = ROOT / "build"
 STAGED_BUILDPACKS = BUILD_DIR / "buildpacks"
 STACKS_DIR = ROOT / "stacks"
 EXAMPLES_DIR = ROOT / "examples"
+BENCHMARK_RESULTS = ROOT / "benchmarks" / "results"
 
 
 def cache_dir() -> Path:

@@ -1,0 +1,126 @@
+"""Medians, ratios and targets of one benchmark run, written as JSON and as a markdown table."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from . import scenarios
+
+FIGURES = {
+    "wall_seconds": ("Wall time", "s"),
+    "peak_memory_bytes": ("Peak memory of the build", "MB"),
+    "image_bytes": ("Image size", "MB"),
+    "changed_layer_bytes": ("Changed layers vs previous image", "MB"),
+    "first_200_seconds": ("docker run to first HTTP 200", "s"),
+}
+APPROACHES = ("A", "B", "C")
+
+
+def _median(samples: list[dict], figure: str) -> float | None:
+    values = [sample[figure] for sample in samples if sample.get(figure) is not None]
+    return statistics.median(values) if values else None
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None:
+        return None
+    if denominator == 0:
+        return None if numerator else 1.0
+    return round(numerator / denominator, 3)
+
+
+def summarize(samples: dict[str, dict[str, list[dict]]]) -> dict:
+    """Per scenario: the median of each figure per approach, the ratios A/B and A/C, and A's
+    median phase profile."""
+    summary = {}
+    for scenario, by_approach in samples.items():
+        medians = {key: {figure: _median(runs, figure) for figure in FIGURES} for key, runs in by_approach.items()}
+        phases: dict[str, float] = {}
+        for name in dict.fromkeys(name for run in by_approach.get("A", []) for name in run.get("phases", {})):
+            phases[name] = statistics.median(run.get("phases", {}).get(name, 0.0) for run in by_approach["A"])
+        summary[scenario] = {
+            "median": medians,
+            "ratio": {
+                f"A/{other}": {figure: _ratio(medians.get("A", {}).get(figure), medians.get(other, {}).get(figure)) for figure in FIGURES}
+                for other in ("B", "C")
+            },
+            "phases_A": phases,
+            "runs": by_approach,
+        }
+    return summary
+
+
+def targets(summary: dict) -> list[dict]:
+    """The issue's goals, each with the measured value and whether it was met (None: not measured in this run)."""
+    def median(scenario, approach, figure):
+        return summary.get(scenario, {}).get("median", {}).get(approach, {}).get(figure)
+
+    def ratio(scenario, pair, figure):
+        return summary.get(scenario, {}).get("ratio", {}).get(pair, {}).get(figure)
+
+    first_200 = [median(scenario, "A", "first_200_seconds") for scenario in summary]
+    first_200 = [value for value in first_200 if value is not None]
+    goals = [
+        ("cold: wall time A/B", ratio(scenarios.COLD, "A/B", "wall_seconds"), "<=", 1.0),
+        ("code-only change: wall time A/B", ratio(scenarios.CODE_CHANGE, "A/B", "wall_seconds"), "<=", 1.0),
+        ("one dependency added: wall time A/B", ratio(scenarios.ADD_DEPENDENCY, "A/B", "wall_seconds"), "<=", 0.5),
+        ("rebuild with no change: A wall time (s)", median(scenarios.NO_CHANGE, "A", "wall_seconds"), "<", 5.0),
+        ("image size A/B", ratio(scenarios.COLD, "A/B", "image_bytes"), "<=", 1.0),
+        ("first HTTP 200 after docker run: A, slowest scenario (s)", max(first_200) if first_200 else None, "<", 1.0),
+        ("cold: A's overhead over the floor, A/C", ratio(scenarios.COLD, "A/C", "wall_seconds"), "<=", 1.15),
+    ]
+    return [
+        {"goal": goal, "value": value, "target": f"{op} {limit}",
+         "met": None if value is None else (value <= limit if op == "<=" else value < limit)}
+        for goal, value, op, limit in goals
+    ]
+
+
+def _format(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value / 1e6:,.1f}" if unit == "MB" else f"{value:.2f}"
+
+
+def markdown(result: dict) -> str:
+    meta = result["meta"]
+    lines = [
+        f"# Benchmark {meta['date']} ({meta['mode']}, median of {meta['repetitions']})",
+        "",
+        f"Machine: {meta['machine']}. Versions: " + ", ".join(f"{name} {version}" for name, version in meta["versions"].items()) + ".",
+        "",
+        "A: pycnb (`pack build`). B: the Dockerfile a user would write (`docker buildx build`, BuildKit). "
+        "C: the floor, the same install and collectstatic in a fresh container, with no image.",
+        "",
+    ]
+    for figure, (title, unit) in FIGURES.items():
+        lines += [f"## {title} ({unit})", "", "| scenario | A | B | C | A/B | A/C |", "|---|---:|---:|---:|---:|---:|"]
+        for scenario, entry in result["scenarios"].items():
+            cells = [_format(entry["median"].get(key, {}).get(figure), unit) for key in APPROACHES]
+            ratios = [entry["ratio"][pair][figure] for pair in ("A/B", "A/C")]
+            lines.append(f"| {scenario} | " + " | ".join(cells) + " | " + " | ".join("–" if r is None else f"{r:.2f}" for r in ratios) + " |")
+        lines.append("")
+    lines += ["## Targets", "", "| goal | measured | target | met |", "|---|---:|---|---|"]
+    for goal in result["targets"]:
+        met = "–" if goal["met"] is None else ("yes" if goal["met"] else "**no**")
+        lines.append(f"| {goal['goal']} | {_format(goal['value'], 's')} | {goal['target']} | {met} |")
+    lines += ["", "## Where A's time goes (median seconds per phase)", ""]
+    phase_names = list(dict.fromkeys(name for entry in result["scenarios"].values() for name in entry["phases_A"]))
+    scenario_names = list(result["scenarios"])
+    lines += ["| phase | " + " | ".join(scenario_names) + " |", "|---|" + "---:|" * len(scenario_names)]
+    for name in phase_names:
+        lines.append(f"| {name} | " + " | ".join(f"{result['scenarios'][s]['phases_A'].get(name, 0):.2f}" for s in scenario_names) + " |")
+    lines += ["", "Peak memory: anonymous memory of all containers (cgroup `docker`), sampled every 50 ms; "
+              "pack's and dockerd's own memory are not in it. Changed layers: uncompressed bytes of the layers "
+              "the previous image of the same approach did not have (cold: the whole image).", ""]
+    return "\n".join(lines)
+
+
+def write(result: dict, folder: Path, stem: str) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    json_path, markdown_path = folder / f"{stem}.json", folder / f"{stem}.md"
+    json_path.write_text(json.dumps(result, indent=2) + "\n")
+    markdown_path.write_text(markdown(result))
+    return json_path, markdown_path

@@ -1,0 +1,83 @@
+"""One benchmark run: set-up (untimed), then each repetition runs every approach through the
+scenarios in order, cold first; approaches alternate within a repetition so that drift on the
+machine spreads over all three."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docker
+
+from .. import builder, shell, toolchain
+from ..paths import ROOT
+from . import base_images, docker_cli, measure, package_index, report, scenarios
+from .approaches import Dockerfile, Floor, Pycnb
+
+
+def _machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} CPUs, {memory:.0f} GiB, {platform.system()} {platform.release()}"
+
+
+def _versions(client: docker.DockerClient, python: str, docker_binary: str, env: dict[str, str]) -> dict[str, str]:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    buildx = subprocess.run([docker_binary, "buildx", "version"], env={**os.environ, **env}, capture_output=True, text=True).stdout.split()
+    return {
+        "pycnb": commit or "unknown", "pack": toolchain.PACK_VERSION, "lifecycle": toolchain.LIFECYCLE_VERSION,
+        "Docker Engine": client.version()["Version"], "buildx": buildx[1] if len(buildx) > 1 else "unknown", "CPython": python,
+    }
+
+
+def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: Path) -> tuple[Path, Path]:
+    cli = docker_cli.ensure()
+    builder.create(client)
+    python = base_images.ensure(client)
+    with tempfile.TemporaryDirectory(prefix="pycnb-bench-") as tmp:
+        added = Path(tmp) / "added.txt"
+        added.write_text(scenarios.ADDED_DEPENDENCY + "\n")
+        index = package_index.fill(client, base_images.BUILD_IMAGE, [scenarios.REFERENCE_APP / "requirements.txt", added])
+        chosen = scenarios.QUICK if quick else scenarios.ALL
+        samples: dict[str, dict[str, list[dict]]] = {scenario: {} for scenario in chosen}
+        with package_index.serve(index) as url:
+            approaches = [Pycnb(client, url), Dockerfile(client, url, cli), Floor(client, url)]
+            for repetition in range(1, repetitions + 1):
+                for approach in approaches:
+                    _run_scenarios(client, approach, chosen, repetition, Path(tmp) / approach.key, samples)
+    summary = report.summarize(samples)
+    now = datetime.now(timezone.utc)
+    result = {
+        "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "quick" if quick else "full", "repetitions": repetitions,
+                 "machine": _machine(), "versions": _versions(client, python, *cli)},
+        "scenarios": summary,
+    }
+    result["targets"] = report.targets(summary)
+    return report.write(result, output, now.strftime("%Y-%m-%dT%H%MZ") + ("-quick" if quick else ""))
+
+
+def _run_scenarios(client, approach, chosen, repetition, app_dir: Path, samples) -> None:
+    scenarios.copy_reference_app(app_dir)
+    approach.start_cold(repetition)
+    previous_layers = None
+    try:
+        for scenario in chosen:
+            scenarios.apply(scenario, app_dir, repetition)
+            shell.say(f"Repetition {repetition}, {approach.title}: {scenario}")
+            build = approach.build(app_dir)
+            sample: dict = {"wall_seconds": round(build.seconds, 3), "peak_memory_bytes": build.peak_memory}
+            if approach.image:
+                layers = measure.layer_sizes(client, approach.image)
+                sample["image_bytes"] = client.images.get(approach.image).attrs["Size"]
+                sample["changed_layer_bytes"] = measure.changed_bytes(layers, previous_layers)
+                previous_layers = layers
+                sample["first_200_seconds"] = round(measure.first_200(client, approach.image, measure.free_port(), scenarios.expected_greeting(scenario, repetition)), 3)
+            if build.phases:
+                sample["phases"] = build.phases
+            shell.say("  " + ", ".join(f"{name} {value}" for name, value in sample.items() if name != "phases"))
+            samples[scenario].setdefault(approach.key, []).append(sample)
+    finally:
+        approach.finish()

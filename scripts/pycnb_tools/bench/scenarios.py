@@ -1,0 +1,42 @@
+"""The reference app and what each scenario changes in a working copy of it before a build."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from ..paths import ROOT
+
+REFERENCE_APP = ROOT / "benchmarks" / "reference-app"
+ADDED_DEPENDENCY = "django-extensions==4.1"
+
+COLD, NO_CHANGE, CODE_CHANGE, ADD_DEPENDENCY, REMOVE_DEPENDENCY = "cold", "no-change", "code-change", "add-dependency", "remove-dependency"
+# In this order within a repetition: each rebuild starts from the image and caches of the one before.
+ALL = (COLD, NO_CHANGE, CODE_CHANGE, ADD_DEPENDENCY, REMOVE_DEPENDENCY)
+QUICK = (COLD, CODE_CHANGE)
+
+GREETING = re.compile(r"^GREETING = .*$", re.MULTILINE)
+
+
+def copy_reference_app(destination: Path) -> Path:
+    shutil.rmtree(destination, ignore_errors=True)
+    shutil.copytree(REFERENCE_APP, destination, ignore=shutil.ignore_patterns("__pycache__", "staticfiles"))
+    return destination
+
+
+def apply(scenario: str, app_dir: Path, repetition: int) -> None:
+    """Make `scenario`'s change; the code change differs per repetition, so each is a real change."""
+    requirements = app_dir / "requirements.txt"
+    if scenario == CODE_CHANGE:
+        views = app_dir / "catalog" / "views.py"
+        views.write_text(GREETING.sub(f"GREETING = 'catalog ready, revision {repetition}'", views.read_text()))
+    elif scenario == ADD_DEPENDENCY:
+        requirements.write_text(requirements.read_text() + ADDED_DEPENDENCY + "\n")
+    elif scenario == REMOVE_DEPENDENCY:
+        requirements.write_text(requirements.read_text().replace(ADDED_DEPENDENCY + "\n", ""))
+
+
+def expected_greeting(scenario: str, repetition: int) -> str:
+    """What the app's / answers after `scenario`: proof that the image holds the change."""
+    return "catalog ready" if scenario in (COLD, NO_CHANGE) else f"catalog ready, revision {repetition}"

@@ -3,6 +3,8 @@ host's apt state: its own sources list, lists and cache under pycnb's cache fold
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from . import shell
@@ -60,6 +62,16 @@ class PrivateApt:
         """The .deb files of `packages` (their newest versions in the suites), in `destination`."""
         self._run("apt-get", "download", *packages, cwd=destination)
         return sorted(destination.glob("*.deb"))
+
+    def unpack(self, packages: tuple[str, ...], root: Path) -> None:
+        """`packages` extracted (dpkg-deb -x, no maintainer scripts) into `root`, which appears whole or not at all."""
+        partial = root.with_name(root.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        partial.mkdir(parents=True)
+        with tempfile.TemporaryDirectory(prefix="pycnb-debs-") as downloads:
+            for deb in self.download(packages, Path(downloads)):
+                shell.run(self.step, ["dpkg-deb", "-x", str(deb), str(partial)], fix=f"check that {root.parent} is writable and has free space")
+        partial.rename(root)
 
 
 def host_install(packages: list[str], step: str, fix: str) -> None:

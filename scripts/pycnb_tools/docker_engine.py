@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -56,13 +55,7 @@ def _engine_root() -> Path:
         raise StepError(STEP, "no Docker daemon answers, and one can only be started as root on Debian", "start Docker Engine 25 or newer yourself")
     shell.say("Unpacking Debian trixie's Docker Engine into the cache")
     apt = PrivateApt("engine", "deb", ENGINE_SUITES, STEP, "check that Debian's mirror is reachable, or start Docker Engine 25 or newer yourself")
-    partial = root.with_name(root.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="pycnb-engine-") as downloads:
-        for deb in apt.download(ENGINE_PACKAGES, Path(downloads)):
-            shell.run(STEP, ["dpkg-deb", "-x", str(deb), str(partial)], fix=f"check that {cache_dir()} is writable and has free space")
-    partial.rename(root)
+    apt.unpack(ENGINE_PACKAGES, root)
     return root
 
 

@@ -5,8 +5,6 @@ docker-buildx (and docker-cli, when the machine has no docker CLI) are unpacked 
 from __future__ import annotations
 
 import shutil
-import tempfile
-from pathlib import Path
 
 from .. import shell
 from ..debian_apt import PrivateApt
@@ -14,17 +12,6 @@ from ..paths import cache_dir
 
 STEP = "bench"
 FIX = "check that Debian's mirror is reachable, or install docker-buildx yourself"
-
-
-def _unpack(packages: tuple[str, ...], root: Path) -> None:
-    apt = PrivateApt("engine", "deb", ("trixie",), STEP, FIX)
-    partial = root.with_name(root.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    partial.mkdir(parents=True)
-    with tempfile.TemporaryDirectory(prefix="pycnb-buildx-") as downloads:
-        for deb in apt.download(packages, Path(downloads)):
-            shell.run(STEP, ["dpkg-deb", "-x", str(deb), str(partial)], fix=f"check that {cache_dir()} is writable")
-    partial.rename(root)
 
 
 def ensure() -> tuple[str, dict[str, str]]:
@@ -35,7 +22,8 @@ def ensure() -> tuple[str, dict[str, str]]:
     if not plugin.exists() or not (host_cli or bundled_cli.exists()):
         shell.say("Unpacking Debian trixie's docker-buildx into the cache")
         shutil.rmtree(root, ignore_errors=True)
-        _unpack(("docker-buildx",) if host_cli else ("docker-buildx", "docker-cli"), root)
+        apt = PrivateApt("engine", "deb", ("trixie",), STEP, FIX)
+        apt.unpack(("docker-buildx",) if host_cli else ("docker-buildx", "docker-cli"), root)
     config = cache_dir() / "docker-config"
     (config / "cli-plugins").mkdir(parents=True, exist_ok=True)
     link = config / "cli-plugins" / "docker-buildx"

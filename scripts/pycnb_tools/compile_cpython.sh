@@ -25,7 +25,7 @@ make install > "$work/install.log" 2>&1 || { tail -80 "$work/install.log" >&2; e
 lib=$prefix/lib/python$minor
 # What install leaves that a runtime does not need: the static libpython (extensions do not
 # link it on Linux), leftover tests, IDLE and tkinter (no Tk on the stack), and (below) debug symbols.
-rm -rf "$lib"/config-"$minor"-*/libpython"$minor".a \
+rm -rf "$prefix"/lib/libpython"$minor".a "$lib"/config-"$minor"-*/libpython"$minor".a \
        "$lib"/test "$lib"/idlelib "$lib"/tkinter "$lib"/turtledemo "$lib"/lib2to3/tests \
        "$prefix"/share/man
 

@@ -57,7 +57,7 @@ def stage(name: str, runtimes: Path | None = None) -> Path:
     shutil.copytree(SHARED_LIBRARY, vendor / "cnb", ignore=IGNORED)
     if runtimes is not None:
         # The builder carries the runtime index and its archives, so builds work offline.
-        shutil.copytree(runtimes, destination / "runtimes", ignore=shutil.ignore_patterns("*.recipe", "*.partial"))
+        shutil.copytree(runtimes, destination / "runtimes", ignore=shutil.ignore_patterns("*.partial"))
     _check_links(destination)
     return destination
 

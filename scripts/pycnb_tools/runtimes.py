@@ -48,8 +48,10 @@ class Target:
 
 
 def runtimes_dir() -> Path:
-    """The runtime index and its archives: the folder an operator can serve over HTTP as is."""
-    path = cache_dir() / "runtimes"
+    """The runtime index and its archives: the folder an operator can serve over HTTP as is.
+    One folder per version of the recipe, so that work trees with different recipes do not
+    recompile each other's runtimes."""
+    path = cache_dir() / "runtimes" / _recipe_digest()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -144,8 +146,7 @@ def build(client: docker.DockerClient, version: str, stack: Stack = TRIXIE, targ
     """The runtime archive for `version`, compiled unless one from the same recipe exists."""
     out = runtimes_dir()
     archive = out / archive_name(version, target)
-    stamp = archive.with_suffix(".recipe")
-    if archive.exists() and stamp.exists() and stamp.read_text() == _recipe_digest():
+    if archive.exists():
         return archive
     source = fetch_source(version)
     shell.say(f"Compiling Python {version} in {stack.build_image} (about 2-3 minutes)")
@@ -160,7 +161,6 @@ def build(client: docker.DockerClient, version: str, stack: Stack = TRIXIE, targ
         raise StepError(STEP, f"compiling Python {version} failed:\n{output}", "read the configure/make output above; the build image may lack a header") from None
     except DockerException as error:
         raise StepError(STEP, f"compiling Python {version} failed: {error}", "build the stack images first: ./pycnb stacks") from None
-    stamp.write_text(_recipe_digest())
     return archive
 
 
@@ -185,5 +185,5 @@ def build_all(client: docker.DockerClient, versions: tuple[str, ...] = VERSIONS)
     """Build `versions`, then index every finished archive in the folder (earlier builds stay listed)."""
     for version in versions:
         build(client, version)
-    finished = [archive for archive in runtimes_dir().glob("cpython-*-install_only.tar.gz") if archive.with_suffix(".recipe").exists()]
+    finished = list(runtimes_dir().glob("cpython-*-install_only.tar.gz"))
     return write_index(finished)

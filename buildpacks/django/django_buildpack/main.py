@@ -28,6 +28,8 @@ def detect(context: DetectContext, log: Logger) -> None:
     if "django" not in declared:
         raise DetectFail
     manage = project.manage_py(context.app_dir, context.env)
+    if not project.inside_app(manage, context.app_dir):
+        raise DetectFail(messages.manage_py_outside_app(project.MANAGE_PY_ENV_VAR))
     if not manage.is_file():
         raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))

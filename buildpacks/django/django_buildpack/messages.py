@@ -35,6 +35,10 @@ def no_manage_py(manage: str) -> str:
     return f"pycnb/django: Django is declared but {manage} is missing; set BP_DJANGO_MANAGE_PY to its path in the app"
 
 
+def manage_py_outside_app(env_var: str) -> str:
+    return f"pycnb/django: {env_var} must name a file inside the app; it leads outside, so it is not read"
+
+
 # Inputs
 
 def no_python_environment() -> BuildpackError:

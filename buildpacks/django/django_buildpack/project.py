@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from packaging.utils import canonicalize_name
 MANAGE_PY_ENV_VAR = "BP_DJANGO_MANAGE_PY"
 MANAGE_PY = "manage.py"
 REQUIREMENTS_FILES = ("requirements.txt", "requirements.in")
+# The Python buildpack refuses larger requirements files (python_buildpack/app_files.py).
+MAX_REQUIREMENTS_BYTES = 10 * 1024 * 1024
 # The line `django-admin startproject` writes into manage.py.
 _SETTINGS_DEFAULT = re.compile(r"""os\.environ\.setdefault\(\s*['"]DJANGO_SETTINGS_MODULE['"]\s*,\s*['"](?P<module>[\w.]+)['"]\s*\)""")
 _INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?<=-r))(?P<path>\S+)")
@@ -20,16 +23,23 @@ def manage_py(app_dir: Path, env: dict[str, str]) -> Path:
     return app_dir / (env.get(MANAGE_PY_ENV_VAR, "").strip() or MANAGE_PY)
 
 
+def inside_app(path: Path, app_dir: Path) -> bool:
+    """Whether `path`, links resolved, is in the app (os.path.realpath does not raise on a link loop)."""
+    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(app_dir))
+
+
 def declared_packages(app_dir: Path) -> set[str]:
     """Canonical names in requirements.txt (else requirements.in) and its -r includes.
 
-    Lenient on purpose: detect must never fail on a file the Python buildpack will explain.
+    Lenient on purpose: detect must never fail on a file the Python buildpack will explain. So a
+    file that is a link out of the app, or too large to be a real requirements file, is not read:
+    the Python buildpack's build says what is wrong with it.
     """
     found: set[str] = set()
     seen: set[Path] = set()
 
     def read(path: Path) -> None:
-        if path in seen or not path.is_file():
+        if path in seen or not path.is_file() or not inside_app(path, app_dir) or path.stat().st_size > MAX_REQUIREMENTS_BYTES:
             return
         seen.add(path)
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():

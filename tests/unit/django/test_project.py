@@ -1,0 +1,32 @@
+"""Finding the Django project: declared packages are read only from the app's own files."""
+
+from django_buildpack import project
+
+
+def test_declared_packages_follow_includes(tmp_path):
+    (tmp_path / "requirements.txt").write_text("-r base.txt\ngunicorn==23.0.0\n")
+    (tmp_path / "base.txt").write_text("Django==5.2.8  # the framework\n")
+    assert project.declared_packages(tmp_path) == {"django", "gunicorn"}
+
+
+def test_requirements_linked_out_of_the_app_are_not_read(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (tmp_path / "outside.txt").write_text("Django==5.2.8\n")
+    (app / "requirements.txt").symlink_to(tmp_path / "outside.txt")
+    assert project.declared_packages(app) == set()
+
+
+def test_an_include_linked_out_of_the_app_is_not_read(tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (tmp_path / "outside.txt").write_text("Django==5.2.8\n")
+    (app / "requirements.txt").write_text("-r base.txt\n")
+    (app / "base.txt").symlink_to(tmp_path / "outside.txt")
+    assert project.declared_packages(app) == set()
+
+
+def test_manage_py_outside_the_app_is_not_inside(tmp_path):
+    assert not project.inside_app(project.manage_py(tmp_path, {"BP_DJANGO_MANAGE_PY": "/etc/passwd"}), tmp_path)
+    assert not project.inside_app(project.manage_py(tmp_path, {"BP_DJANGO_MANAGE_PY": "../manage.py"}), tmp_path)
+    assert project.inside_app(project.manage_py(tmp_path, {"BP_DJANGO_MANAGE_PY": "src/manage.py"}), tmp_path)

@@ -86,11 +86,26 @@ def invalid_requires_python(file: str, specifier: str) -> BuildpackError:
     )
 
 
-def runtime_txt_deprecated() -> Warning:
+def invalid_project_table(file: str, found_type: str) -> BuildpackError:
+    return BuildpackError(
+        f"Invalid [project] table in {file}",
+        f"`project` in {file} is a {found_type}, but PEP 621 makes it a table: `[project]` on a line of its own.",
+        [f"Write the project's metadata under a `[project]` header in {file}, e.g. `requires-python = \">=3.12\"`."],
+    )
+
+
+def runtime_txt_deprecated(winner: str) -> Warning:
+    """`winner` is the source the version came from: runtime.txt itself, or one that overrides it."""
+    if winner == "runtime.txt":
+        return (
+            "runtime.txt is deprecated",
+            "The Python version came from runtime.txt, which Heroku and pycnb no longer recommend.\n"
+            "Move the version to a .python-version file (e.g. `3.13`) and delete runtime.txt.",
+        )
     return (
         "runtime.txt is deprecated",
-        "The Python version came from runtime.txt, which Heroku and pycnb no longer recommend.\n"
-        "Move the version to a .python-version file (e.g. `3.13`) and delete runtime.txt.",
+        f"runtime.txt is ignored: the Python version comes from {winner}, and Heroku and pycnb no longer read runtime.txt first.\n"
+        "Delete runtime.txt.",
     )
 
 
@@ -185,6 +200,24 @@ def empty_requirements(file: object) -> BuildpackError:
         f"{file} lists no packages",
         f"{file} is empty or holds only comments.",
         [f"List the app's dependencies in {file}, e.g. `Django==5.2.8` and `gunicorn==23.0.0`."],
+    )
+
+
+def link_outside_app(file: str) -> BuildpackError:
+    return BuildpackError(
+        f"{file} is a link to a file outside the app",
+        f"{file} is a symbolic link whose target is outside the app folder. It is not followed,\n"
+        "so no file from outside the app is read into the build.",
+        [f"Replace the link with a regular file named {file}, or point it at a file inside the app."],
+    )
+
+
+def file_too_large(file: str, size: int, limit: int) -> BuildpackError:
+    return BuildpackError(
+        f"{file} is too large",
+        f"{file} is {size / 1024 / 1024:.1f} MiB; the buildpack reads text files of up to {limit // 1024 // 1024} MiB.",
+        [f"Check that {file} is the file you meant: a generated or concatenated file may have grown by mistake.",
+         f"Keep {file} to the app's own entries."],
     )
 
 

@@ -90,7 +90,7 @@ def _from_version_file(app_dir: Path) -> VersionRequest | None:
     path = app_dir / VERSION_FILE
     if not path.is_file():
         return None
-    text = app_files.read_text(path)
+    text = app_files.read_text(path, app_dir)
     versions = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -111,7 +111,7 @@ def _from_runtime_txt(app_dir: Path) -> VersionRequest | None:
     path = app_dir / RUNTIME_TXT
     if not path.is_file():
         return None
-    lines = [(number, line.strip()) for number, line in enumerate(app_files.read_text(path).splitlines(), 1) if line.strip()]
+    lines = [(number, line.strip()) for number, line in enumerate(app_files.read_text(path, app_dir).splitlines(), 1) if line.strip()]
     if len(lines) != 1 or not _RUNTIME_TXT.match(lines[0][1]):
         number, line = lines[0] if lines else (1, "")
         raise messages.invalid_runtime_txt(RUNTIME_TXT, number, line)
@@ -123,14 +123,19 @@ def _from_pyproject(app_dir: Path) -> VersionRequest | None:
     if not path.is_file():
         return None
     try:
-        document = tomllib.loads(app_files.read_text(path))
+        document = tomllib.loads(app_files.read_text(path, app_dir))
     except tomllib.TOMLDecodeError as error:
         raise messages.invalid_pyproject(PYPROJECT, str(error)) from None
-    requires = document.get("project", {}).get("requires-python")
+    project = document.get("project", {})
+    if not isinstance(project, dict):
+        raise messages.invalid_project_table(PYPROJECT, type(project).__name__)
+    requires = project.get("requires-python")
     if not requires:
         return None
+    if not isinstance(requires, str):
+        raise messages.invalid_requires_python(PYPROJECT, str(requires))
     try:
-        return VersionRequest(f"requires-python in {PYPROJECT}", specifier=SpecifierSet(str(requires)))
+        return VersionRequest(f"requires-python in {PYPROJECT}", specifier=SpecifierSet(requires))
     except InvalidSpecifier:
         raise messages.invalid_requires_python(PYPROJECT, str(requires)) from None
 
@@ -144,7 +149,7 @@ def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:
     ]
     warnings = []
     if any(request.source == RUNTIME_TXT for request in found):
-        warnings.append(messages.runtime_txt_deprecated())
+        warnings.append(messages.runtime_txt_deprecated(found[0].source))
     if not found:
         return Resolution(VersionRequest("default: the newest version in the runtime index"), [], warnings)
     return Resolution(found[0], found[1:], warnings)

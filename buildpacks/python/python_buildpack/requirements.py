@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shlex
 from dataclasses import dataclass
@@ -60,17 +61,17 @@ def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
     seen: dict[Path, RequirementsFile] = {}
 
     def visit(path: Path) -> None:
-        resolved = path.resolve()
+        resolved = Path(os.path.realpath(path))
         if resolved in seen:
             return
-        text = app_files.read_text(path)
+        text = app_files.read_text(path, app_dir)
         seen[resolved] = RequirementsFile(path, text)
         for number, line in enumerate(text.splitlines(), start=1):
             match = _INCLUDE.match(line.split(" #", 1)[0].strip())
             if not match:
                 continue
-            target = path.parent / shlex.split(match.group("path"))[0]
-            if not target.resolve().is_relative_to(app_dir.resolve()):
+            target = path.parent / _include_path(match.group("path"))
+            if not app_files.inside_app(target, app_dir):
                 raise messages.include_outside_app(path.relative_to(app_dir), number, line)
             if not target.is_file():
                 raise messages.missing_include(path.relative_to(app_dir), number, line, target.relative_to(app_dir) if target.is_relative_to(app_dir) else target)
@@ -80,6 +81,14 @@ def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
     if not any(_has_requirement(file.text) for file in seen.values()):
         raise messages.empty_requirements(root.relative_to(app_dir))
     return list(seen.values())
+
+
+def _include_path(value: str) -> str:
+    """The path of an include as pip's shlex-based parser reads it; an unbalanced quote is kept as typed."""
+    try:
+        return (shlex.split(value) or [value])[0]
+    except ValueError:
+        return value.split()[0]
 
 
 def _has_requirement(text: str) -> bool:

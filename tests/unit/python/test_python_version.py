@@ -40,6 +40,7 @@ def test_order_version_file_beats_runtime_txt_and_pyproject(tmp_path):
     assert resolution.request.source == ".python-version"
     assert resolution.conflicts("3.13.15") == []
     assert resolution.warnings[0][0] == "runtime.txt is deprecated"
+    assert resolution.warnings[0][1].startswith("runtime.txt is ignored: the Python version comes from .python-version")
 
 
 def test_runtime_txt_used_with_deprecation_warning(tmp_path):
@@ -47,6 +48,7 @@ def test_runtime_txt_used_with_deprecation_warning(tmp_path):
     resolution = resolve(tmp_path)
     assert resolution.request.source == "runtime.txt" and resolution.request.describe() == "3.11.2"
     assert [title for title, _ in resolution.warnings] == ["runtime.txt is deprecated"]
+    assert resolution.warnings[0][1].startswith("The Python version came from runtime.txt")
 
 
 def test_requires_python_from_pyproject(tmp_path):
@@ -89,3 +91,24 @@ def test_non_utf8_version_file(tmp_path):
 def test_bom_and_crlf_are_accepted(tmp_path):
     (tmp_path / ".python-version").write_bytes(b"\xef\xbb\xbf3.11\r\n")
     assert resolve(tmp_path).request.describe() == "3.11"
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("project = 'my-app'\n", "Invalid [project] table in pyproject.toml"),
+    ("[project]\nrequires-python = 3.13\n", "Invalid requires-python in pyproject.toml"),
+    ("[project]\nrequires-python = ['>=3.12']\n", "Invalid requires-python in pyproject.toml"),
+])
+def test_pyproject_of_the_wrong_shape_is_an_error_not_a_crash(tmp_path, text, title):
+    (tmp_path / "pyproject.toml").write_text(text)
+    with pytest.raises(BuildpackError) as raised:
+        resolve(tmp_path)
+    assert raised.value.title == title
+
+
+@pytest.mark.parametrize("name", [".python-version", "runtime.txt", "pyproject.toml"])
+def test_version_files_linked_out_of_the_app_are_not_read(tmp_path, name):
+    (tmp_path / name).symlink_to("/etc/passwd")
+    with pytest.raises(BuildpackError) as raised:
+        resolve(tmp_path)
+    assert raised.value.title == f"{name} is a link to a file outside the app"
+    assert "root:" not in raised.value.details

@@ -195,6 +195,45 @@ def missing_include(file: object, line_number: int, line: str, target: object) -
     )
 
 
+REQUIREMENTS_FORMAT = "https://pip.pypa.io/en/stable/reference/requirements-file-format/"
+
+
+def invalid_requirement(file: str, line_number: int, line: str, reason: str) -> BuildpackError:
+    return BuildpackError(
+        f"{file} has a line pip cannot read",
+        f"{file}, line {line_number}: {line!r} is not a requirement:\n{reason}",
+        [f"Write the requirement as `name==version` (e.g. `Django==5.2.8`), see {REQUIREMENTS_FORMAT}.",
+         "Start comments with `#`."],
+    )
+
+
+def unknown_requirements_option(file: str, line_number: int, option: str) -> BuildpackError:
+    return BuildpackError(
+        f"{file} has an option pip does not know",
+        f"{file}, line {line_number}: pip does not know the option {option} in a requirements file.",
+        [f"Check its spelling, or remove it: the options a requirements file may hold are listed at {REQUIREMENTS_FORMAT}.",
+         "Options for the pip command line (e.g. --no-cache-dir) go into PIP_* env vars instead (PIP_NO_CACHE_DIR=1)."],
+    )
+
+
+def local_path_outside_app(file: str, line_number: int, line: str) -> BuildpackError:
+    return BuildpackError(
+        "A requirements line installs a folder outside the app",
+        f"{file}, line {line_number}: {line!r}\nOnly the app folder is sent to the build, so nothing outside it can be installed.",
+        ["Move the package into the app and refer to it with a relative path (e.g. `-e ./libs/mylib`).",
+         "Or publish it to a package index and require it by name."],
+    )
+
+
+def local_path_missing(file: str, line_number: int, line: str, path: str) -> BuildpackError:
+    return BuildpackError(
+        "A requirements line names a folder that is not in the app",
+        f"{file}, line {line_number}: {line!r} names {path}, which is not in the app.\n"
+        "pip reads local paths from the app folder.",
+        [f"Add {path} to the app (is it excluded by project.toml or .gitignore?), or fix the path on line {line_number}."],
+    )
+
+
 def empty_requirements(file: object) -> BuildpackError:
     return BuildpackError(
         f"{file} lists no packages",
@@ -267,6 +306,11 @@ def venv_creation_failed(output: list[str]) -> BuildpackError:
 _PIP_FAILURES = (
     (r"No space left on device", "The build ran out of disk space",
      ["Free disk space on the build machine (e.g. `docker system prune`), then build again."]),
+    (r"THESE PACKAGES DO NOT MATCH THE HASHES", "A downloaded package does not match its hash in the requirements",
+     ["If you changed a pin, regenerate the hashes (`pip-compile --generate-hashes`).",
+      "If not, the index or a proxy served a different file than the one hashed: check PIP_INDEX_URL."]),
+    (r"Hashes are required in --require-hashes mode", "A requirement has no hash, and --require-hashes needs one for every package",
+     ["Generate the hashes for every package, dependencies included: `pip-compile --generate-hashes`."]),
     (r"Invalid requirement: '?([^'\n]*)'?", "requirements.txt has a line pip cannot read: {0}",
      ["Fix the line pip names above (the form is `name==version`, see https://pip.pypa.io/en/stable/reference/requirement-specifiers/)."]),
     (r"No matching distribution found for (\S+)", "No package matches {0}",

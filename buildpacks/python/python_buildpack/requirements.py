@@ -9,7 +9,7 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import app_files, messages
+from . import app_files, messages, requirement_lines
 
 REQUIREMENTS_TXT = "requirements.txt"
 REQUIREMENTS_IN = "requirements.in"
@@ -65,6 +65,7 @@ def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
         if resolved in seen:
             return
         text = app_files.read_text(path, app_dir)
+        requirement_lines.check(text, app_files.shown(path, app_dir), app_dir)
         seen[resolved] = RequirementsFile(path, text)
         for number, line in enumerate(text.splitlines(), start=1):
             match = _INCLUDE.match(line.split(" #", 1)[0].strip())

@@ -16,6 +16,10 @@ from python_buildpack import messages
         (["Error: pg_config executable not found."], "psycopg2 needs libpq to build from source", "psycopg2-binary"),
         (["      src/foo.c:1:10: fatal error: yaml.h: No such file or directory"], "A package's C extension needs the header yaml.h", "provides yaml.h"),
         (["OSError: [Errno 28] No space left on device"], "The build ran out of disk space", "Free disk space"),
+        (["ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, ..."],
+         "A downloaded package does not match its hash in the requirements", "--generate-hashes"),
+        (["ERROR: Hashes are required in --require-hashes mode, but they are missing from some requirements."],
+         "A requirement has no hash, and --require-hashes needs one for every package", "--generate-hashes"),
         (["something unexpected"], "Installing the app's dependencies failed", "reproduce it"),
     ],
 )

@@ -78,3 +78,18 @@ def test_requirements_in_is_found_when_there_is_no_requirements_txt(tmp_path):
     assert requirements.needs_compiling(requirements.find(tmp_path))
     write(tmp_path, "requirements.txt", "Django==5.2.8\n")
     assert requirements.find(tmp_path).name == "requirements.txt"
+
+
+def test_an_include_with_an_unbalanced_quote_is_a_missing_include_not_a_crash(tmp_path):
+    root = write(tmp_path, "requirements.txt", '-r "base.txt\n')
+    with pytest.raises(BuildpackError) as raised:
+        requirements.collect(root, tmp_path)
+    assert raised.value.title == "A requirements include is missing"
+
+
+def test_every_line_is_checked_before_anything_is_downloaded(tmp_path):
+    root = write(tmp_path, "requirements.txt", "-r base.txt\n")
+    write(tmp_path, "base.txt", "Django==5.2.8\n--no-such-option\n")
+    with pytest.raises(BuildpackError) as raised:
+        requirements.collect(root, tmp_path)
+    assert raised.value.details.startswith("base.txt, line 2: pip does not know the option --no-such-option")

@@ -40,7 +40,8 @@ def own_by_build_user(path: Path) -> Path:
 
 
 def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir: Path, *,
-              env: dict[str, str] | None = None, buildpack_plan: str = "", bindings: Path | None = None, network: str = "none") -> PhaseResult:
+              env: dict[str, str] | None = None, buildpack_plan: str = "", bindings: Path | None = None, network: str = "none",
+              timeout: int = 600) -> PhaseResult:
     """Run `phase` of the staged `buildpack` against `app_dir`; `workdir` keeps layers between calls."""
     for folder in ("layers", "plan", "platform/env"):
         (workdir / folder).mkdir(parents=True, exist_ok=True)
@@ -79,7 +80,7 @@ def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir:
         environment=cnb_env, volumes=volumes, network_mode=network, detach=True,
     )
     try:
-        exit_code = container.wait(timeout=600)["StatusCode"]
+        exit_code = container.wait(timeout=timeout)["StatusCode"]
         return PhaseResult(exit_code, container.logs(stdout=True, stderr=True).decode(errors="replace"), workdir)
     finally:
         container.remove(force=True)

@@ -1,0 +1,259 @@
+"""The bad-input corpus: broken apps, each with where it must fail, its exit code and the key sentence.
+
+A case is data: a base app, the files to write over it (text, bytes, or a function that writes a
+huge file), files to remove, links to make, env vars; then the buildpack to run, the phase that must
+stop it, the exit code and the sentence the user must read. `test_bad_inputs.py` runs every case
+through the staged buildpack as the lifecycle does; `test_bad_inputs_pack.py` runs a sample through pack.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from support.apps import EXAMPLE_APP
+
+FileContent = str | bytes | Callable[[Path], None]
+
+# Lines of /etc/passwd that must never reach a build log, whatever links point at it.
+PASSWD_MARKERS = ("root:x:0:0", "/usr/sbin/nologin", "daemon:x:1:1")
+# Given to every case's build env under a name that the log does not mask: it must still never be
+# echoed, which is what a link to /proc/self/environ would do.
+CANARY_ENV = {"CORPUS_CANARY": "canary-7f3d1c0e-never-echoed"}
+
+SETTINGS = "myproject/settings.py"
+# The example app pins its version in .python-version, which would win over runtime.txt and pyproject.toml.
+NO_VERSION_FILE = (".python-version",)
+STATIC_ROOT = "\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+UTF16 = "Django==5.2.8\ngunicorn==23.0.0\n".encode("utf-16")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    buildpack: str  # python | django | procfile
+    phase: str  # detect | build: the phase that must stop the app
+    exit_code: int
+    message: str  # the key sentence, as it appears in the output
+    base: str = "example"  # example (examples/django-app) | procfile (only a Procfile) | empty
+    files: dict[str, FileContent] = field(default_factory=dict)
+    append: dict[str, str | bytes] = field(default_factory=dict)
+    remove: tuple[str, ...] = ()
+    symlinks: dict[str, str] = field(default_factory=dict)
+    env: dict[str, str] = field(default_factory=dict)
+    network: bool = False  # needs PyPI
+    # The layer .toml files that may exist after the failure: anything else would be a layer
+    # written before the input was checked, or one trusted with half its content.
+    layers: frozenset[str] = frozenset()
+    never: tuple[str, ...] = ()  # strings the output must not hold, besides the common ones
+
+    def make_app(self, destination: Path) -> Path:
+        if self.base == "example":
+            shutil.copytree(EXAMPLE_APP, destination, ignore=shutil.ignore_patterns("__pycache__", "staticfiles"))
+        else:
+            destination.mkdir(parents=True)
+            if self.base == "procfile":
+                (destination / "Procfile").write_text("web: python -m http.server $PORT\n")
+        for name in self.remove:
+            (destination / name).unlink()
+        for name, content in self.files.items():
+            path = destination / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if callable(content):
+                content(path)
+            elif isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content)
+        for name, text in self.append.items():
+            with (destination / name).open("ab") as file:
+                file.write(text if isinstance(text, bytes) else text.encode())
+        for name, target in self.symlinks.items():
+            link = destination / name
+            if link.exists() or link.is_symlink():
+                link.unlink() if not link.is_dir() or link.is_symlink() else shutil.rmtree(link)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(target)
+        return destination
+
+
+def huge_requirements(path: Path) -> None:
+    """50 MB: a million pinned lines, as a generated or concatenated file might be."""
+    line = "".join(f"package-number-{n:07d}==1.0.{n % 97}  # generated\n" for n in range(1000))
+    with path.open("w") as file:
+        while file.tell() < 50 * 1024 * 1024:
+            file.write(line)
+
+
+def huge_procfile(path: Path) -> None:
+    """10 000 lines: 9 999 processes, then a line that is not one."""
+    lines = [f"process-{n}: python worker.py --queue q{n}" for n in range(1, 10000)]
+    path.write_text("\n".join(lines) + "\nthis line has no colon\n")
+
+
+def python(name, message, *, phase="build", exit_code=1, **kwargs) -> Case:
+    return Case(name, "python", phase, exit_code, message, **kwargs)
+
+
+def django(name, message, *, phase="build", exit_code=1, **kwargs) -> Case:
+    return Case(name, "django", phase, exit_code, message, **kwargs)
+
+
+def procfile(name, message, *, phase="build", exit_code=1, base="procfile", **kwargs) -> Case:
+    return Case(name, "procfile", phase, exit_code, message, base=base, **kwargs)
+
+
+PYTHON_VERSION = [
+    python("python-version-bad-syntax", "! .python-version, line 2: 'three-point-eleven' is not a Python version.",
+           files={".python-version": "# pinned\nthree-point-eleven\n"}),
+    python("python-version-runtime-txt-syntax", "! .python-version, line 1: 'python-3.13' is not a Python version.",
+           files={".python-version": "python-3.13\n"}),
+    python("python-version-major-only", "! .python-version, line 1: '3' is not a Python version.", files={".python-version": "3\n"}),
+    python("python-version-empty", "! ERROR: No Python version in .python-version", files={".python-version": ""}),
+    python("python-version-only-comments", "! ERROR: No Python version in .python-version", files={".python-version": "# 3.13\n\n"}),
+    python("python-version-two-versions", "! .python-version names a version on lines 1, 2; an app runs on one Python version.",
+           files={".python-version": "3.13\n3.11\n"}),
+    python("python-version-unknown", "! ERROR: Python 3.99 is not available", files={".python-version": "3.99\n"}),
+    python("python-version-unknown-patch", "! ERROR: Python 3.13.99 is not available", files={".python-version": "3.13.99\n"}),
+    python("python-version-unsupported-2.7", "! ERROR: Python 2.7 is not available", files={".python-version": "2.7\n"}),
+    python("python-version-binary", "! ERROR: .python-version is not UTF-8 text", files={".python-version": PNG}),
+    python("python-version-latin1", "! .python-version, line 2, holds bytes that are not UTF-8 text",
+           files={".python-version": "3.13\n# versi\xf3n\n".encode("latin-1")}),
+    python("python-version-link-to-passwd", "! ERROR: .python-version is a link to a file outside the app",
+           symlinks={".python-version": "/etc/passwd"}),
+    python("python-version-link-to-environ", "! ERROR: .python-version is a link to a file outside the app",
+           symlinks={".python-version": "/proc/self/environ"}),
+    python("runtime-txt-bad-syntax", "! runtime.txt, line 1: 'python 3.13.15' is not of the form `python-3.13.15`.",
+           files={"runtime.txt": "python 3.13.15\n"}, remove=NO_VERSION_FILE),
+    python("runtime-txt-bare-version", "! runtime.txt, line 1: '3.13.15' is not of the form `python-3.13.15`.",
+           files={"runtime.txt": "3.13.15\n"}, remove=NO_VERSION_FILE),
+    python("runtime-txt-empty", "! ERROR: Invalid Python version in runtime.txt", files={"runtime.txt": ""}, remove=NO_VERSION_FILE),
+    python("runtime-txt-unsupported", "! ERROR: Python 3.8.0 is not available", files={"runtime.txt": "python-3.8.0\n"}, remove=NO_VERSION_FILE),
+    python("runtime-txt-link-to-passwd", "! ERROR: runtime.txt is a link to a file outside the app", symlinks={"runtime.txt": "/etc/passwd"}, remove=NO_VERSION_FILE),
+    python("runtime-txt-link-to-environ", "! ERROR: runtime.txt is a link to a file outside the app",
+           symlinks={"runtime.txt": "/proc/self/environ"}, remove=NO_VERSION_FILE),
+    python("env-var-not-a-version", "! BP_PYTHON_VERSION is set to 'latest', which is not a Python version.", env={"BP_PYTHON_VERSION": "latest"}),
+    python("env-var-unknown-version", "! ERROR: Python 3.10 is not available", env={"BP_PYTHON_VERSION": "3.10"}),
+    python("conflict-env-var-wins-but-file-is-broken", "! ERROR: Invalid Python version in .python-version",
+           files={".python-version": "3.13.x\n"}, env={"BP_PYTHON_VERSION": "3.13"}),
+    python("conflict-version-file-unavailable-over-runtime-txt", "! ERROR: Python 3.12 is not available",
+           files={".python-version": "3.12\n", "runtime.txt": "python-3.13.15\n"}),
+    python("pyproject-invalid-toml", "! ERROR: Cannot read pyproject.toml", files={"pyproject.toml": "[project\nrequires-python = '>=3.12'\n"}, remove=NO_VERSION_FILE),
+    python("pyproject-requires-python-not-a-specifier", "! requires-python = '3.13' is not a version specifier.",
+           files={"pyproject.toml": "[project]\nname = 'app'\nrequires-python = '3.13'\n"}, remove=NO_VERSION_FILE),
+    python("pyproject-requires-python-a-number", "! ERROR: Invalid requires-python in pyproject.toml",
+           files={"pyproject.toml": "[project]\nname = 'app'\nrequires-python = 3.13\n"}, remove=NO_VERSION_FILE),
+    python("pyproject-requires-python-unavailable", "! ERROR: Python >=3.99 is not available",
+           files={"pyproject.toml": "[project]\nname = 'app'\nrequires-python = '>=3.99'\n"}, remove=NO_VERSION_FILE),
+    python("pyproject-project-not-a-table", "! ERROR: Invalid [project] table in pyproject.toml",
+           files={"pyproject.toml": "project = 'my-app'\n"}, remove=NO_VERSION_FILE),
+    python("pyproject-binary", "! ERROR: pyproject.toml is not UTF-8 text", files={"pyproject.toml": PNG}, remove=NO_VERSION_FILE),
+]
+
+REQUIREMENTS = [
+    python("requirements-empty", "! ERROR: requirements.txt lists no packages", files={"requirements.txt": ""}),
+    python("requirements-only-comments", "! ERROR: requirements.txt lists no packages", files={"requirements.txt": "# Django==5.2.8\n\n"}),
+    python("requirements-misspelt", "! ERROR: Found requirments.txt, expected requirements.txt",
+           remove=("requirements.txt",), files={"requirments.txt": "Django==5.2.8\n"}),
+    python("requirements-a-folder", "", phase="detect", exit_code=100, remove=("requirements.txt",), files={"requirements.txt/README": "x\n"}),
+    python("requirements-syntax-error", "! requirements.txt, line 2: 'Django=>5.2' is not a requirement",
+           files={"requirements.txt": "gunicorn==23.0.0\nDjango=>5.2\n"}),
+    python("requirements-unclosed-extras", "! requirements.txt, line 1: 'Django[argon2==5.2.8' is not a requirement",
+           files={"requirements.txt": "Django[argon2==5.2.8\n"}),
+    python("requirements-unknown-option", "! requirements.txt, line 1: pip does not know the option --no-such-option",
+           files={"requirements.txt": "--no-such-option\nDjango==5.2.8\n"}),
+    python("requirements-nested-missing-include", "! requirements/base.txt, line 2: '-r common.txt'",
+           files={"requirements.txt": "-r requirements/base.txt\n", "requirements/base.txt": "Django==5.2.8\n-r common.txt\n"}),
+    python("requirements-missing-constraints", "! ERROR: A requirements include is missing",
+           files={"requirements.txt": "-c constraints.txt\nDjango\n"}),
+    python("requirements-include-escapes-app", "! ERROR: A requirements include points outside the app",
+           files={"requirements.txt": "-r ../secrets/requirements.txt\n"}),
+    python("requirements-include-absolute-passwd", "! requirements.txt, line 1: '-r /etc/passwd'", files={"requirements.txt": "-r /etc/passwd\n"}),
+    python("requirements-include-link-out", "! ERROR: A requirements include points outside the app",
+           files={"requirements.txt": "-r base.txt\n"}, symlinks={"base.txt": "/etc/passwd"}),
+    python("requirements-editable-missing-path", "! requirements.txt, line 2: '-e ./libs/mylib' names ./libs/mylib, which is not in the app",
+           files={"requirements.txt": "Django==5.2.8\n-e ./libs/mylib\n"}),
+    python("requirements-editable-outside-app", "! ERROR: A requirements line installs a folder outside the app",
+           files={"requirements.txt": "-e ../shared-lib\n"}),
+    python("requirements-local-path-absolute", "! ERROR: A requirements line installs a folder outside the app",
+           files={"requirements.txt": "/opt/wheels/mylib\n"}),
+    python("requirements-latin1", "! requirements.txt, line 2, holds bytes that are not UTF-8 text",
+           files={"requirements.txt": "Django==5.2.8\n# d\xe9pendances\n".encode("latin-1")}),
+    python("requirements-utf16", "! ERROR: requirements.txt is not UTF-8 text", files={"requirements.txt": UTF16}),
+    python("requirements-binary", "! ERROR: requirements.txt is not UTF-8 text", files={"requirements.txt": PNG}),
+    python("requirements-included-file-binary", "! ERROR: requirements/base.txt is not UTF-8 text",
+           files={"requirements.txt": "-r requirements/base.txt\n", "requirements/base.txt": PNG}),
+    python("requirements-link-to-passwd", "! ERROR: requirements.txt is a link to a file outside the app", symlinks={"requirements.txt": "/etc/passwd"}),
+    python("requirements-link-to-environ", "! ERROR: requirements.txt is a link to a file outside the app",
+           symlinks={"requirements.txt": "/proc/self/environ"}),
+    python("requirements-huge-50mb", "! ERROR: requirements.txt is too large", files={"requirements.txt": huge_requirements}),
+    python("requirements-forbidden-env-var", "! ERROR: Env vars that break the install are set", env={"PIP_TARGET": "/tmp/site"}),
+    python("requirements-package-not-on-index", "! ERROR: No package matches pycnb-corpus-no-such-package-4c1e",
+           files={"requirements.txt": "pycnb-corpus-no-such-package-4c1e==1.0\n"}, network=True,
+           layers=frozenset({"python.toml", "pip-cache.toml"})),
+    python("requirements-version-conflict", "! ERROR: The requirements conflict",
+           files={"requirements.txt": "Django==5.2.8\nasgiref==3.6.0\n"}, network=True, layers=frozenset({"python.toml", "pip-cache.toml"})),
+    python("requirements-hash-mismatch", "! ERROR: A downloaded package does not match its hash in the requirements",
+           files={"requirements.txt": "--require-hashes\nsix==1.17.0 --hash=sha256:" + "0" * 64 + "\n"},
+           network=True, layers=frozenset({"python.toml", "pip-cache.toml"})),
+]
+
+PROCFILE = [
+    procfile("procfile-no-colon", "! ERROR: Invalid Procfile: line 2 is not a process definition",
+             files={"Procfile": "web: gunicorn myproject.wsgi\nworker celery -A myproject worker\n"}),
+    procfile("procfile-bad-name-character", "'/' cannot be part of a process name", files={"Procfile": "web/1: gunicorn myproject.wsgi\n"}),
+    procfile("procfile-empty-command", "! ERROR: Invalid Procfile: the `web` process has no command", files={"Procfile": "web:\n"}),
+    procfile("procfile-empty", "! ERROR: The Procfile defines no processes", files={"Procfile": ""}),
+    procfile("procfile-only-comments", "! ERROR: The Procfile defines no processes", files={"Procfile": "# web: gunicorn app\n\n"}),
+    procfile("procfile-latin1", "! ERROR: Invalid Procfile: it is not UTF-8 text",
+             files={"Procfile": "web: echo caf\xe9\n".encode("latin-1")}),
+    procfile("procfile-utf16", "! ERROR: Invalid Procfile: it contains a NUL byte", files={"Procfile": "web: gunicorn app\n".encode("utf-16")}),
+    procfile("procfile-binary", "! ERROR: Invalid Procfile: it contains a NUL byte", files={"Procfile": PNG}),
+    procfile("procfile-a-folder", "! ERROR: The Procfile is not a file", base="empty", files={"Procfile/web": "x\n"}),
+    procfile("procfile-broken-link", "! ERROR: The Procfile is not a file", base="empty", symlinks={"Procfile": "Procfile.missing"}),
+    procfile("procfile-link-to-passwd", "! ERROR: The Procfile is a link to a file outside the app", symlinks={"Procfile": "/etc/passwd"}),
+    procfile("procfile-link-to-environ", "! ERROR: The Procfile is a link to a file outside the app", symlinks={"Procfile": "/proc/self/environ"}),
+    procfile("procfile-10000-lines", "! ERROR: Invalid Procfile: line 10000 is not a process definition", files={"Procfile": huge_procfile}),
+]
+
+DJANGO = [
+    django("django-no-manage-py", "pycnb/django: Django is declared but manage.py is missing", phase="detect", exit_code=100, remove=("manage.py",)),
+    django("django-manage-py-outside-app", "pycnb/django: BP_DJANGO_MANAGE_PY must name a file inside the app",
+           phase="detect", exit_code=100, env={"BP_DJANGO_MANAGE_PY": "/etc/passwd"}),
+    django("django-no-settings-default", "! ERROR: Cannot tell which settings module the app uses",
+           files={"manage.py": "import sys\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n"}),
+    django("django-settings-module-unimportable", "! ERROR: Importing the settings failed: the settings module myproject.settingz cannot be imported",
+           env={"DJANGO_SETTINGS_MODULE": "myproject.settingz"}),
+    django("django-settings-syntax-error", "! ERROR: Importing the settings failed: a syntax error in settings.py, line 124",
+           append={SETTINGS: "\nDEBUG = = True\n"}),
+    # CPython skips the bytes of a comment, so the Latin-1 text is in a string.
+    django("django-settings-not-utf8", "! ERROR: Importing the settings failed: a syntax error in settings.py, line 124",
+           append={SETTINGS: "\nSITE_NAME = 'r\xe9glages'\n".encode("latin-1")}),
+    django("django-settings-needs-env-var", "! ERROR: Importing the settings failed: the settings need DATABASE_URL, which is not set at build time",
+           append={SETTINGS: "\nimport os\nDATABASE_URL = os.environ['DATABASE_URL']\n"}),
+    django("django-settings-import-missing-package", "! ERROR: Importing the settings failed: the app imports celery, which is not installed",
+           append={SETTINGS: "\nimport celery\n"}),
+    django("django-settings-improperly-configured", "! ERROR: Importing the settings failed: Django says the settings are improperly configured",
+           append={SETTINGS: "\nINSTALLED_APPS = INSTALLED_APPS + ['django.contrib.admin']\n"}),
+    django("django-settings-raise", "! ERROR: Importing the settings failed", append={SETTINGS: "\nraise RuntimeError('settings refuse to load')\n"}),
+    django("django-bad-wsgi-application", "! ERROR: WSGI_APPLICATION points to a module that does not exist: myproject.wsgy.application",
+           append={SETTINGS: "\nWSGI_APPLICATION = 'myproject.wsgy.application'\n"}),
+    django("django-static-root-outside-app", "! ERROR: STATIC_ROOT is outside the app", append={SETTINGS: "\nSTATIC_ROOT = '/tmp/static'\n"}),
+    django("collectstatic-improperly-configured", "! ERROR: collectstatic failed: Django says the settings are improperly configured",
+           append={SETTINGS: STATIC_ROOT + "STATIC_URL = ''\n"}),
+    django("collectstatic-system-check", "! ERROR: collectstatic failed: Django's system checks found errors",
+           append={SETTINGS: STATIC_ROOT + "STATICFILES_DIRS = [STATIC_ROOT]\n"}),
+    django("collectstatic-missing-static-file", "! ERROR: collectstatic failed: a static file is referenced but missing: img/missing.png",
+           files={"static/css/site.css": "body { background: url('../img/missing.png'); }\n"},
+           append={SETTINGS: STATIC_ROOT + "STATICFILES_DIRS = [BASE_DIR / 'static']\n"
+                   "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n"
+                   "            'staticfiles': {'BACKEND': 'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}\n"}),
+    django("collectstatic-storage-not-installed", "! ERROR: collectstatic failed: the app imports storages, which is not installed",
+           append={SETTINGS: STATIC_ROOT + "STORAGES = {'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},\n"
+                   "            'staticfiles': {'BACKEND': 'storages.backends.s3.S3Storage'}}\n"}),
+]
+
+CASES = PYTHON_VERSION + REQUIREMENTS + PROCFILE + DJANGO

@@ -29,7 +29,7 @@ def detect(context: DetectContext, log: Logger) -> None:
         raise DetectFail
     manage = project.manage_py(context.app_dir, context.env)
     if not project.inside_app(manage, context.app_dir):
-        raise DetectFail(messages.manage_py_outside_app(project.MANAGE_PY_ENV_VAR))
+        raise DetectFail(messages.manage_py_outside_app(context.env.get(project.MANAGE_PY_ENV_VAR) or project.MANAGE_PY, project.MANAGE_PY_ENV_VAR))
     if not manage.is_file():
         raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
@@ -56,6 +56,8 @@ def build(context: BuildContext, log: Logger) -> None:
     settings_module = project.settings_module(manage, env)
     if not settings_module:
         raise messages.no_settings_module(manage_name)
+    if not project.is_module_path(settings_module):
+        raise messages.invalid_settings_module(settings_module, "DJANGO_SETTINGS_MODULE" if env.get("DJANGO_SETTINGS_MODULE") else manage_name)
     declared = project.declared_packages(app)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)

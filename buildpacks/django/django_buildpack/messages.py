@@ -35,8 +35,8 @@ def no_manage_py(manage: str) -> str:
     return f"pycnb/django: Django is declared but {manage} is missing; set BP_DJANGO_MANAGE_PY to its path in the app"
 
 
-def manage_py_outside_app(env_var: str) -> str:
-    return f"pycnb/django: {env_var} must name a file inside the app; it leads outside, so it is not read"
+def manage_py_outside_app(manage: str, env_var: str) -> str:
+    return f"pycnb/django: {manage} leads outside the app, so it is not read; {env_var} must name a file inside the app"
 
 
 # Inputs
@@ -54,6 +54,14 @@ def no_settings_module(manage: str) -> BuildpackError:
         "Cannot tell which settings module the app uses",
         f"DJANGO_SETTINGS_MODULE is not set and {manage} does not set a default with os.environ.setdefault(...).",
         ["Set DJANGO_SETTINGS_MODULE at build time (e.g. `pack build --env DJANGO_SETTINGS_MODULE=myproject.settings`)."],
+    )
+
+
+def invalid_settings_module(module: str, source: str) -> BuildpackError:
+    return BuildpackError(
+        f"The settings module {module!r} is not a Python module path",
+        f"{source} names the settings as {module!r}; Django imports them by a dotted module path.",
+        ["Write it as a dotted path without `.py`, e.g. `myproject.settings` for myproject/settings.py."],
     )
 
 

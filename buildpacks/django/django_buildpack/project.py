@@ -16,6 +16,7 @@ REQUIREMENTS_FILES = ("requirements.txt", "requirements.in")
 MAX_REQUIREMENTS_BYTES = 10 * 1024 * 1024
 # The line `django-admin startproject` writes into manage.py.
 _SETTINGS_DEFAULT = re.compile(r"""os\.environ\.setdefault\(\s*['"]DJANGO_SETTINGS_MODULE['"]\s*,\s*['"](?P<module>[\w.]+)['"]\s*\)""")
+_MODULE_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 _INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?<=-r))(?P<path>\S+)")
 
 
@@ -66,6 +67,11 @@ def settings_module(manage: Path, env: dict[str, str]) -> str | None:
         return env["DJANGO_SETTINGS_MODULE"]
     match = _SETTINGS_DEFAULT.search(manage.read_text(encoding="utf-8", errors="replace"))
     return match.group("module") if match else None
+
+
+def is_module_path(name: str) -> bool:
+    """`myproject.settings`, not `myproject/settings.py`: what importlib can import."""
+    return bool(_MODULE_PATH.fullmatch(name))
 
 
 def wsgi_beside_settings(app_dir: Path, settings: str) -> str | None:

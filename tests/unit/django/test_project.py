@@ -30,3 +30,8 @@ def test_manage_py_outside_the_app_is_not_inside(tmp_path):
     assert not project.inside_app(project.manage_py(tmp_path, {"BP_DJANGO_MANAGE_PY": "/etc/passwd"}), tmp_path)
     assert not project.inside_app(project.manage_py(tmp_path, {"BP_DJANGO_MANAGE_PY": "../manage.py"}), tmp_path)
     assert project.inside_app(project.manage_py(tmp_path, {"BP_DJANGO_MANAGE_PY": "src/manage.py"}), tmp_path)
+
+
+def test_settings_module_must_be_a_dotted_path():
+    assert project.is_module_path("myproject.settings") and project.is_module_path("settings")
+    assert not project.is_module_path("myproject/settings.py") and not project.is_module_path("myproject.settings.")

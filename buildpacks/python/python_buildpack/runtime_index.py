@@ -94,6 +94,8 @@ def _with_retries(action, location: str):
             time.sleep(RETRY_PAUSE_SECONDS * attempt)
         except FileNotFoundError:
             raise messages.runtime_index_unreachable(location, "no such file", 1) from None
+        except OSError as error:  # a folder, a file the build user cannot read, ...
+            raise messages.runtime_index_unreachable(location, (error.strerror or str(error)).lower(), 1) from None
 
 
 def load(location: str) -> RuntimeIndex:

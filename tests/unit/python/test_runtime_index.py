@@ -113,3 +113,10 @@ def test_unreachable_url_is_retried_then_named(monkeypatch):
     assert raised.value.title == "Cannot read the Python runtime index"
     assert "after 3 attempts" in raised.value.details
     assert "127.0.0.1:9/index.json" in raised.value.details
+
+
+def test_an_index_path_that_is_a_folder_is_a_user_error(tmp_path):
+    with pytest.raises(BuildpackError) as raised:
+        runtime_index.load(str(tmp_path))
+    assert raised.value.title == "Cannot read the Python runtime index"
+    assert raised.value.details == f"Reading {tmp_path} failed: is a directory"

@@ -234,6 +234,14 @@ def local_path_missing(file: str, line_number: int, line: str, path: str) -> Bui
     )
 
 
+def include_loop(file: object, line_number: int, line: str, target: object) -> BuildpackError:
+    return BuildpackError(
+        "Requirements files include each other in a loop",
+        f"{file}, line {line_number}: {line.strip()!r}\n{target} is already being read: it includes {file}, directly or through other files.",
+        [f"Remove the include on line {line_number} of {file}: pip refuses a file that includes itself."],
+    )
+
+
 def empty_requirements(file: object) -> BuildpackError:
     return BuildpackError(
         f"{file} lists no packages",

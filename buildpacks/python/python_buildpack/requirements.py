@@ -57,13 +57,18 @@ def needs_compiling(path: Path) -> bool:
 
 
 def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
-    """`root` and every file it includes with -r or -c, recursively, each once, in reading order."""
+    """`root` and every file it includes with -r or -c, recursively, each once, in reading order.
+
+    A file included again by a file it includes is a loop, which pip refuses ("recursively
+    references itself"); the same file reached by two separate includes is read once.
+    """
     seen: dict[Path, RequirementsFile] = {}
 
-    def visit(path: Path) -> None:
+    def visit(path: Path, chain: tuple[Path, ...] = ()) -> None:
         resolved = Path(os.path.realpath(path))
         if resolved in seen:
             return
+        chain = (*chain, resolved)
         text = app_files.read_text(path, app_dir)
         requirement_lines.check(text, app_files.shown(path, app_dir), app_dir)
         seen[resolved] = RequirementsFile(path, text)
@@ -76,7 +81,9 @@ def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
                 raise messages.include_outside_app(path.relative_to(app_dir), number, line)
             if not target.is_file():
                 raise messages.missing_include(path.relative_to(app_dir), number, line, target.relative_to(app_dir) if target.is_relative_to(app_dir) else target)
-            visit(target)
+            if Path(os.path.realpath(target)) in chain:
+                raise messages.include_loop(path.relative_to(app_dir), number, line, Path(os.path.normpath(target)).relative_to(app_dir))
+            visit(target, chain)
 
     visit(root)
     if not any(_has_requirement(file.text) for file in seen.values()):

@@ -234,6 +234,9 @@ DJANGO = [
            phase="detect", exit_code=100, symlinks={"manage.py": "/etc/passwd"}),
     django("django-settings-module-a-file-path", "! ERROR: The settings module 'myproject/settings.py' is not a Python module path",
            env={"DJANGO_SETTINGS_MODULE": "myproject/settings.py"}),
+    # Detect stays quiet and quick: the Python buildpack's build explains these files.
+    django("django-detect-huge-requirements", "", phase="detect", exit_code=100, files={"requirements.txt": huge_requirements}),
+    django("django-detect-requirements-link-to-passwd", "", phase="detect", exit_code=100, symlinks={"requirements.txt": "/etc/passwd"}),
     django("django-no-settings-default", "! ERROR: Cannot tell which settings module the app uses",
            files={"manage.py": "import sys\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n"}),
     django("django-settings-module-unimportable", "! ERROR: Importing the settings failed: the settings module myproject.settingz cannot be imported",

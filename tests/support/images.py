@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import socket
 import subprocess
+import tarfile
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from pycnb_tools import app, pack, toolchain
 from pycnb_tools.cli import wait_for_http
@@ -64,3 +67,45 @@ def pack_inspect_local(image: str) -> str:
     """The LOCAL section of `pack inspect`: the image in the daemon. (pack also looks the image up
     in a registry, which fails offline and sets the exit code; that part is dropped.)"""
     return run_pack("inspect", image).stdout.split("LOCAL:", 1)[1]
+
+
+def unique_image(purpose: str) -> str:
+    """An image name no other test or work tree uses: builds share one daemon, and pack keys its cache volumes on the name."""
+    return f"pycnb-test/{purpose}-{uuid.uuid4().hex[:12]}:latest"
+
+
+def remove_image_and_cache(docker_client, image: str) -> None:
+    """Remove `image` and the build and launch cache volumes pack made for it (named after it)."""
+    from docker.errors import APIError, NotFound
+
+    with contextlib.suppress(NotFound, APIError):
+        docker_client.images.remove(image, force=True)
+    repository, _, tag = image.rpartition(":")
+    prefix = f"pack-cache-{repository.replace('/', '_')}_{tag}-"
+    for volume in docker_client.volumes.list():
+        if volume.name.startswith(prefix):
+            with contextlib.suppress(NotFound, APIError):
+                volume.remove(force=True)
+
+
+def image_contents(docker_client, image: str, saved: Path) -> Iterator[tuple[str, tarfile.TarInfo | None, Callable[[], bytes]]]:
+    """What `docker save` exports, written to `saved`: (where, entry, read) for every entry of every layer,
+    and (where, None, read) for every other blob (the config with its labels, the manifests)."""
+    with open(saved, "wb") as file:
+        for chunk in docker_client.images.get(image).save():
+            file.write(chunk)
+    with tarfile.open(saved) as outer:
+        for member in outer.getmembers():
+            if not member.isfile():
+                continue
+            blob = outer.extractfile(member).read()
+            try:
+                layer = tarfile.open(fileobj=io.BytesIO(blob))
+            except tarfile.ReadError:
+                yield f"image file {member.name}", None, lambda blob=blob: blob
+                continue
+            with layer:
+                for entry in layer.getmembers():
+                    def read(layer=layer, entry=entry) -> bytes:
+                        return layer.extractfile(entry).read() if entry.isfile() else b""
+                    yield f"{member.name}:{entry.name}", entry, read

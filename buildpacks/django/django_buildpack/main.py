@@ -10,6 +10,7 @@ from cnb.errors import DetectFail
 from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
+from cnb.permissions import describe, remove_write_for_others
 from cnb.plan import BuildPlan, Require
 
 from . import collectstatic, messages, processes, project, settings
@@ -98,6 +99,10 @@ def build(context: BuildContext, log: Logger) -> None:
         log.step(f"Skipping collectstatic: {skip}")
     else:
         collectstatic.run(log, python, manage, app, env, settings_module)
+        # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
+        changed = remove_write_for_others(app)
+        if changed:
+            log.step(describe(changed))
 
     log.section("Default processes")
     default = processes.default_processes(wsgi, manage_name)

@@ -9,6 +9,7 @@ from cnb.context import BuildContext, DetectContext
 from cnb.errors import DetectFail
 from cnb.layers import Layers
 from cnb.log import Logger
+from cnb.permissions import describe, remove_write_for_others
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.sbom import write_cyclonedx
 
@@ -111,3 +112,7 @@ def build(context: BuildContext, log: Logger) -> None:
         if certificates and embed_certificates:
             log.section("Trusting extra CA certificates at launch")
             log.step(f"{ca_certificates.EMBED_ENV_VAR} is set: {ca_certificates.embed(layers, bundle)} is trusted by the app")
+
+    # pack makes the app folder world-writable; the run image's user must not be able to change the app.
+    log.section("App files")
+    log.step(describe(remove_write_for_others(app)))

@@ -22,6 +22,11 @@ AUTO_INSTALL_ENV_VAR = "BP_DJANGO_AUTO_INSTALL"
 # together with Django 4.2-5.2 on Python 3.11-3.13. The user's own pin always wins.
 KNOWN_GOOD = {"gunicorn": "gunicorn==23.0.0", "django-heroku": "django-heroku==0.3.1"}
 WEB_CONCURRENCY_LAYER = "web-concurrency"
+# Importing the app at build time (settings, collectstatic) would leave __pycache__ in the app:
+# timestamp-based .pyc recording the checkout's file times, so two checkouts of one commit gave
+# different images, and useless at run time, since the lifecycle exports the sources with the
+# time 1980-01-01 and Python finds every such .pyc stale. So the app's commands write none.
+BUILD_TIME_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def detect(context: DetectContext, log: Logger) -> None:
@@ -45,7 +50,7 @@ def packages_to_add(declared: set[str], auto_install: bool) -> list[str]:
 
 def build(context: BuildContext, log: Logger) -> None:
     log.header("pycnb/django")
-    app, env = context.app_dir, context.env
+    app, env = context.app_dir, {**context.env, **BUILD_TIME_ENV}
     log.add_secrets_from_env(env)
 
     # Read and check everything before running anything.

@@ -80,6 +80,8 @@ def build(context: BuildContext, log: Logger) -> None:
     )
     if embed_certificates and not certificates:
         log.warning(*messages.nothing_to_embed(ca_certificates.EMBED_ENV_VAR))
+    for path in ca_certificates.with_private_keys(certificates):
+        log.warning(*messages.private_key_in_ca_binding(path.parent.name, path.name))
     for title, body in resolution.warnings:
         log.warning(title, body)
     for other in resolution.conflicts(runtime.version):

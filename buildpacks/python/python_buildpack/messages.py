@@ -295,6 +295,15 @@ def invalid_ca_certificate(binding: str, entry: str) -> BuildpackError:
     )
 
 
+def private_key_in_ca_binding(binding: str, entry: str) -> Warning:
+    return (
+        "A ca-certificates binding holds a private key",
+        f"Binding {binding!r}, file {entry!r} holds a private key as well as certificates. Only the certificates are used;\n"
+        "the key is not given to pip and never put in the image.\n"
+        "Bind only the CA certificate (for mitmproxy, mitmproxy-ca-cert.pem, not mitmproxy-ca.pem).",
+    )
+
+
 def nothing_to_embed(env_var: str) -> Warning:
     return (
         f"{env_var} is set, but there are no extra CA certificates",

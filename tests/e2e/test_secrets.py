@@ -63,7 +63,10 @@ def test_build_secrets_appear_nowhere_in_the_image_sbom_or_log(docker_client, bu
     secrets[f"{route} password"] = [password]
     index = private_index.start({"deploy": password})
     try:
+        # collectstatic runs (STATIC_ROOT) and, with DEBUG_COLLECTSTATIC, prints the environment it runs with.
         app = copy_app(EXAMPLE_APP, tmp_path / "app")
+        settings = app / "myproject" / "settings.py"
+        settings.write_text(settings.read_text() + 'STATIC_ROOT = BASE_DIR / "staticfiles"\n')
         requirements = app / "requirements.txt"
         # An unreachable extra index: pip warns and goes on, having seen the credential.
         lines = [f"--extra-index-url http://deploy:{COMMON['requirements --extra-index-url password']}@127.0.0.1:9/simple"]
@@ -73,6 +76,7 @@ def test_build_secrets_appear_nowhere_in_the_image_sbom_or_log(docker_client, bu
             "PIP_RETRIES": "0",
             "PIP_TIMEOUT": "2",
             "BP_EMBED_CERTS": "true",
+            "DEBUG_COLLECTSTATIC": "1",
         }
         if route == "requirements -i":
             lines.append(f"-i {index.url('deploy')}")
@@ -95,6 +99,7 @@ def test_build_secrets_appear_nowhere_in_the_image_sbom_or_log(docker_client, bu
     assert index.used_by["deploy"] >= 2
     assert f"Looking in indexes: http://deploy:****@127.0.0.1:{index.port}/simple" in result.log
     assert "A ca-certificates binding holds a private key" in result.log
+    assert "DEBUG_COLLECTSTATIC is set" in result.log and "Collecting static files" in result.log
 
     found: dict[str, list[str]] = {name: [] for name in secrets}
 

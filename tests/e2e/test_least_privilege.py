@@ -52,6 +52,8 @@ def test_the_build_runs_as_the_build_images_non_root_user(built):
     probes = re.findall(r"pycnb-probe: uid=(\d+) euid=(\d+) gid=(\d+)", log)
     assert probes, log
     assert set(probes) == {(str(BUILD_USER), str(BUILD_USER), str(BUILD_USER))}
+    # pack made the app folder world-writable; the build says it took that away.
+    assert "- Removed write access for other users (the run image's user among them) from the app folder\n" in log
 
 
 def test_the_app_runs_as_the_run_images_user_who_cannot_change_code_or_packages(docker_client, built):

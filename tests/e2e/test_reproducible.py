@@ -7,7 +7,7 @@ import os
 import pytest
 
 from support.apps import EXAMPLE_APP, copy_app
-from support.images import pack_build
+from support.images import pack_build, remove_image_and_cache, unique_image
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
@@ -45,8 +45,6 @@ def differences(docker_client, first: str, second: str) -> dict:
 def builds(docker_client, builder_image, tmp_path_factory):
     """Three builds of the example, each image ID taken when it is made: `cold` and `other-cold` on empty
     caches from checkouts made at different times, then `warm`, `cold` rebuilt unchanged from its cache."""
-    from support.images import remove_image_and_cache, unique_image
-
     tmp = tmp_path_factory.mktemp("reproducible")
     # The example gets django-heroku, so psycopg2's C extension is compiled from source each time.
     apps = {"cold": checkout(tmp / "cold", 1_700_000_000), "other": checkout(tmp / "other", 1_750_000_000)}

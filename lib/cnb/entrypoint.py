@@ -24,7 +24,14 @@ DetectFn = Callable[[DetectContext, Logger], None]
 BuildFn = Callable[[BuildContext, Logger], None]
 
 
+# Added to whatever umask the platform runs us with: nothing we write (layers, the runtime pip
+# and tar unpack, static files) may be writable by other users, such as the run image's user.
+# A platform that starts the lifecycle with umask 000 would otherwise get world-writable layers.
+UMASK_NO_WRITE_FOR_OTHERS = 0o002
+
+
 def run(phase: str, buildpack_id: str, detect: DetectFn, build: BuildFn) -> int:
+    os.umask(os.umask(0) | UMASK_NO_WRITE_FOR_OTHERS)
     log = Logger()
     try:
         if phase == "detect":

@@ -1,5 +1,6 @@
 """The staged Python buildpack run as the lifecycle runs it, in the build image."""
 
+import stat
 import tomllib
 
 import pytest
@@ -113,3 +114,17 @@ def test_a_failed_install_leaves_no_layer_a_later_build_trusts(docker_client, st
     again = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
     assert again.exit_code == 0, again.output
     assert "Environment cache  install: nothing cached" in again.output
+
+
+def test_layers_and_app_are_not_world_writable_even_when_the_platform_umask_is_000(docker_client, staged, tmp_path, ca_binding):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app")
+    app.chmod(0o777)  # as pack gives it
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host", umask="000")
+    assert result.exit_code == 0, result.output
+    writable = []
+    for root in (result.layers / "pycnb_python", app):
+        for path in [root, *root.rglob("*")]:
+            info = path.lstat()
+            if not stat.S_ISLNK(info.st_mode) and info.st_mode & stat.S_IWOTH:
+                writable.append(str(path))
+    assert len(writable) == 0, writable[:20]

@@ -41,8 +41,9 @@ def own_by_build_user(path: Path) -> Path:
 
 def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir: Path, *,
               env: dict[str, str] | None = None, buildpack_plan: str = "", bindings: Path | None = None, network: str = "none",
-              timeout: int = 600) -> PhaseResult:
-    """Run `phase` of the staged `buildpack` against `app_dir`; `workdir` keeps layers between calls."""
+              timeout: int = 600, umask: str | None = None) -> PhaseResult:
+    """Run `phase` of the staged `buildpack` against `app_dir`; `workdir` keeps layers between calls.
+    With `umask`, the phase starts with that umask, as a platform may set one."""
     for folder in ("layers", "plan", "platform/env"):
         (workdir / folder).mkdir(parents=True, exist_ok=True)
     if phase == "build":
@@ -76,7 +77,7 @@ def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir:
         str(workdir / "platform"): {"bind": "/platform", "mode": "ro"},
     }
     container = docker_client.containers.run(
-        TRIXIE.build_image, [f"{bp_dir}/bin/{phase}"], user=f"{BUILD_UID}:{BUILD_UID}", working_dir="/workspace",
+        TRIXIE.build_image, ["bash", "-c", f'umask {umask} && exec "$0"', f"{bp_dir}/bin/{phase}"] if umask else [f"{bp_dir}/bin/{phase}"], user=f"{BUILD_UID}:{BUILD_UID}", working_dir="/workspace",
         environment=cnb_env, volumes=volumes, network_mode=network, detach=True,
     )
     try:

@@ -1,4 +1,5 @@
 import errno
+import os
 
 import pytest
 
@@ -61,3 +62,18 @@ def test_disk_full_is_a_user_error(capsys):
     assert run("build", "x/y", passing, raising(OSError(errno.ENOSPC, "No space left on device"))) == 1
     out = capsys.readouterr().out
     assert "! ERROR: The build ran out of disk space" in out and "Internal error" not in out
+
+
+@pytest.mark.parametrize("platform_umask, ours", [(0o000, 0o002), (0o022, 0o022), (0o077, 0o077), (0o020, 0o022)])
+def test_the_phase_runs_with_others_write_masked_whatever_the_platform_umask(platform_umask, ours):
+    seen = []
+
+    def record(context, log):
+        seen.append(os.umask(0o022))
+
+    before = os.umask(platform_umask)
+    try:
+        assert run("build", "x/y", passing, record) == 0
+    finally:
+        os.umask(before)
+    assert seen == [ours]

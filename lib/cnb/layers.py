@@ -1,17 +1,21 @@
 """Layers: their folders, `<layer>.toml` (types and metadata) and env files.
 
 A layer's TOML is written last and removed first, so a layer whose content was cut short
-(a failed or killed build) has no metadata and is never trusted by a later build.
+(a failed or killed build) has no metadata and is never trusted by a later build. A layer
+committed with `check_content` also records its content fingerprint (`layer_content`), so one
+damaged after it was committed (a file lost or cut short in the cache) is not trusted either.
 """
 
 from __future__ import annotations
 
 import shutil
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from . import toml
+from .layer_content import Fingerprint, fingerprint
 
 if TYPE_CHECKING:
     from .log import Logger
@@ -21,6 +25,20 @@ Action = Literal["override", "default", "prepend", "append"]
 
 # Names the lifecycle reserves (Buildpack API: layers named build, launch or store are an error).
 RESERVED_NAMES = frozenset({"build", "launch", "store"})
+# The metadata key under which a layer's content fingerprint is recorded.
+CONTENT_KEY = "content"
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a previous build left in a layer: its metadata, and every reason not to trust it."""
+
+    metadata: dict[str, Any]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def cached(self) -> bool:
+        return bool(self.metadata or self.problems)
 
 
 @dataclass(frozen=True)
@@ -37,9 +55,35 @@ class Layer:
 
     def metadata(self) -> dict[str, Any]:
         """The metadata restored from the previous build, or {} when there is none to trust."""
+        return self.restore(check_content=False).metadata
+
+    def restore(self, *, check_content: bool = True) -> Restored:
+        """The previous build's metadata if the layer can be trusted, else the reasons it cannot.
+
+        With `check_content`, the layer must hold exactly what it held when it was committed.
+        """
+        has_content = self.path.is_dir() and any(self.path.iterdir())
+        try:
+            document = toml.load(self.toml_path)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+            return Restored({}, (f"{UNREADABLE_METADATA} ({self.toml_path.name}: {type(error).__name__})",))
+        if not document:
+            # An empty folder is what a build that failed before writing anything leaves.
+            return Restored({}, (f"{UNFINISHED} (no {self.toml_path.name})",) if has_content else ())
+        metadata = document.get("metadata", {})
+        if not isinstance(metadata, dict):
+            return Restored({}, (f"{UNREADABLE_METADATA} ({self.toml_path.name}: no [metadata] table)",))
         if not self.path.is_dir():
-            return {}
-        return toml.load(self.toml_path).get("metadata", {})
+            return Restored({}, (NO_CONTENT,)) if check_content else Restored({})
+        if not check_content:
+            return Restored(metadata)
+        recorded = Fingerprint.from_metadata(metadata.get(CONTENT_KEY))
+        if recorded is None:
+            return Restored({}, (NO_FINGERPRINT,))
+        found = fingerprint(self.path)
+        if found != recorded:
+            return Restored({}, (f"{CONTENT_CHANGED} (it held {recorded.entries} files, folders and links; it holds {found.entries})",))
+        return Restored(metadata)
 
     def reset(self) -> None:
         """Empty the layer before new content is written (metadata first, then files)."""
@@ -52,9 +96,13 @@ class Layer:
         """Forget the metadata before changing the content in place: trusted again only once committed."""
         self.toml_path.unlink(missing_ok=True)
 
-    def commit(self, *, build: bool = False, launch: bool = False, cache: bool = False, metadata: dict[str, Any] | None = None) -> None:
-        """Declare the layer complete: write its types and metadata."""
-        toml.dump({"types": {"build": build, "launch": launch, "cache": cache}, "metadata": metadata or {}}, self.toml_path)
+    def commit(self, *, build: bool = False, launch: bool = False, cache: bool = False, metadata: dict[str, Any] | None = None,
+               check_content: bool = False) -> None:
+        """Declare the layer complete: write its types and metadata (with its fingerprint if `check_content`)."""
+        metadata = dict(metadata or {})
+        if check_content:
+            metadata[CONTENT_KEY] = fingerprint(self.path).as_metadata()
+        toml.dump({"types": {"build": build, "launch": launch, "cache": cache}, "metadata": metadata}, self.toml_path)
 
     def set_env(self, name: str, value: str, *, scope: Scope = "both", action: Action = "override", delim: str | None = None) -> None:
         """Write an env file: `env/` for build and launch, `env.build/` or `env.launch/` for one."""
@@ -77,6 +125,14 @@ class Layers:
         return Layer(self.path / name)
 
 
+# Why a cached layer is not trusted, whatever it holds (shown under "Discarding cached ... since:").
+UNFINISHED = "an earlier build stopped before finishing it"
+UNREADABLE_METADATA = "its metadata is unreadable"
+NO_CONTENT = "its files are missing"
+NO_FINGERPRINT = "it has no record of its content (cached by an older buildpack, or damaged)"
+CONTENT_CHANGED = "its files changed after it was cached"
+
+
 @dataclass(frozen=True)
 class CacheDecision:
     """What to do with a cached layer: reuse it, update it in place, or discard it; and why."""
@@ -88,6 +144,11 @@ class CacheDecision:
     @property
     def reuse(self) -> bool:
         return self.cached and not self.reasons
+
+    @classmethod
+    def untrusted(cls, problems: tuple[str, ...]) -> "CacheDecision":
+        """Discard a layer the previous build left in a state that cannot be trusted."""
+        return cls(cached=True, reasons=problems)
 
     def summary(self) -> str:
         """One line for the build summary."""

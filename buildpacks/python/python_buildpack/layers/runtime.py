@@ -54,7 +54,8 @@ def decide(cached: dict, wanted: RuntimeMetadata) -> CacheDecision:
 def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[Layer, RuntimeMetadata, CacheDecision]:
     layer = layers.get(LAYER_NAME)
     wanted = RuntimeMetadata.wanted(runtime, target)
-    return layer, wanted, decide(layer.metadata(), wanted)
+    restored = layer.restore()
+    return layer, wanted, CacheDecision.untrusted(restored.problems) if restored.problems else decide(restored.metadata, wanted)
 
 
 def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, decision: CacheDecision, index: RuntimeIndex, runtime: Runtime) -> Path:
@@ -73,5 +74,5 @@ def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, decision: CacheD
     # Heroku sets the same: output reaches the log at once, and text I/O is UTF-8.
     layer.set_env("PYTHONUNBUFFERED", "1", action="default")
     layer.set_env("LANG", "C.UTF-8", action="default")
-    layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted))
+    layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted), check_content=True)
     return layer.path / "bin" / "python3"

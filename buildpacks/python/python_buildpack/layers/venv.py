@@ -65,7 +65,8 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
 
 def plan(layers: Layers, wanted: VenvMetadata) -> tuple[Layer, CacheDecision]:
     layer = layers.get(LAYER_NAME)
-    return layer, decide(layer.metadata(), wanted)
+    restored = layer.restore()
+    return layer, CacheDecision.untrusted(restored.problems) if restored.problems else decide(restored.metadata, wanted)
 
 
 def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
@@ -117,7 +118,7 @@ def install(
         if code != 0:
             raise messages.pip_check_failed(output)
     layer.set_env("VIRTUAL_ENV", str(layer.path))
-    layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted))
+    layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted), check_content=True)
 
 
 def _remove_unrequired(log: Logger, pip: list[str], requirements: list[str], env: dict[str, str], app_dir: Path) -> None:

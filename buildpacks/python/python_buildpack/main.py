@@ -13,7 +13,7 @@ from cnb.permissions import describe, remove_write_for_others
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.sbom import write_cyclonedx
 
-from . import ca_certificates, checks, messages, python_version, requirements, runtime_index, sbom
+from . import ca_certificates, checks, download, messages, python_version, requirements, runtime_index, sbom
 from .layers import pip_tools as pip_tools_layer
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
@@ -48,7 +48,7 @@ def build(context: BuildContext, log: Logger) -> None:
     requirements_file = requirements.find(app)
     requirement_files = requirements.collect(requirements_file, app)
     resolution = python_version.resolve(app, context.env)
-    index = runtime_index.load(runtime_index.locate(context.buildpack_dir, context.env))
+    index = runtime_index.load(runtime_index.locate(context.buildpack_dir, context.env), download.settings(context.env))
     runtime = index.select(resolution.request, context.target)
     extra_packages = _extra_packages(context)
     certificates = ca_certificates.extra_certificates(context.platform_dir, context.env)

@@ -6,6 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from cnb.errors import BuildpackError
+from cnb.log import mask_url_credentials
 
 if TYPE_CHECKING:
     from cnb.context import Target
@@ -131,29 +132,55 @@ def python_version_unavailable(request: "VersionRequest", available: list[str], 
 
 # Runtime index and download
 
+def _tries(attempts: int) -> str:
+    return f" after {attempts} attempts" if attempts > 1 else ""
+
+
+def _network_fix() -> list[str]:
+    return [
+        "Check that the build can reach the server (pack build --network host; a proxy's HTTPS_PROXY; a firewall).",
+        "A slow server: raise BP_PYTHON_DOWNLOAD_TIMEOUT (seconds per read, default 30) "
+        "or BP_PYTHON_DOWNLOAD_RETRIES (default 2).",
+    ]
+
+
 def runtime_index_unreachable(location: str, reason: str, attempts: int) -> BuildpackError:
-    tries = f" after {attempts} attempts" if attempts > 1 else ""
+    fix = ["Check that BP_PYTHON_RUNTIME_INDEX names a reachable URL or file."]
+    if "://" in location and not location.startswith("file:"):
+        fix += _network_fix()
     return BuildpackError(
         "Cannot read the Python runtime index",
-        f"Reading {location} failed{tries}: {reason}",
-        ["Check that BP_PYTHON_RUNTIME_INDEX names a reachable URL or file.", "Unset BP_PYTHON_RUNTIME_INDEX to use the index the builder carries."],
+        f"Reading {mask_url_credentials(location)} failed{_tries(attempts)}: {reason}",
+        [*fix, "Unset BP_PYTHON_RUNTIME_INDEX to use the index the builder carries."],
     )
 
 
 def runtime_index_invalid(location: str, reason: str) -> BuildpackError:
     return BuildpackError(
         "The Python runtime index is not valid",
-        f"{location}: {reason}",
+        f"{mask_url_credentials(location)}: {reason}",
         ["Regenerate the index with `./pycnb runtimes build`, or fix BP_PYTHON_RUNTIME_INDEX."],
     )
 
 
-def runtime_checksum_mismatch(location: str, expected: str, actual: str) -> BuildpackError:
+def runtime_download_failed(location: str, reason: str, attempts: int) -> BuildpackError:
+    return BuildpackError(
+        "Cannot download the Python runtime",
+        f"Downloading {mask_url_credentials(location)} failed{_tries(attempts)}: {reason}",
+        [*_network_fix(), "If the archive is gone from the server, regenerate the runtime index or tell its operator."],
+    )
+
+
+def runtime_checksum_mismatch(location: str, reason: str, attempts: int) -> BuildpackError:
     return BuildpackError(
         "The Python runtime download is corrupt",
-        f"{location}\nexpected sha256 {expected}\nreceived sha256 {actual}",
+        f"{mask_url_credentials(location)}{_tries(attempts)}: {reason}.\nNothing was unpacked.",
         ["Retry the build: a proxy may have cut the download short.", "If it persists, the index or its mirror serves a different file: tell its operator."],
     )
+
+
+def invalid_download_setting(name: str, value: str, expected: str) -> BuildpackError:
+    return BuildpackError(f"Invalid {name}", f"{name} is set to {value!r}.", [f"Set {name} to {expected}, or unset it for the default."])
 
 
 def runtime_extract_failed(version: str, output: str) -> BuildpackError:

@@ -2,32 +2,27 @@
 
 An index is a JSON file an operator can host anywhere (a URL or a path); archive URLs in it
 may be relative to the index. The builder carries one in the buildpack for offline builds;
-`BP_PYTHON_RUNTIME_INDEX` points at another. Downloads time out, retry, and are verified.
+`BP_PYTHON_RUNTIME_INDEX` points at another. Downloads time out, retry (`download`), and are
+verified: an archive of the wrong size or sha256 is never unpacked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnb.context import Target
 from packaging.version import Version
 
-from . import messages
+from . import download, messages
 from .python_version import VersionRequest
 
 INDEX_ENV_VAR = "BP_PYTHON_RUNTIME_INDEX"
 EMBEDDED_INDEX = Path("runtimes") / "index.json"
 SCHEMA_VERSION = 1
-TIMEOUT_SECONDS = 30
-ATTEMPTS = 3
-RETRY_PAUSE_SECONDS = 1
 
 
 @dataclass(frozen=True)
@@ -55,6 +50,7 @@ class Runtime:
 class RuntimeIndex:
     location: str
     runtimes: list[Runtime]
+    network: download.Settings = field(default_factory=download.Settings)
 
     def for_target(self, target: Target) -> list[Runtime]:
         return sorted((r for r in self.runtimes if r.matches(target)), key=lambda r: Version(r.version), reverse=True)
@@ -72,38 +68,14 @@ def locate(buildpack_dir: Path, env: dict[str, str]) -> str:
     return env.get(INDEX_ENV_VAR, "").strip() or str(buildpack_dir / EMBEDDED_INDEX)
 
 
-def _is_url(location: str) -> bool:
-    return urllib.parse.urlsplit(location).scheme in {"http", "https", "file"}
+def load(location: str, network: download.Settings | None = None) -> RuntimeIndex:
+    network = network or download.Settings()
 
-
-def _open(location: str):
-    if _is_url(location):
-        return urllib.request.urlopen(location, timeout=TIMEOUT_SECONDS)  # noqa: S310 - operator-chosen URL
-    return open(location, "rb")
-
-
-def _with_retries(action, location: str):
-    """Run `action`, retrying network failures with a growing pause; local files are tried once."""
-    attempts = ATTEMPTS if _is_url(location) else 1
-    for attempt in range(1, attempts + 1):
-        try:
-            return action()
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
-            if attempt == attempts:
-                raise messages.runtime_index_unreachable(location, str(getattr(error, "reason", error)), attempts) from None
-            time.sleep(RETRY_PAUSE_SECONDS * attempt)
-        except FileNotFoundError:
-            raise messages.runtime_index_unreachable(location, "no such file", 1) from None
-        except OSError as error:  # a folder, a file the build user cannot read, ...
-            raise messages.runtime_index_unreachable(location, (error.strerror or str(error)).lower(), 1) from None
-
-
-def load(location: str) -> RuntimeIndex:
     def fetch() -> bytes:
-        with _open(location) as response:
+        with download.open_location(location, network) as response:
             return response.read()
 
-    raw = _with_retries(fetch, location)
+    raw = download.with_retries(fetch, location, network, lambda reason, attempts: messages.runtime_index_unreachable(location, reason, attempts))
     try:
         document = json.loads(raw)
         if document.get("schema_version") != SCHEMA_VERSION:
@@ -118,31 +90,42 @@ def load(location: str) -> RuntimeIndex:
         ]
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise messages.runtime_index_invalid(location, str(error)) from None
-    return RuntimeIndex(location, runtimes)
+    return RuntimeIndex(location, runtimes, network)
 
 
 def archive_location(index: RuntimeIndex, runtime: Runtime) -> str:
     """The archive's absolute URL or path: relative entries are relative to the index."""
-    if _is_url(runtime.url) or runtime.url.startswith("/"):
+    if download.is_url(runtime.url) or runtime.url.startswith("/"):
         return runtime.url
-    if _is_url(index.location):
+    if download.is_url(index.location):
         return urllib.parse.urljoin(index.location, runtime.url)
     return str(Path(index.location).parent / runtime.url)
 
 
 def fetch_archive(index: RuntimeIndex, runtime: Runtime, destination: Path) -> None:
-    """Copy the runtime archive to `destination`, verifying its sha256 on the way."""
+    """Copy the runtime archive to `destination`, verifying its size and sha256 on the way.
+
+    A short or corrupt download is tried again (a proxy or mirror may have cut it); after the
+    last attempt nothing is left at `destination`.
+    """
     location = archive_location(index, runtime)
 
-    def fetch() -> str:
-        digest = hashlib.sha256()
-        with _open(location) as source, open(destination, "wb") as target:
+    def fetch() -> None:
+        digest, size = hashlib.sha256(), 0
+        with download.open_location(location, index.network) as source, open(destination, "wb") as target:
             while chunk := source.read(1 << 20):
                 digest.update(chunk)
+                size += len(chunk)
                 target.write(chunk)
-        return digest.hexdigest()
+        if size != runtime.size:
+            raise download.Retryable(f"received {size} bytes, the index says {runtime.size}")
+        if digest.hexdigest() != runtime.sha256:
+            raise download.Retryable(f"received sha256 {digest.hexdigest()}, the index says {runtime.sha256}")
 
-    actual = _with_retries(fetch, location)
-    if actual != runtime.sha256:
+    def failed(reason: str, attempts: int) -> Exception:
         destination.unlink(missing_ok=True)
-        raise messages.runtime_checksum_mismatch(location, runtime.sha256, actual)
+        if reason.startswith("received "):
+            return messages.runtime_checksum_mismatch(location, reason, attempts)
+        return messages.runtime_download_failed(location, reason, attempts)
+
+    download.with_retries(fetch, location, index.network, failed)

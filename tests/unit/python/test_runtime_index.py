@@ -1,11 +1,13 @@
 import hashlib
 import json
+import time
 
 import pytest
 
 from cnb.context import Target
 from cnb.errors import BuildpackError
-from python_buildpack import runtime_index
+from python_buildpack import download, runtime_index
+from support.fault_server import refused_url, serve
 from python_buildpack.python_version import VersionRequest
 
 TARGET = Target("linux", "amd64", "debian", "13")
@@ -62,6 +64,7 @@ def test_checksum_mismatch_is_an_error_and_leaves_nothing(tmp_path):
     with pytest.raises(BuildpackError) as raised:
         runtime_index.fetch_archive(index, index.runtimes[0], destination)
     assert raised.value.title == "The Python runtime download is corrupt"
+    assert "received 8 bytes, the index says 7" in raised.value.details
     assert not destination.exists()
 
 
@@ -106,13 +109,106 @@ def test_index_and_archive_over_http_with_relative_urls(tmp_path, http_root):
     assert destination.read_bytes() == b"archive"
 
 
-def test_unreachable_url_is_retried_then_named(monkeypatch):
-    monkeypatch.setattr(runtime_index, "RETRY_PAUSE_SECONDS", 0)
+FAST = download.Settings(timeout=0.5, retries=2, pause=0)
+
+
+def test_unreachable_url_is_retried_then_named_with_the_password_masked():
+    url = refused_url("/index.json").replace("http://", "http://user:s3cret@")
     with pytest.raises(BuildpackError) as raised:
-        runtime_index.load("http://user:s3cret@127.0.0.1:9/index.json")
+        runtime_index.load(url, FAST)
     assert raised.value.title == "Cannot read the Python runtime index"
-    assert "after 3 attempts" in raised.value.details
-    assert "127.0.0.1:9/index.json" in raised.value.details
+    assert "after 3 attempts: [Errno 111] Connection refused" in raised.value.details
+    assert "user:****@127.0.0.1" in raised.value.details
+    assert "s3cret" not in raised.value.details + "".join(raised.value.fix)
+
+
+def test_a_hung_index_times_out_in_bounded_time():
+    with serve() as server:
+        url = server.add("/index.json", "{}", mode="hang")
+        started = time.monotonic()
+        with pytest.raises(BuildpackError) as raised:
+            runtime_index.load(url, FAST)
+        assert time.monotonic() - started < 5
+    assert "after 3 attempts: no answer within 0.5 seconds" in raised.value.details
+    assert server.hits("/index.json") == 3
+    assert any("BP_PYTHON_DOWNLOAD_TIMEOUT" in step for step in raised.value.fix)
+
+
+def test_credentials_in_the_index_url_are_sent_as_basic_auth(tmp_path):
+    make_index(tmp_path, ["3.13.15"])
+    with serve(password="s3cret") as server:
+        server.add("/index.json", (tmp_path / "index.json").read_bytes())
+        server.add("/cpython-3.13.15.tar.gz", b"archive")
+        index = runtime_index.load(server.url.replace("http://", "http://user:s3cret@") + "/index.json", FAST)
+        runtime_index.fetch_archive(index, index.runtimes[0], tmp_path / "out.tar.gz")
+    assert (tmp_path / "out.tar.gz").read_bytes() == b"archive"
+    assert all(auth == "Basic dXNlcjpzM2NyZXQ=" for _, auth in server.requests)
+
+
+def test_a_truncated_index_is_retried_then_explained():
+    with serve() as server:
+        url = server.add("/index.json", '{"schema_version": 1, "runtimes": []}', mode="truncate")
+        with pytest.raises(BuildpackError) as raised:
+            runtime_index.load(url, FAST)
+    assert "after 3 attempts: the server closed the connection after 18 bytes, before the end of the response" in raised.value.details
+
+
+def test_a_not_found_index_is_not_retried():
+    with serve() as server:
+        with pytest.raises(BuildpackError) as raised:
+            runtime_index.load(server.url + "/missing.json", FAST)
+    assert raised.value.details.endswith("failed: HTTP 404 Not Found")
+    assert server.hits("/missing.json") == 1
+
+
+def test_server_errors_are_retried_until_it_answers(tmp_path):
+    make_index(tmp_path, ["3.13.15"])
+    with serve() as server:
+        url = server.add("/index.json", (tmp_path / "index.json").read_bytes(), fail_first=2)
+        assert runtime_index.load(url, FAST).runtimes[0].version == "3.13.15"
+        assert server.hits("/index.json") == 3
+
+
+@pytest.mark.parametrize("mode, served, expected", [
+    ("truncate", b"archive", "received 3 bytes, the index says 7"),
+    ("ok", b"archiv", "received 6 bytes, the index says 7"),
+    ("ok", b"ARCHIVE", "received sha256 " + hashlib.sha256(b"ARCHIVE").hexdigest() + ", the index says " + hashlib.sha256(b"archive").hexdigest()),
+])
+def test_a_short_or_wrong_archive_is_retried_then_refused_and_nothing_is_left(tmp_path, mode, served, expected):
+    make_index(tmp_path, ["3.13.15"])
+    destination = tmp_path / "out.tar.gz"
+    with serve() as server:
+        server.add("/index.json", (tmp_path / "index.json").read_bytes())
+        server.add("/cpython-3.13.15.tar.gz", served, mode=mode)
+        index = runtime_index.load(server.url + "/index.json", FAST)
+        with pytest.raises(BuildpackError) as raised:
+            runtime_index.fetch_archive(index, index.runtimes[0], destination)
+        assert server.hits("/cpython-3.13.15.tar.gz") == 3
+    assert raised.value.title == "The Python runtime download is corrupt"
+    assert expected in raised.value.details
+    assert not destination.exists()
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({}, download.Settings()),
+    ({"BP_PYTHON_DOWNLOAD_TIMEOUT": "2.5", "BP_PYTHON_DOWNLOAD_RETRIES": "0"}, download.Settings(timeout=2.5, retries=0)),
+])
+def test_download_settings_from_env(env, expected):
+    assert download.settings(env) == expected
+
+
+@pytest.mark.parametrize("name, value", [
+    ("BP_PYTHON_DOWNLOAD_TIMEOUT", "soon"), ("BP_PYTHON_DOWNLOAD_TIMEOUT", "0"), ("BP_PYTHON_DOWNLOAD_RETRIES", "-1"), ("BP_PYTHON_DOWNLOAD_RETRIES", "99"),
+])
+def test_invalid_download_settings_are_errors(name, value):
+    with pytest.raises(BuildpackError) as raised:
+        download.settings({name: value})
+    assert raised.value.title == f"Invalid {name}"
+
+
+def test_credentials_are_taken_out_of_the_url():
+    assert download.without_credentials("https://u%40x:p%3Aw@host:8443/i.json") == ("https://host:8443/i.json", "Basic dUB4OnA6dw==")
+    assert download.without_credentials("https://host/i.json") == ("https://host/i.json", None)
 
 
 def test_an_index_path_that_is_a_folder_is_a_user_error(tmp_path):
@@ -120,3 +216,4 @@ def test_an_index_path_that_is_a_folder_is_a_user_error(tmp_path):
         runtime_index.load(str(tmp_path))
     assert raised.value.title == "Cannot read the Python runtime index"
     assert raised.value.details == f"Reading {tmp_path} failed: is a directory"
+

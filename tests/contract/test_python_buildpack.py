@@ -79,7 +79,7 @@ def test_pip_env_vars_reach_pip_and_credentials_are_masked(docker_client, staged
     assert result.exit_code == 1
     assert "alice:****@127.0.0.1:9" in result.output
     assert "hunter2-secret" not in result.output
-    assert "! ERROR: No package matches Django==5.2.8" in result.output
+    assert "! ERROR: Cannot reach the package index http://alice:****@127.0.0.1:9/simple" in result.output
 
 
 def test_bytecode_is_hash_based_so_layers_are_reproducible(docker_client, staged, tmp_path, ca_binding):

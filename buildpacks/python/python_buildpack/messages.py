@@ -350,11 +350,21 @@ def venv_creation_failed(output: list[str]) -> BuildpackError:
 _PIP_FAILURES = (
     (r"No space left on device", "The build ran out of disk space",
      ["Free disk space on the build machine (e.g. `docker system prune`), then build again."]),
-    (r"THESE PACKAGES DO NOT MATCH THE HASHES", "A downloaded package does not match its hash in the requirements",
+    # pip's words for a download whose bytes differ from the hash in requirements.txt or in the index's link.
+    (r"THESE PACKAGES DO NOT MATCH THE HASHES", "A downloaded package does not match its hash in the requirements or in the index {index}",
      ["If you changed a pin, regenerate the hashes (`pip-compile --generate-hashes`).",
-      "If not, the index or a proxy served a different file than the one hashed: check PIP_INDEX_URL."]),
+      "If not, the index or a proxy served other bytes than it announced: retry, and tell the index's operator if it persists."]),
     (r"Hashes are required in --require-hashes mode", "A requirement has no hash, and --require-hashes needs one for every package",
      ["Generate the hashes for every package, dependencies included: `pip-compile --generate-hashes`."]),
+    # Every request pip made failed at the network level, so it found no versions at all.
+    (r"(?s)(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|Read timed out|ProxyError|Max retries exceeded|Could not fetch URL \S+: (?!404)).*"
+     r"No matching distribution found", "Cannot reach the package index {index}",
+     ["Check that PIP_INDEX_URL (or -i / --index-url in requirements.txt) names a reachable index, with valid credentials.",
+      "Check that the build can reach it: pack build --network host, a proxy's HTTPS_PROXY, a firewall.",
+      "A slow index: raise PIP_TIMEOUT (seconds, default 15 here) or PIP_RETRIES (default 2 here)."]),
+    (r"error: incomplete-download|IncompleteRead|Connection broken:|ContentDecodingError", "A download from {index} was cut short",
+     ["Retry the build: the connection to the index or a proxy broke during a download.",
+      "If it persists, the index serves incomplete files: tell its operator, or point PIP_INDEX_URL at a mirror."]),
     (r"Invalid requirement: '?([^'\n]*)'?", "requirements.txt has a line pip cannot read: {0}",
      ["Fix the line pip names above (the form is `name==version`, see https://pip.pypa.io/en/stable/reference/requirement-specifiers/)."]),
     (r"No matching distribution found for (\S+)", "No package matches {0}",
@@ -371,14 +381,21 @@ _PIP_FAILURES = (
 )
 
 
+# pip names the index it uses unless it is PyPI: "Looking in indexes: https://user:****@host/simple".
+_LOOKING_IN = re.compile(r"Looking in indexes: (\S+)")
+PYPI = "https://pypi.org/simple"
+
+
 def pip_install_failed(output: list[str]) -> BuildpackError:
     text = "\n".join(output)
+    looking_in = _LOOKING_IN.search(text)
+    index = mask_url_credentials(looking_in.group(1).rstrip(",") if looking_in else PYPI)
     title, fix = "Installing the app's dependencies failed", ["Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."]
     for pattern, cause, steps in _PIP_FAILURES:
         match = re.search(pattern, text)
         if match:
             found = match.group(1) if match.groups() else ""
-            title, fix = cause.format(found), [step.format(found) for step in steps]
+            title, fix = cause.format(found, index=index), [step.format(found, index=index) for step in steps]
             break
     return BuildpackError(title, "pip's output is above; it ends with:\n" + "\n".join(output[-12:]), fix)
 

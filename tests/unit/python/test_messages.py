@@ -17,7 +17,7 @@ from python_buildpack import messages
         (["      src/foo.c:1:10: fatal error: yaml.h: No such file or directory"], "A package's C extension needs the header yaml.h", "provides yaml.h"),
         (["OSError: [Errno 28] No space left on device"], "The build ran out of disk space", "Free disk space"),
         (["ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, ..."],
-         "A downloaded package does not match its hash in the requirements", "--generate-hashes"),
+         "A downloaded package does not match its hash in the requirements or in the index https://pypi.org/simple", "--generate-hashes"),
         (["ERROR: Hashes are required in --require-hashes mode, but they are missing from some requirements."],
          "A requirement has no hash, and --require-hashes needs one for every package", "--generate-hashes"),
         (["something unexpected"], "Installing the app's dependencies failed", "reproduce it"),
@@ -28,3 +28,35 @@ def test_pip_failure_causes(output, title, fix_contains):
     assert error.title == title
     assert any(fix_contains in step for step in error.fix)
     assert error.details.endswith(output[-1])
+
+
+INDEX = "Looking in indexes: http://alice:****@127.0.0.1:9/simple"
+
+
+@pytest.mark.parametrize(
+    ("output", "title"),
+    [
+        ([INDEX, "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken by "
+          "'NewConnectionError(\"HTTPConnection(host='127.0.0.1', port=9): Failed to establish a new connection: [Errno 111] Connection refused\")': /simple/django/",
+          "ERROR: Could not find a version that satisfies the requirement Django==5.2.8 (from versions: none)",
+          "ERROR: No matching distribution found for Django==5.2.8"],
+         "Cannot reach the package index http://alice:****@127.0.0.1:9/simple"),
+        (["WARNING: Retrying (Retry(total=0)) after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='pypi.org', port=443): Read timed out. (read timeout=1)\")': /simple/django/",
+          "ERROR: No matching distribution found for Django==5.2.8"], "Cannot reach the package index https://pypi.org/simple"),
+        ([INDEX, "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes."],
+         "A downloaded package does not match its hash in the requirements or in the index http://alice:****@127.0.0.1:9/simple"),
+        ([INDEX, "error: incomplete-download", "× Download failed after 6 attempts because not enough bytes were received (541 bytes/1.1 kB)"],
+         "A download from http://alice:****@127.0.0.1:9/simple was cut short"),
+        ([INDEX, "ERROR: No matching distribution found for djangoo==9"], "No package matches djangoo==9"),
+    ],
+)
+def test_pip_upstream_failures_name_the_index(output, title):
+    assert messages.pip_install_failed(output).title == title
+
+
+def test_pip_gets_bounded_network_defaults_unless_the_user_sets_them():
+    from python_buildpack.layers.venv import pip_network_defaults
+
+    assert pip_network_defaults({}) == {"PIP_TIMEOUT": "15", "PIP_RETRIES": "2"}
+    assert pip_network_defaults({"PIP_DEFAULT_TIMEOUT": "60"}) == {"PIP_RETRIES": "2"}
+    assert pip_network_defaults({"PIP_TIMEOUT": "5", "PIP_RETRIES": "0"}) == {}

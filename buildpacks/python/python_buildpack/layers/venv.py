@@ -33,6 +33,16 @@ SOURCE_DATE_EPOCH = "315532801"
 # sets CFLAGS: debug info records pip's random build folder, so two builds of the same inputs
 # would differ, and a production image does not need it.
 DEFAULT_CFLAGS = "-g0"
+# pip waits 15 seconds per socket operation and retries 5 times, per request: a hung index could
+# hold a build for minutes per package. These bound it, unless the user set pip's own variables
+# (PIP_DEFAULT_TIMEOUT is the older name of PIP_TIMEOUT; https://pip.pypa.io/en/stable/cli/pip/#cmdoption-timeout).
+PIP_NETWORK_DEFAULTS = {"PIP_TIMEOUT": "15", "PIP_RETRIES": "2"}
+PIP_NETWORK_OVERRIDES = {"PIP_TIMEOUT": ("PIP_TIMEOUT", "PIP_DEFAULT_TIMEOUT"), "PIP_RETRIES": ("PIP_RETRIES",)}
+
+
+def pip_network_defaults(env: dict[str, str]) -> dict[str, str]:
+    """Our bounded timeout and retries for pip, for each the user has not set."""
+    return {name: value for name, value in PIP_NETWORK_DEFAULTS.items() if not any(env.get(user) for user in PIP_NETWORK_OVERRIDES[name])}
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,7 @@ def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
     pip_cache.commit(cache=True)
     return {
         "CFLAGS": DEFAULT_CFLAGS,
+        **pip_network_defaults(env),
         **env,
         "PIP_CACHE_DIR": str(pip_cache.path),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",

@@ -113,7 +113,7 @@ def test_a_failed_install_leaves_no_layer_a_later_build_trusts(docker_client, st
     (app / "requirements.txt").write_text(good)
     again = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
     assert again.exit_code == 0, again.output
-    assert "Environment cache  install: nothing cached" in again.output
+    assert "- Discarding cached virtual environment since:\n  - an earlier build stopped before finishing it (no venv.toml)" in again.output
 
 
 def test_layers_and_app_are_not_world_writable_even_when_the_platform_umask_is_000(docker_client, staged, tmp_path, ca_binding):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import http.client
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -79,16 +80,17 @@ def without_credentials(url: str) -> tuple[str, str | None]:
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
 
 
-def open_location(location: str, settings: Settings) -> IO[bytes]:
+def open_location(location: str, settings: Settings, cafile: str | None = None) -> IO[bytes]:
     """A readable response for a URL (each socket operation timing out) or a local file."""
     if not is_url(location):
         return open(location, "rb")
     url, authorization = without_credentials(location)
     request = urllib.request.Request(url, headers={"Authorization": authorization} if authorization else {})
-    return urllib.request.urlopen(request, timeout=settings.timeout)  # noqa: S310 - an operator-chosen URL
+    context = ssl.create_default_context(cafile=cafile) if cafile and url.startswith("https:") else None
+    return urllib.request.urlopen(request, timeout=settings.timeout, context=context)  # noqa: S310 - an operator-chosen URL
 
 
-def _reason(error: BaseException, settings: Settings) -> str:
+def describe(error: BaseException, settings: Settings) -> str:
     if isinstance(error, urllib.error.HTTPError):
         return f"HTTP {error.code} {error.reason}"
     reason = getattr(error, "reason", None) or error
@@ -112,12 +114,12 @@ def with_retries(action: Callable[[], T], location: str, settings: Settings, fai
         except urllib.error.HTTPError as error:
             error.close()  # it holds the response's connection
             if 400 <= error.code < 500 and error.code not in RETRIED_CLIENT_ERRORS:
-                raise failed(_reason(error, settings), attempt) from None
-            reason = _reason(error, settings)
+                raise failed(describe(error, settings), attempt) from None
+            reason = describe(error, settings)
         except Retryable as error:
             reason = str(error)
         except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
-            reason = _reason(error, settings)
+            reason = describe(error, settings)
         if attempt == attempts:
             raise failed(reason, attempts) from None
         time.sleep(settings.pause * attempt)

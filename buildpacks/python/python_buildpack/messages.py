@@ -345,6 +345,12 @@ def venv_creation_failed(output: list[str]) -> BuildpackError:
     return BuildpackError("Cannot create the virtual environment", "\n".join(output[-20:]), ["Retry the build; if it persists, report it."])
 
 
+_UNREACHABLE_FIX = [
+    "Check that PIP_INDEX_URL (or -i / --index-url in requirements.txt) names a reachable index, with valid credentials.",
+    "Check that the build can reach it: pack build --network host, a proxy's HTTPS_PROXY, a firewall.",
+    "A slow index: raise PIP_TIMEOUT (seconds, default 15 here) or PIP_RETRIES (default 2 here).",
+]
+
 # What pip's output says went wrong, in the order checked: (pattern, title, fix steps).
 # `{0}` in the text is the pattern's first group.
 _PIP_FAILURES = (
@@ -358,10 +364,7 @@ _PIP_FAILURES = (
      ["Generate the hashes for every package, dependencies included: `pip-compile --generate-hashes`."]),
     # Every request pip made failed at the network level, so it found no versions at all.
     (r"(?s)(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|Read timed out|ProxyError|Max retries exceeded|Could not fetch URL \S+: (?!404)).*"
-     r"No matching distribution found", "Cannot reach the package index {index}",
-     ["Check that PIP_INDEX_URL (or -i / --index-url in requirements.txt) names a reachable index, with valid credentials.",
-      "Check that the build can reach it: pack build --network host, a proxy's HTTPS_PROXY, a firewall.",
-      "A slow index: raise PIP_TIMEOUT (seconds, default 15 here) or PIP_RETRIES (default 2 here)."]),
+     r"No matching distribution found", "Cannot reach the package index {index}", _UNREACHABLE_FIX),
     (r"error: incomplete-download|IncompleteRead|Connection broken:|ContentDecodingError", "A download from {index} was cut short",
      ["Retry the build: the connection to the index or a proxy broke during a download.",
       "If it persists, the index serves incomplete files: tell its operator, or point PIP_INDEX_URL at a mirror."]),
@@ -386,7 +389,11 @@ _LOOKING_IN = re.compile(r"Looking in indexes: (\S+)")
 PYPI = "https://pypi.org/simple"
 
 
-def pip_install_failed(output: list[str]) -> BuildpackError:
+def pip_install_failed(output: list[str], unreachable_index: tuple[str, str] | None = None) -> BuildpackError:
+    """What pip's output says went wrong; `unreachable_index` is (URL, reason) when the buildpack
+    found that the index pip found no versions on does not answer."""
+    if unreachable_index:
+        return package_index_unreachable(*unreachable_index)
     text = "\n".join(output)
     looking_in = _LOOKING_IN.search(text)
     index = mask_url_credentials(looking_in.group(1).rstrip(",") if looking_in else PYPI)
@@ -398,6 +405,14 @@ def pip_install_failed(output: list[str]) -> BuildpackError:
             title, fix = cause.format(found, index=index), [step.format(found, index=index) for step in steps]
             break
     return BuildpackError(title, "pip's output is above; it ends with:\n" + "\n".join(output[-12:]), fix)
+
+
+def package_index_unreachable(url: str, reason: str) -> BuildpackError:
+    return BuildpackError(
+        f"Cannot reach the package index {mask_url_credentials(url)}",
+        f"pip found no versions of the app's packages because the index did not answer:\n{mask_url_credentials(reason)}",
+        _UNREACHABLE_FIX,
+    )
 
 
 def pip_tools_install_failed(output: list[str]) -> BuildpackError:

@@ -19,7 +19,7 @@ from cnb.layers import CacheDecision, Layer, Layers
 from cnb.log import Logger
 from packaging.utils import canonicalize_name
 
-from .. import messages
+from .. import messages, package_index
 
 LAYER_NAME = "venv"
 PIP_CACHE_LAYER_NAME = "pip-cache"
@@ -124,7 +124,7 @@ def install(
         with log.timed(f"Installing dependencies from {source_name}"):
             code, output = commands.run(log, [*pip, "install", *requirements], env=pip_env, cwd=app_dir)
             if code != 0:
-                raise messages.pip_install_failed(output)
+                raise messages.pip_install_failed(output, package_index.unreachable(output, pip_env))
         code, output = commands.run(log, [*pip, "check"], env=pip_env, quiet=True)
         if code != 0:
             raise messages.pip_check_failed(output)
@@ -141,7 +141,7 @@ def _remove_unrequired(log: Logger, pip: list[str], requirements: list[str], env
             log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *requirements], env=env, cwd=app_dir,
         )
         if code != 0:
-            raise messages.pip_install_failed(output)
+            raise messages.pip_install_failed(output, package_index.unreachable(output, env))
         needed = {canonicalize_name(item["metadata"]["name"]) for item in json.loads(report.read_text())["install"]}
         code, output = commands.run(log, [*pip, "list", "--format", "json"], env=env, quiet=True)
         if code != 0:

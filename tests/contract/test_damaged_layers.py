@@ -1,0 +1,76 @@
+"""Cached layers damaged between builds (a file lost or cut short, the metadata garbled or gone,
+as a killed build or a broken cache leaves them) are discarded with the reason, never trusted,
+and the build that finds them succeeds."""
+
+import pytest
+
+from support.fault_server import serve
+from support.lifecycle import run_phase
+from support.package_index import add_project
+
+pytestmark = pytest.mark.docker
+
+PROJECT = "pycnb-fault-probe"
+
+
+def site_packages(layers):
+    return next((layers / "pycnb_python" / "venv").glob("lib/python3.*/site-packages"))
+
+
+DAMAGE = {
+    # name: (what to do to the layers, the line the next build must log)
+    "runtime-file-deleted": (
+        lambda layers: next((layers / "pycnb_python" / "python" / "lib").glob("python3.*/os.py")).unlink(),
+        "- Discarding cached Python 3.13.15 since:\n  - its files changed after it was cached",
+    ),
+    "runtime-binary-truncated": (
+        lambda layers: (layers / "pycnb_python" / "python" / "bin" / "python3.13").write_bytes(b"\x7fELF"),
+        "- Discarding cached Python 3.13.15 since:\n  - its files changed after it was cached",
+    ),
+    "venv-file-deleted": (
+        lambda layers: (site_packages(layers) / "pycnb_fault_probe" / "__init__.py").unlink(),
+        "- Discarding cached virtual environment since:\n  - its files changed after it was cached",
+    ),
+    "venv-metadata-truncated": (
+        lambda layers: (layers / "pycnb_python" / "venv.toml").write_text((layers / "pycnb_python" / "venv.toml").read_text()[:40]),
+        "- Discarding cached virtual environment since:\n  - its metadata is unreadable (venv.toml: TOMLDecodeError)",
+    ),
+    "venv-metadata-garbled": (
+        lambda layers: (layers / "pycnb_python" / "venv.toml").write_bytes(b"\xff\xfe\x00garbage"),
+        "- Discarding cached virtual environment since:\n  - its metadata is unreadable (venv.toml: UnicodeDecodeError)",
+    ),
+    "venv-metadata-gone": (
+        lambda layers: (layers / "pycnb_python" / "venv.toml").unlink(),
+        "- Discarding cached virtual environment since:\n  - an earlier build stopped before finishing it (no venv.toml)",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def index_server():
+    with serve() as server:
+        add_project(server, PROJECT, "1.0")
+        yield server
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_damaged_layer_is_rebuilt_with_the_reason(docker_client, builder_image, index_server, tmp_path, damage):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "requirements.txt").write_text(f"{PROJECT}==1.0\n")
+    env = {"PIP_INDEX_URL": index_server.url + "/simple", "PIP_TIMEOUT": "2", "PIP_RETRIES": "0"}
+    work = tmp_path / "work"
+    first = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
+    assert first.exit_code == 0, first.output
+
+    harm, expected = DAMAGE[damage]
+    harm(first.layers)
+    second = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
+    assert second.exit_code == 0, second.output
+    assert expected in second.output
+    assert "Traceback" not in second.output
+
+    third = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
+    assert third.exit_code == 0, third.output
+    assert "- Using cached Python 3.13.15" in third.output
+    assert "- Using cached virtual environment" in third.output

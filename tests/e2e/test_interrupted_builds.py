@@ -1,0 +1,196 @@
+"""Builds killed half-way (SIGKILL to the build container pack starts) and caches damaged between
+builds: the next build with the same image name and cache succeeds and its image serves HTTP 200.
+
+Each test has its own image name and named cache volumes (a uuid in each), so builds of other
+work trees on the same daemon are never touched, and removes them at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from pycnb_tools import app as app_args
+from pycnb_tools import pack, toolchain
+from pycnb_tools.stacks import TRIXIE
+from support.apps import FIXTURES, copy_app
+from support.images import pack_build, run_image
+
+pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+
+# Where to kill: a line of pack's output that opens the step, then (when the step is one command)
+# a process that must be running in the build container, so that the kill lands inside the step.
+# The last item is output the build would print had it finished the step.
+POINTS = {
+    "runtime-extract": ("- Installing Python 3.13.15", "tar -xzf", "## Installing dependencies"),
+    "pip-install": ("- Installing dependencies from requirements.txt", "-m pip --python /layers/pycnb_python/venv/bin/python install", "## Software bill of materials"),
+    "collectstatic": ("- Collecting static files", "manage.py collectstatic", "static files copied"),
+    "export": ("===> EXPORTING", None, "Successfully built image"),
+}
+APP = "django-heroku"
+STATIC = "/static/admin/css/base.css"
+
+
+@dataclass
+class Cache:
+    """An image name with its own build and launch cache volumes."""
+
+    image: str = field(default_factory=lambda: f"pycnb-test/interrupted-{uuid.uuid4().hex[:12]}")
+
+    @property
+    def build_volume(self) -> str:
+        return self.image.replace("/", "-") + "-build-cache"
+
+    @property
+    def launch_volume(self) -> str:
+        return self.image.replace("/", "-") + "-launch-cache"
+
+    @property
+    def args(self) -> list[str]:
+        return ["--cache", f"type=build;format=volume;name={self.build_volume};type=launch;format=volume;name={self.launch_volume}"]
+
+
+@pytest.fixture
+def cache(docker_client):
+    cache = Cache()
+    yield cache
+    for remove in (lambda: docker_client.images.remove(cache.image, force=True),
+                   lambda: docker_client.volumes.get(cache.build_volume).remove(force=True),
+                   lambda: docker_client.volumes.get(cache.launch_volume).remove(force=True)):
+        try:
+            remove()
+        except Exception:  # noqa: BLE001 - absent if the test failed before making it
+            pass
+
+
+def build_container(docker_client, cache: Cache):
+    """The container pack runs the lifecycle in: the one with this test's build cache mounted."""
+    found = docker_client.containers.list(filters={"volume": cache.build_volume})
+    return found[0] if found else None
+
+
+def build_and_kill(docker_client, cache: Cache, app_dir: Path, point: str) -> str:
+    """`pack build` until `point` is reached, then SIGKILL its build container; the build's log."""
+    marker, process, after = POINTS[point]
+    lines: list[str] = []
+    reached = threading.Event()
+    with tempfile.TemporaryDirectory(prefix="pycnb-test-bindings-") as tmp:
+        binding = app_args.write_ca_binding(Path(tmp), [app_args.HOST_CA_BUNDLE])
+        argv = [str(toolchain.pack()), *app_args.pack_build_args(cache.image, app_dir, binding=binding, extra=cache.args)]
+        build = subprocess.Popen(argv, env={**os.environ, **pack.env()}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 stdin=subprocess.DEVNULL, text=True, errors="replace")
+
+        def read() -> None:
+            assert build.stdout is not None
+            for line in build.stdout:
+                lines.append(line)
+                if marker in line:
+                    reached.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        try:
+            assert reached.wait(300), f"the build never reached {marker!r}:\n{''.join(lines)}"
+            container = build_container(docker_client, cache)
+            assert container is not None, "no build container"
+            deadline = time.monotonic() + 120
+            while process and not any(process in " ".join(row) for row in container.top()["Processes"]):
+                assert time.monotonic() < deadline, f"{process!r} never ran:\n{''.join(lines)}"
+                time.sleep(0.05)
+            container.kill(signal="SIGKILL")
+            build.wait(timeout=120)
+            reader.join(timeout=30)
+        finally:
+            if build.poll() is None:
+                build.kill()
+    log = "".join(lines)
+    assert build.returncode != 0, log
+    assert after not in log, f"the build finished {point} before it was killed:\n{log}"
+    return log
+
+
+def assert_serves(docker_client, image: str) -> None:
+    with run_image(docker_client, image) as running:
+        status, body = running.get(STATIC)
+        assert status == 200 and "DJANGO Admin styles" in body
+
+
+@pytest.mark.parametrize("point", list(POINTS))
+def test_a_build_killed_during_a_step_is_followed_by_one_that_works(docker_client, builder_image, cache, tmp_path, point):
+    app = copy_app(FIXTURES / APP, tmp_path / "app")
+    build_and_kill(docker_client, cache, app, point)
+
+    again = pack_build(cache.image, app, extra=cache.args)
+    assert again.returncode == 0, again.log
+    assert_serves(docker_client, cache.image)
+
+    # And the cache this build left is whole: the next one reuses everything.
+    third = pack_build(cache.image, app, extra=cache.args)
+    assert third.returncode == 0, third.log
+    assert "- Using cached Python 3.13.15" in third.log and "- Using cached virtual environment" in third.log
+
+
+def test_a_build_killed_while_updating_a_cached_environment(docker_client, builder_image, cache, tmp_path):
+    app = copy_app(FIXTURES / APP, tmp_path / "app")
+    first = pack_build(cache.image, app, extra=cache.args)
+    assert first.returncode == 0, first.log
+    (app / "requirements.txt").write_text((app / "requirements.txt").read_text() + "six==1.17.0\n")
+    build_and_kill(docker_client, cache, app, "pip-install")
+
+    again = pack_build(cache.image, app, extra=cache.args)
+    assert again.returncode == 0, again.log
+    assert "- Updating cached virtual environment since:\n  - the requirements files changed" in again.log
+    assert_serves(docker_client, cache.image)
+
+
+def edit_cache_volume(docker_client, cache: Cache, script: str) -> str:
+    """Run a Python `script` as root in the build image with the build cache volume at /cache."""
+    output = docker_client.containers.run(
+        TRIXIE.build_image, ["python3", "-c", script], user="root", remove=True,
+        volumes={cache.build_volume: {"bind": "/cache", "mode": "rw"}}, network_mode="none",
+    )
+    return output.decode()
+
+
+# Rewrites the cached layer tarball that holds `target` without the member named `target`,
+# under the same file name: the cache now holds a layer that lost a file.
+DELETE_FROM_CACHED_LAYER = """
+import glob, os, sys, tarfile
+target = sys.argv[1] if len(sys.argv) > 1 else {target!r}
+for path in glob.glob("/cache/committed/*.tar"):
+    with tarfile.open(path) as tar:
+        members = tar.getmembers()
+        if not any(m.name.endswith(target) for m in members):
+            continue
+        kept = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in members if not m.name.endswith(target)]
+    with tarfile.open(path + ".new", "w", format=tarfile.PAX_FORMAT) as out:
+        for member, data in kept:
+            import io
+            out.addfile(member, io.BytesIO(data) if data is not None else None)
+    os.replace(path + ".new", path)
+    print("edited", path)
+"""
+
+
+@pytest.mark.parametrize("target, what", [
+    ("site-packages/whitenoise/__init__.py", "virtual environment"),
+    ("python/bin/python3.13", "Python 3.13.15"),
+])
+def test_a_cached_layer_that_lost_a_file_is_rebuilt_not_trusted(docker_client, builder_image, cache, tmp_path, target, what):
+    app = copy_app(FIXTURES / APP, tmp_path / "app")
+    first = pack_build(cache.image, app, extra=cache.args)
+    assert first.returncode == 0, first.log
+    assert "edited" in edit_cache_volume(docker_client, cache, DELETE_FROM_CACHED_LAYER.format(target=target))
+
+    again = pack_build(cache.image, app, extra=cache.args)
+    assert again.returncode == 0, again.log
+    assert f"- Discarding cached {what} since:\n  - its files changed after it was cached" in again.log
+    assert_serves(docker_client, cache.image)

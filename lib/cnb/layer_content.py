@@ -31,9 +31,14 @@ class Fingerprint:
 
     @classmethod
     def from_metadata(cls, value: object) -> "Fingerprint | None":
-        if isinstance(value, dict) and isinstance(value.get("sha256"), str) and isinstance(value.get("entries"), int):
-            return cls(value["sha256"], value["entries"])
-        return None
+        """The recorded fingerprint, or None. The lifecycle keeps a launch layer's metadata in the
+        image's JSON label, so a number comes back from it as a float (4811.0)."""
+        if not isinstance(value, dict) or not isinstance(value.get("sha256"), str):
+            return None
+        entries = value.get("entries")
+        if isinstance(entries, bool) or not isinstance(entries, (int, float)) or entries != int(entries):
+            return None
+        return cls(value["sha256"], int(entries))
 
 
 def fingerprint(root: Path) -> Fingerprint:

@@ -116,6 +116,8 @@ def with_retries(action: Callable[[], T], location: str, settings: Settings, fai
             if 400 <= error.code < 500 and error.code not in RETRIED_CLIENT_ERRORS:
                 raise failed(describe(error, settings), attempt) from None
             reason = describe(error, settings)
+        except ValueError as error:  # a malformed URL (a port that is not a number, ...): no attempt helps
+            raise failed(mask_url_credentials(str(error)), attempt) from None
         except Retryable as error:
             reason = str(error)
         except (urllib.error.URLError, http.client.HTTPException, OSError) as error:

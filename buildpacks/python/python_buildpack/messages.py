@@ -345,6 +345,8 @@ def venv_creation_failed(output: list[str]) -> BuildpackError:
     return BuildpackError("Cannot create the virtual environment", "\n".join(output[-20:]), ["Retry the build; if it persists, report it."])
 
 
+_TLS_FIX = ("The index's certificate is not trusted. Behind a TLS-intercepting proxy, give the build its CA as a ca-certificates binding "
+            "(see the README: Using the builder with pack).")
 _UNREACHABLE_FIX = [
     "Check that PIP_INDEX_URL (or -i / --index-url in requirements.txt) names a reachable index, with valid credentials.",
     "Check that the build can reach it: pack build --network host, a proxy's HTTPS_PROXY, a firewall.",
@@ -411,7 +413,7 @@ def package_index_unreachable(url: str, reason: str) -> BuildpackError:
     return BuildpackError(
         f"Cannot reach the package index {mask_url_credentials(url)}",
         f"pip found no versions of the app's packages because the index did not answer:\n{mask_url_credentials(reason)}",
-        _UNREACHABLE_FIX,
+        ([_TLS_FIX] if "CERTIFICATE_VERIFY_FAILED" in reason else []) + _UNREACHABLE_FIX,
     )
 
 

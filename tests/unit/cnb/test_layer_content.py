@@ -27,5 +27,8 @@ def test_fingerprint_ignores_bytecode_folders_and_does_not_follow_links(tmp_path
 def test_fingerprint_round_trips_through_metadata_and_rejects_junk():
     value = Fingerprint("ab" * 32, 7)
     assert Fingerprint.from_metadata(value.as_metadata()) == value
+    # As the lifecycle gives a launch layer's metadata back (through JSON): numbers as floats.
+    assert Fingerprint.from_metadata({"sha256": "ab" * 32, "entries": 7.0}) == value
+    assert Fingerprint.from_metadata({"sha256": "ab" * 32, "entries": 7.5}) is None
     assert Fingerprint.from_metadata({"sha256": 1}) is None
     assert Fingerprint.from_metadata("x") is None

@@ -60,3 +60,9 @@ def test_pip_gets_bounded_network_defaults_unless_the_user_sets_them():
     assert pip_network_defaults({}) == {"PIP_TIMEOUT": "15", "PIP_RETRIES": "2"}
     assert pip_network_defaults({"PIP_DEFAULT_TIMEOUT": "60"}) == {"PIP_RETRIES": "2"}
     assert pip_network_defaults({"PIP_TIMEOUT": "5", "PIP_RETRIES": "0"}) == {}
+
+
+def test_an_untrusted_index_certificate_gets_the_binding_fix():
+    error = messages.pip_install_failed([], ("https://pypi.org/simple", "https://pypi.org/simple/django/: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
+    assert error.title == "Cannot reach the package index https://pypi.org/simple"
+    assert "ca-certificates binding" in error.fix[0]

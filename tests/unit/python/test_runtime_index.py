@@ -217,3 +217,9 @@ def test_an_index_path_that_is_a_folder_is_a_user_error(tmp_path):
     assert raised.value.title == "Cannot read the Python runtime index"
     assert raised.value.details == f"Reading {tmp_path} failed: is a directory"
 
+
+def test_a_malformed_url_is_an_error_not_a_crash():
+    with pytest.raises(BuildpackError) as raised:
+        runtime_index.load("http://user:s3cret@127.0.0.1:notaport/index.json", FAST)
+    assert raised.value.title == "Cannot read the Python runtime index"
+    assert "s3cret" not in raised.value.details

@@ -121,6 +121,8 @@ def with_retries(action: Callable[[], T], location: str, settings: Settings, fai
         except Retryable as error:
             reason = str(error)
         except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+            if not is_url(location) and isinstance(error, OSError):  # a folder, a file the build user cannot read, ...
+                raise failed((error.strerror or str(error)).lower(), attempt) from None
             reason = describe(error, settings)
         if attempt == attempts:
             raise failed(reason, attempts) from None

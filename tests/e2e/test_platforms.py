@@ -35,7 +35,12 @@ def published(docker_client, registry, builder_image, tmp_path_factory):
     images["builder"] = f"{registry.host}/pycnb/builder:trixie"
     result = run_pack("builder", "create", images["builder"], "--config", str(config), "--publish")
     assert result.returncode == 0, result.stdout + result.stderr
-    return images
+    yield images
+    # The registry lives for this session only: its names would pile up in the daemon, one port per run.
+    for image in docker_client.images.list():
+        for tag in image.tags:
+            if tag.startswith(f"{registry.host}/"):
+                docker_client.images.remove(tag)
 
 
 def serves(docker_client, image: str) -> bool:

@@ -127,7 +127,9 @@ def bench_cmd(quick: bool, repetitions: int | None, output: Path) -> None:
     """Benchmark pycnb against the Dockerfile a user would write and the bare install (see benchmarks/README.md)."""
     from .bench import runner
 
-    json_path, markdown_path = runner.run(docker_engine.ensure(), repetitions=repetitions or (1 if quick else 3), quick=quick, output=output)
+    client = docker_engine.ensure()
+    builder.create(client)
+    json_path, markdown_path = runner.run(client, repetitions=repetitions or (1 if quick else 3), quick=quick, output=output)
     say(f"Results: {markdown_path} and {json_path}")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import socket
 import subprocess
 import tarfile
 import tempfile
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pycnb_tools import app, pack, toolchain
+from pycnb_tools.bench.measure import free_port
 from pycnb_tools.cli import wait_for_http
 
 
@@ -31,12 +31,6 @@ def pack_build(image: str, app_dir: Path, *, env: dict[str, str] | None = None, 
         argv = [str(toolchain.pack()), *app.pack_build_args(image, app_dir, env=env, binding=binding, extra=extra)]
         result = subprocess.run(argv, env={**os.environ, **pack.env()}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     return BuildResult(result.returncode, result.stdout + result.stderr)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docker
 
-from .. import builder, shell, toolchain
+from .. import shell, toolchain
 from ..paths import ROOT
 from . import base_images, docker_cli, measure, package_index, report, scenarios
 from .approaches import Dockerfile, Floor, Pycnb
@@ -34,8 +34,8 @@ def _versions(client: docker.DockerClient, python: str, docker_binary: str, env:
 
 
 def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: Path) -> tuple[Path, Path]:
+    """Needs the builder to exist already (`./pycnb bench` creates it first)."""
     cli = docker_cli.ensure()
-    builder.create(client)
     python = base_images.ensure(client)
     with tempfile.TemporaryDirectory(prefix="pycnb-bench-") as tmp:
         added = Path(tmp) / "added.txt"

@@ -1,5 +1,6 @@
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,8 +8,9 @@ import pytest
 from cnb.errors import BuildpackError
 from python_buildpack import sbom
 
-# A real virtual environment with click, pytest, packaging and tomli_w installed.
-VENV_PYTHON = Path("/tmp/ptvenv/bin/python")
+# The virtual environment running the tests: a real one, made by ./pycnb from
+# requirements-dev.txt, with click and packaging installed.
+VENV_PYTHON = Path(sys.executable)
 MIT_CLASSIFIER = "License :: OSI Approved :: MIT License"
 APACHE_CLASSIFIER = "License :: OSI Approved :: Apache Software License"
 PSF_CLASSIFIER = "License :: OSI Approved :: Python Software Foundation License"

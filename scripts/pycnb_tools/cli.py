@@ -46,13 +46,14 @@ def stacks_cmd() -> None:
 
 
 @cli.command("runtimes")
-@click.option("--version", "versions", multiple=True, help="A CPython version to build; repeat for more (default: all supported).")
-def runtimes_cmd(versions: tuple[str, ...]) -> None:
-    """Compile CPython runtimes in the build image and write the runtime index."""
+def runtimes_cmd() -> None:
+    """Compile the configured CPython runtimes (PYCNB_RUNTIME_VERSIONS, else
+    stacks/trixie/python-versions.txt) in the build image and write the runtime index."""
     runtimes.configured_sources()
+    versions = runtimes.configured_versions()
     client = docker_engine.ensure()
     stacks.build_images(client)
-    say(f"Runtime index: {runtimes.build_all(client, versions or runtimes.VERSIONS)}")
+    say(f"Runtime index: {runtimes.build_all(client, versions)}")
 
 
 @cli.command("package")

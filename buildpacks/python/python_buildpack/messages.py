@@ -192,6 +192,14 @@ def runtime_extract_failed(version: str, output: str) -> BuildpackError:
     )
 
 
+def runtime_relocation_failed(output: str) -> BuildpackError:
+    return BuildpackError(
+        "Preparing the Python runtime for its folder failed",
+        "Recompiling the runtime's rewritten sysconfig modules failed:\n" + output.strip()[-1500:],
+        ["Retry the build; if it persists, report it with the build log."],
+    )
+
+
 # Requirements
 
 def misspelt_requirements(found: str, expected: str) -> BuildpackError:

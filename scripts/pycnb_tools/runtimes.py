@@ -13,6 +13,7 @@ Sources are tried in order (`PYCNB_CPYTHON_SOURCE`, default "python.org,debian")
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import json
@@ -21,6 +22,7 @@ import re
 import shutil
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -174,8 +176,16 @@ def build(client: docker.DockerClient, version: str, stack: Stack = TRIXIE, targ
     """The runtime archive for `version`, compiled unless one from the same recipe exists."""
     out = runtimes_dir()
     archive = out / archive_name(version, target)
-    if archive.exists():
-        return archive
+    # Work trees share the cache: one compiles a version while the others wait for its archive.
+    with open(archive.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if archive.exists():
+            return archive
+        return _compile(client, version, stack, archive)
+
+
+def _compile(client: docker.DockerClient, version: str, stack: Stack, archive: Path) -> Path:
+    out = archive.parent
     source = fetch_source(version)
     shell.say(f"Compiling Python {version} with PGO and LTO in {stack.build_image} (about 10-15 minutes on 2 cores)")
     try:
@@ -217,4 +227,8 @@ def build_all(client: docker.DockerClient, versions: tuple[str, ...] | None = No
     for version in versions:
         if not (out / archive_name(version, Target())).exists():
             fetch_source(version)
-    return write_index([build(client, version) for version in versions])
+    # Compiles run side by side: a PGO build spends much of its time in steps that use one core
+    # (the profile run, the LTO link), which the other compile fills.
+    with ThreadPoolExecutor(max_workers=len(versions)) as pool:
+        archives = list(pool.map(lambda version: build(client, version), versions))
+    return write_index(archives)

@@ -2,6 +2,7 @@
 the build warns with the file and line of the call, the app as written fails at its first query
 whatever env var is set, and each fix the warning gives makes it migrate and serve from the database."""
 
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -70,8 +71,6 @@ def migrate(docker_client, image, env) -> tuple[int, str]:
 
 def get(url: str) -> tuple[int, str]:
     """Status and body of a GET, errors included, once the server answers."""
-    import time
-
     deadline = time.monotonic() + 60
     while True:
         try:

@@ -144,3 +144,36 @@ def test_debug_collectstatic_prints_the_environment_with_secrets_masked(docker_c
     assert result.exit_code == 0, result.output
     assert "    SECRET_KEY=****" in result.output and "    DATABASE_URL=****" in result.output
     assert "s3cr3t-build-only-key" not in result.output and "pw-x1" not in result.output
+
+
+TLS_WARNING = "! WARNING: django-heroku will require TLS of the database (sslmode=require)"
+HEROKU_CALL = "django_heroku.settings(locals())"
+
+
+def test_build_warns_where_django_heroku_will_require_tls_of_the_database(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    line = (app / "myproject" / "settings.py").read_text().splitlines().index(HEROKU_CALL) + 1
+    result = build_django(docker_client, python_layers, app, {"DISABLE_COLLECTSTATIC": "1"})
+    assert result.exit_code == 0, result.output
+    assert f"{TLS_WARNING}\n!   myproject/settings.py, line {line}: {HEROKU_CALL}\n" in result.output
+
+
+def test_the_tls_warning_is_given_when_the_settings_cannot_be_imported_at_build_time(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    edit(app / "myproject" / "settings.py", "SECRET_KEY = 'django-insecure", "SECRET_KEY = os.environ['SECRET_KEY'] or 'django-insecure")
+    result = build_django(docker_client, python_layers, app, {"DISABLE_COLLECTSTATIC": "1"})
+    assert result.exit_code == 0, result.output
+    assert "! WARNING: The settings (myproject.settings) cannot be imported at build time" in result.output
+    assert TLS_WARNING in result.output and f": {HEROKU_CALL}\n" in result.output
+
+
+@pytest.mark.parametrize("settings_edit", [
+    (HEROKU_CALL, HEROKU_CALL + '\nDATABASES["default"].get("OPTIONS", {}).pop("sslmode", None)'),
+    (HEROKU_CALL, "django_heroku.settings(locals(), databases=False)"),
+], ids=["sslmode dropped after the call", "databases=False"])
+def test_no_tls_warning_once_the_settings_take_the_fix(docker_client, python_layers, tmp_path, settings_edit):
+    app = copy_app(APP, tmp_path / "app")
+    edit(app / "myproject" / "settings.py", *settings_edit)
+    result = build_django(docker_client, python_layers, app, {"DISABLE_COLLECTSTATIC": "1"})
+    assert result.exit_code == 0, result.output
+    assert "sslmode" not in result.output

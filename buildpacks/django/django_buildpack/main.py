@@ -13,7 +13,7 @@ from cnb.log import Logger
 from cnb.permissions import describe, remove_write_for_others
 from cnb.plan import BuildPlan, Require
 
-from . import collectstatic, messages, processes, project, settings
+from . import collectstatic, database_tls, messages, processes, project, settings
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
@@ -84,6 +84,7 @@ def build(context: BuildContext, log: Logger) -> None:
         if static_root and turned_off is None and not static_root.resolve().is_relative_to(app.resolve()):
             raise messages.static_root_outside_app(inspected.static_root, str(app))
         skip = turned_off or collectstatic.skip_reason(inspected)
+    tls_calls = database_tls.scan(app, settings_module, inspected.module_files if isinstance(inspected, settings.Settings) else [])
 
     log.summary(
         "Django",
@@ -98,6 +99,8 @@ def build(context: BuildContext, log: Logger) -> None:
     )
     if "gunicorn" not in declared and not any(p.startswith("gunicorn") for p in added):
         log.warning(*messages.gunicorn_not_installed())
+    if tls_calls:
+        log.warning(*messages.database_requires_tls([(call.file, call.line, call.code) for call in tls_calls]))
 
     log.section("Static files")
     if skip:

@@ -97,6 +97,25 @@ def gunicorn_not_installed() -> Warning:
     )
 
 
+def database_requires_tls(calls: list[tuple[str, int, str]]) -> Warning:
+    """`calls`: (file, line, code) of each django_heroku.settings() call that leaves its database handling on."""
+    where = "\n".join(f"  {file}, line {line}: {code}" for file, line, code in calls)
+    return (
+        "django-heroku will require TLS of the database (sslmode=require)",
+        f"{where}\n"
+        "With DATABASE_URL set, django_heroku.settings() configures the database with sslmode=require, so against\n"
+        "a PostgreSQL without TLS (a private network with SSL off) the app fails at its first query:\n"
+        '  "server does not support SSL, but SSL was required". Neither PGSSLMODE nor ?sslmode=disable\n'
+        "in DATABASE_URL changes that. If your database offers TLS, there is nothing to do. Otherwise either:\n"
+        "  1. Drop the requirement right after the call (libpq's default, prefer, applies, and PGSSLMODE works again):\n"
+        '       DATABASES["default"].get("OPTIONS", {}).pop("sslmode", None)\n'
+        "  2. Or configure the database yourself:\n"
+        "       django_heroku.settings(locals(), databases=False)\n"
+        '       DATABASES = {"default": dj_database_url.config(conn_max_age=600, ssl_require=False)}  # import dj_database_url\n'
+        "See \"Databases without TLS\" in the pycnb README.",
+    )
+
+
 def static_root_unset() -> str:
     return "STATIC_ROOT is not set. To have static files collected, add to the settings: STATIC_ROOT = BASE_DIR / \"staticfiles\""
 

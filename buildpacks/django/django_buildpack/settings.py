@@ -11,7 +11,7 @@ from pathlib import Path
 # since settings modules may print things of their own.
 _MARKER = "PYCNB-DJANGO-SETTINGS:"
 _SCRIPT = f"""
-import importlib.util, json, sys, traceback
+import importlib.util, json, os, sys, traceback
 try:
     import django
     from django.conf import settings
@@ -25,6 +25,12 @@ try:
         "wsgi_module_found": bool(module) and importlib.util.find_spec(module) is not None,
         "staticfiles_installed": "django.contrib.staticfiles" in settings.INSTALLED_APPS,
         "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else "",
+        # The app's own modules that the settings and the installed apps loaded, settings first.
+        "module_files": sorted(
+            {{str(m.__file__) for m in list(sys.modules.values())
+              if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(os.getcwd() + os.sep)}},
+            key=lambda f: (f != str(getattr(sys.modules.get(settings.SETTINGS_MODULE), "__file__", "")), f),
+        ),
     }}
 except BaseException as error:
     line = getattr(error, "lineno", None)
@@ -44,6 +50,7 @@ class Settings:
     wsgi_module_found: bool
     staticfiles_installed: bool
     static_root: str
+    module_files: list[str]
 
 
 @dataclass(frozen=True)

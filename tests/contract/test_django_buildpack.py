@@ -48,7 +48,7 @@ def test_detect_asks_python_for_gunicorn_and_django_heroku_when_missing(docker_c
     result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
     assert result.exit_code == 0, result.output
     assert tomllib.loads(result.plan.read_text()) == {
-        "requires": [{"name": "python", "metadata": {"packages": ["gunicorn==23.0.0", "django-heroku==0.3.1"]}}]
+        "requires": [{"name": "python", "metadata": {"packages": ["gunicorn==27.0.1", "django-heroku==0.3.1"]}}]
     }
 
 

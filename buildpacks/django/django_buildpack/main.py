@@ -19,8 +19,9 @@ from . import collectstatic, messages, processes, project, settings
 PYTHON_PLAN_NAME = "python"
 AUTO_INSTALL_ENV_VAR = "BP_DJANGO_AUTO_INSTALL"
 # What every Django app on a Heroku-style platform runs with, at versions known to work
-# together with Django 4.2-5.2 on Python 3.11-3.13. The user's own pin always wins.
-KNOWN_GOOD = {"gunicorn": "gunicorn==23.0.0", "django-heroku": "django-heroku==0.3.1"}
+# together with Django 4.2-5.2 on Python 3.11-3.13 (gunicorn: the newest release, 27.0.1, 2026-11).
+# The user's own pin always wins.
+KNOWN_GOOD = {"gunicorn": "gunicorn==27.0.1", "django-heroku": "django-heroku==0.3.1"}
 WEB_CONCURRENCY_LAYER = "web-concurrency"
 # Importing the app at build time (settings, collectstatic) would leave __pycache__ in the app:
 # timestamp-based .pyc recording the checkout's file times, so two checkouts of one commit gave

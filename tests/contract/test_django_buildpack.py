@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from support.apps import FIXTURES, copy_app
+from support.apps import FIXTURES, copy_app, nest_in_backend
 from support.lifecycle import run_phase
 from support.logs import summary_value
 
@@ -144,3 +144,30 @@ def test_debug_collectstatic_prints_the_environment_with_secrets_masked(docker_c
     assert result.exit_code == 0, result.output
     assert "    SECRET_KEY=****" in result.output and "    DATABASE_URL=****" in result.output
     assert "s3cr3t-build-only-key" not in result.output and "pw-x1" not in result.output
+
+
+def test_a_project_nested_behind_links_is_imported_and_collected_from_its_folder(docker_client, python_layers, tmp_path):
+    # The backend/frontend layout: manage.py -> backend/manage.py, requirements.txt -> backend/requirements.txt.
+    app = nest_in_backend(copy_app(APP, tmp_path / "app"))
+    detect = run_phase(docker_client, "django", "detect", app, tmp_path / "detect")
+    assert detect.exit_code == 0, detect.output
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "Project") == "backend/"
+    assert summary_value(result.output, "collectstatic") == "run"
+    assert "static files copied to '/workspace/backend/staticfiles'" in result.output
+    assert (app / "backend" / "staticfiles" / "admin").is_dir() or any((app / "backend" / "staticfiles").iterdir())
+    launch = tomllib.loads((python_layers / "layers" / "pycnb_django" / "launch.toml").read_text())
+    assert [(p["type"], p["command"][-1], p.get("working-dir")) for p in launch["processes"]] == [
+        ("web", "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}", "/workspace/backend"),
+        ("migrate", "exec python manage.py migrate --noinput", "/workspace/backend"),
+    ]
+
+
+def test_a_nested_project_named_by_bp_django_manage_py_says_which_file_it_runs(docker_client, python_layers, tmp_path):
+    app = nest_in_backend(copy_app(APP, tmp_path / "app"))
+    (app / "manage.py").unlink()
+    (app / "run.py").symlink_to("backend/manage.py")
+    result = build_django(docker_client, python_layers, app, {"BP_DJANGO_MANAGE_PY": "run.py"})
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "Project") == "backend/ (run.py leads to backend/manage.py)"

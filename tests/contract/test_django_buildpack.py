@@ -156,7 +156,7 @@ def test_a_project_nested_behind_links_is_imported_and_collected_from_its_folder
     assert summary_value(result.output, "Project") == "backend/"
     assert summary_value(result.output, "collectstatic") == "run"
     assert "static files copied to '/workspace/backend/staticfiles'" in result.output
-    assert (app / "backend" / "staticfiles" / "admin").is_dir() or any((app / "backend" / "staticfiles").iterdir())
+    assert (app / "backend" / "staticfiles").is_dir() and not (app / "staticfiles").exists()
     launch = tomllib.loads((python_layers / "layers" / "pycnb_django" / "launch.toml").read_text())
     assert [(p["type"], p["command"][-1], p.get("working-dir")) for p in launch["processes"]] == [
         ("web", "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}", "/workspace/backend"),

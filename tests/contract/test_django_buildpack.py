@@ -153,7 +153,7 @@ def test_a_project_nested_behind_links_is_imported_and_collected_from_its_folder
     assert detect.exit_code == 0, detect.output
     result = build_django(docker_client, python_layers, app)
     assert result.exit_code == 0, result.output
-    assert summary_value(result.output, "Project") == "backend/"
+    assert summary_value(result.output, "Project") == "backend/ (manage.py leads to backend/manage.py)"
     assert summary_value(result.output, "collectstatic") == "run"
     assert "static files copied to '/workspace/backend/staticfiles'" in result.output
     assert (app / "backend" / "staticfiles").is_dir() and not (app / "staticfiles").exists()

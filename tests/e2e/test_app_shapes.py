@@ -82,7 +82,7 @@ def static_file_in_image(docker_client, image: str, path: str) -> bytes:
 
 def test_nested_project_collects_its_static_files_and_serves_with_the_procfile(docker_client, nested_with_procfile):
     image, log = nested_with_procfile
-    assert summary_value(log, "Project") == "backend/"
+    assert summary_value(log, "Project") == "backend/ (manage.py leads to backend/manage.py)"
     assert summary_value(log, "Settings") == "mysite.settings"
     assert summary_value(log, "collectstatic") == "run"
     assert "static files copied to '/workspace/backend/staticfiles'" in log

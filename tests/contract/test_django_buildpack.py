@@ -5,7 +5,7 @@ import tomllib
 
 import pytest
 
-from support.apps import FIXTURES, copy_app
+from support.apps import FIXTURES, copy_app, nest_in_backend
 from support.lifecycle import run_phase
 from support.logs import summary_value
 
@@ -48,7 +48,7 @@ def test_detect_asks_python_for_gunicorn_and_django_heroku_when_missing(docker_c
     result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
     assert result.exit_code == 0, result.output
     assert tomllib.loads(result.plan.read_text()) == {
-        "requires": [{"name": "python", "metadata": {"packages": ["gunicorn==23.0.0", "django-heroku==0.3.1"]}}]
+        "requires": [{"name": "python", "metadata": {"packages": ["gunicorn==27.0.1", "django-heroku==0.3.1"]}}]
     }
 
 
@@ -177,3 +177,30 @@ def test_no_tls_warning_once_the_settings_take_the_fix(docker_client, python_lay
     result = build_django(docker_client, python_layers, app, {"DISABLE_COLLECTSTATIC": "1"})
     assert result.exit_code == 0, result.output
     assert "sslmode" not in result.output
+
+
+def test_a_project_nested_behind_links_is_imported_and_collected_from_its_folder(docker_client, python_layers, tmp_path):
+    # The backend/frontend layout: manage.py -> backend/manage.py, requirements.txt -> backend/requirements.txt.
+    app = nest_in_backend(copy_app(APP, tmp_path / "app"))
+    detect = run_phase(docker_client, "django", "detect", app, tmp_path / "detect")
+    assert detect.exit_code == 0, detect.output
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "Project") == "backend/ (manage.py leads to backend/manage.py)"
+    assert summary_value(result.output, "collectstatic") == "run"
+    assert "static files copied to '/workspace/backend/staticfiles'" in result.output
+    assert (app / "backend" / "staticfiles").is_dir() and not (app / "staticfiles").exists()
+    launch = tomllib.loads((python_layers / "layers" / "pycnb_django" / "launch.toml").read_text())
+    assert [(p["type"], p["command"][-1], p.get("working-dir")) for p in launch["processes"]] == [
+        ("web", "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}", "/workspace/backend"),
+        ("migrate", "exec python manage.py migrate --noinput", "/workspace/backend"),
+    ]
+
+
+def test_a_nested_project_named_by_bp_django_manage_py_says_which_file_it_runs(docker_client, python_layers, tmp_path):
+    app = nest_in_backend(copy_app(APP, tmp_path / "app"))
+    (app / "manage.py").unlink()
+    (app / "run.py").symlink_to("backend/manage.py")
+    result = build_django(docker_client, python_layers, app, {"BP_DJANGO_MANAGE_PY": "run.py"})
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "Project") == "backend/ (run.py leads to backend/manage.py)"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from support.apps import EXAMPLE_APP
+from support.apps import EXAMPLE_APP, nest_in_backend
 
 FileContent = str | bytes | Callable[[Path], None]
 
@@ -28,6 +28,9 @@ SETTINGS = "myproject/settings.py"
 NO_VERSION_FILE = (".python-version",)
 STATIC_ROOT = "\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+# What a successful build of each buildpack leaves: the corpus's odd-but-valid inputs build.
+BUILT_PYTHON_LAYERS = frozenset({"python.toml", "venv.toml", "pip-cache.toml"})
+BUILT_DJANGO_LAYERS = frozenset({"launch.toml", "web-concurrency.toml"})
 UTF16 = "Django==5.2.8\ngunicorn==23.0.0\n".encode("utf-16")
 
 
@@ -36,9 +39,11 @@ class Case:
     name: str
     buildpack: str  # python | django | procfile
     phase: str  # detect | build: the phase that must stop the app
-    exit_code: int
+    exit_code: int  # 0 for an odd input that builds, with `message` (a warning, or the line that shows it was understood)
     message: str  # the key sentence, as it appears in the output
-    base: str = "example"  # example (examples/django-app) | procfile (only a Procfile) | empty
+    # example (examples/django-app) | example-nested (the same, moved into backend/ with root links to
+    # manage.py and requirements.txt) | procfile (only a Procfile) | empty
+    base: str = "example"
     files: dict[str, FileContent] = field(default_factory=dict)
     append: dict[str, str | bytes] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
@@ -51,8 +56,10 @@ class Case:
     never: tuple[str, ...] = ()  # strings the output must not hold, besides the common ones
 
     def make_app(self, destination: Path) -> Path:
-        if self.base == "example":
+        if self.base in ("example", "example-nested"):
             shutil.copytree(EXAMPLE_APP, destination, ignore=shutil.ignore_patterns("__pycache__", "staticfiles"))
+            if self.base == "example-nested":
+                nest_in_backend(destination)
         else:
             destination.mkdir(parents=True)
             if self.base == "procfile":
@@ -154,8 +161,17 @@ PYTHON_VERSION = [
 ]
 
 REQUIREMENTS = [
-    python("requirements-empty", "! ERROR: requirements.txt lists no packages", files={"requirements.txt": ""}),
-    python("requirements-only-comments", "! ERROR: requirements.txt lists no packages", files={"requirements.txt": "# Django==5.2.8\n\n"}),
+    # pip installs nothing from these and succeeds: the build warns, in case it was a mistake, and goes on.
+    python("requirements-empty", "! WARNING: requirements.txt lists no packages", exit_code=0, files={"requirements.txt": ""},
+           layers=BUILT_PYTHON_LAYERS),
+    python("requirements-only-comments", "! WARNING: requirements.txt lists no packages", exit_code=0,
+           files={"requirements.txt": "# Django==5.2.8\n\n"}, layers=BUILT_PYTHON_LAYERS),
+    # pip opens `-r base.txt` beside the link (./base.txt), not beside the file it points to.
+    python("requirements-link-include-beside-target", "backend/base.txt exists there",
+           files={"backend/requirements.txt": "-r base.txt\n", "backend/base.txt": "Django==5.2.8\n"},
+           symlinks={"requirements.txt": "backend/requirements.txt"}),
+    python("requirements-link-into-subfolder-to-passwd", "! ERROR: requirements.txt is a link to a file outside the app",
+           symlinks={"backend/requirements.txt": "/etc/passwd", "requirements.txt": "backend/requirements.txt"}),
     python("requirements-include-loop", "! ERROR: Requirements files include each other in a loop",
            files={"requirements.txt": "-r base.txt\n", "base.txt": "Django==5.2.8\n-r requirements.txt\n"}),
     python("requirements-in-syntax-error", "! requirements.in, line 1: 'Django>>5.2' is not a requirement",
@@ -232,6 +248,11 @@ DJANGO = [
            phase="detect", exit_code=100, env={"BP_DJANGO_MANAGE_PY": "/etc/passwd"}),
     django("django-manage-py-link-to-passwd", "pycnb/django: manage.py leads outside the app, so it is not read",
            phase="detect", exit_code=100, symlinks={"manage.py": "/etc/passwd"}),
+    django("django-manage-py-link-chain-to-passwd", "pycnb/django: manage.py leads outside the app, so it is not read",
+           phase="detect", exit_code=100, base="example-nested", symlinks={"backend/manage.py": "/etc/passwd"}),
+    # The backend/frontend layout builds: the project is imported from backend/, as `python manage.py` does.
+    django("django-nested-behind-links", "web: exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in backend/)",
+           exit_code=0, base="example-nested", layers=BUILT_DJANGO_LAYERS),
     django("django-settings-module-a-file-path", "! ERROR: The settings module 'myproject/settings.py' is not a Python module path",
            env={"DJANGO_SETTINGS_MODULE": "myproject/settings.py"}),
     # Detect stays quiet and quick: the Python buildpack's build explains these files.

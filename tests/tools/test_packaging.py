@@ -13,11 +13,12 @@ def test_lifecycle_tarball_layout(tmp_path):
     (tmp_path / "lifecycle").write_bytes(b"binary")
     (tmp_path / "launcher").write_bytes(b"binary")
     tarball = tmp_path / "lifecycle.tgz"
-    toolchain._write_lifecycle_tarball(tmp_path, tarball)
+    toolchain._write_lifecycle_tarball(tmp_path, tarball, {"lifecycle.sbom.cdx.json": b"{}"})
     with tarfile.open(tarball) as archive:
         members = {member.name: member for member in archive.getmembers()}
         descriptor = archive.extractfile("lifecycle.toml").read().decode()
     assert members["lifecycle/lifecycle"].mode == 0o755 and members["lifecycle/launcher"].mode == 0o755
+    assert members["lifecycle/lifecycle.sbom.cdx.json"].mode == 0o644
     for phase in toolchain.LIFECYCLE_PHASES:
         assert members[f"lifecycle/{phase}"].issym() and members[f"lifecycle/{phase}"].linkname == "lifecycle"
     assert f'version = "{toolchain.LIFECYCLE_VERSION}"' in descriptor

@@ -41,6 +41,14 @@ def manage_py_outside_app(manage: str, env_var: str) -> str:
 
 # Inputs
 
+def manage_py_outside_app_at_build(manage: str) -> BuildpackError:
+    return BuildpackError(
+        f"{manage} leads outside the app",
+        f"{manage}, with its links resolved, is not in the app folder, so it is neither read nor run.",
+        [f"Make {manage} a file in the app, or a link to one inside it (e.g. manage.py -> backend/manage.py)."],
+    )
+
+
 def no_python_environment() -> BuildpackError:
     return BuildpackError(
         "No Python environment to run Django in",

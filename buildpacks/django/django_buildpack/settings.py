@@ -10,8 +10,11 @@ from pathlib import Path
 # Runs in the app's virtual environment with the app's settings. Prints one marked JSON line,
 # since settings modules may print things of their own.
 _MARKER = "PYCNB-DJANGO-SETTINGS:"
+# sys.argv[1] is the project folder, which replaces the `-c` default (the working folder) as
+# sys.path[0], as it would be for `python manage.py`.
 _SCRIPT = f"""
 import importlib.util, json, os, sys, traceback
+sys.path[0] = sys.argv[1]
 try:
     import django
     from django.conf import settings
@@ -64,9 +67,10 @@ class ImportFailure:
     traceback: str
 
 
-def inspect(python: Path, app_dir: Path, settings_module: str, env: dict[str, str]) -> Settings | ImportFailure:
+def inspect(python: Path, project: Path, settings_module: str, env: dict[str, str]) -> Settings | ImportFailure:
+    """Import the settings as `python manage.py` would, run from `project` (the resolved manage.py's folder)."""
     result = subprocess.run(
-        [str(python), "-c", _SCRIPT], cwd=app_dir, env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
+        [str(python), "-c", _SCRIPT, str(project)], cwd=project, env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
         capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300,
     )
     line = next((line for line in result.stdout.splitlines() if line.startswith(_MARKER)), None)

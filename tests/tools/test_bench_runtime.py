@@ -24,17 +24,17 @@ def test_every_workload_has_its_script_and_every_script_is_a_workload():
 
 @pytest.mark.parametrize("workload", PLAIN_WORKLOADS)
 def test_harness_times_each_standard_library_workload_and_the_parser_reads_it(workload):
-    result = subprocess.run([sys.executable, str(runtime.FOLDER / "harness.py"), str(runtime.FOLDER / "workloads" / f"{workload}.py"), "2"],
+    result = subprocess.run([sys.executable, str(runtime.FOLDER / "harness.py"), str(runtime.FOLDER / "workloads" / f"{workload}.py"), "1"],
                             capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": "0"})
     parsed = runtime.parse_harness_output(result.stdout, workload, runtime.OURS)
-    assert len(parsed["seconds"]) == 2 and min(parsed["seconds"]) > 0
+    assert len(parsed["seconds"]) == 1 and min(parsed["seconds"]) > 0 and len(parsed["wall_seconds"]) == 1
     assert parsed["python"] == ".".join(map(str, sys.version_info[:3]))
-    assert set(parsed["flags"]) == {"pgo", "lto", "shared", "cflags"}
+    assert set(parsed["flags"]) == {"pgo", "lto", "shared_libpython"}
 
 
 def test_parser_reads_the_last_line_and_rejects_output_without_times():
     output = 'a warning first\n{"seconds": [0.5, 0.25], "checksum": "7", "python": "3.13.15", "flags": {"pgo": true}}\n'
-    assert runtime.parse_harness_output(output, "fib", runtime.OURS) == {"seconds": [0.5, 0.25], "checksum": "7", "python": "3.13.15", "flags": {"pgo": True}}
+    assert runtime.parse_harness_output(output, "fib", runtime.OURS) == {"seconds": [0.5, 0.25], "wall_seconds": [], "checksum": "7", "python": "3.13.15", "flags": {"pgo": True}}
     for bad in ("", "Traceback (most recent call last):\n  ...\nImportError: no django", '{"seconds": []}', '{"seconds": [0.1]}', '{"seconds": [-1], "checksum": 1, "python": "x"}'):
         with pytest.raises(StepError, match="fib workload on Debian Python did not report its times"):
             runtime.parse_harness_output(bad, "fib", runtime.DEBIAN)
@@ -58,8 +58,8 @@ def test_summary_takes_the_best_time_and_the_geometric_mean_of_ratios():
         "fib": {"ours": [sample(0.30, 0.24), sample(0.25, 0.26), sample(0.27)], "debian": [sample(0.21, 0.20), sample(0.22)]},
         "regex": {"ours": [sample(0.10)], "debian": [sample(0.125)]},
     }
-    interpreters = {"ours": {"python": "3.13.15", "executable": "/opt/pycnb-python/bin/python3", "flags": {"pgo": False}},
-                    "debian": {"python": "3.13.5", "executable": "/usr/bin/python3.13", "flags": {"pgo": True, "lto": True}}}
+    interpreters = {"ours": {"python": "3.13.15", "executable": "/opt/pycnb-python/bin/python3", "flags": {"pgo": False, "lto": False, "shared_libpython": False}},
+                    "debian": {"python": "3.13.5", "executable": "/usr/bin/python3.13", "flags": {"pgo": True, "lto": True, "shared_libpython": True}}}
     summary = runtime.summarize(samples, interpreters, repetitions=3)
     fib = summary["workloads"]["fib"]
     assert fib["best_seconds"] == {"ours": 0.24, "debian": 0.20}
@@ -72,8 +72,8 @@ def test_summary_takes_the_best_time_and_the_geometric_mean_of_ratios():
     markdown = "\n".join(runtime.markdown(summary))
     assert "| fib | 240.0 | 200.0 | 1.200 | 5.0% |" in markdown
     assert "| **geometric mean** | | | **0.980** | |" in markdown
-    assert "CPython 3.13.15 (`/opt/pycnb-python/bin/python3`; no PGO, no LTO)" in markdown
-    assert "CPython 3.13.5 (`/usr/bin/python3.13`; PGO, LTO)" in markdown
+    assert "CPython 3.13.15 (`/opt/pycnb-python/bin/python3`; libpython linked in; sysconfig: no PGO, no LTO)" in markdown
+    assert "CPython 3.13.5 (`/usr/bin/python3.13`; shared libpython; sysconfig: PGO, LTO)" in markdown
 
 
 def test_summary_refuses_workloads_whose_interpreters_did_different_work():

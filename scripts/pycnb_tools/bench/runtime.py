@@ -1,7 +1,8 @@
 """The runtime benchmark: our CPython runtime against Debian's own python3.13, both in one
 container of the build image (no network), timed on the CPU-bound workloads of
 benchmarks/runtime/workloads/. The interpreters alternate workload by workload; each figure is
-the best time over all repetitions."""
+the best CPU time over all repetitions (CPU time, not wall time: on a shared machine other
+processes take the CPU away from a run, which wall time would count)."""
 
 from __future__ import annotations
 
@@ -103,14 +104,15 @@ def prepare(client: docker.DockerClient, archive: Path, archive_sha256: str, ind
 # The timed runs
 
 def parse_harness_output(output: str, workload: str, interpreter: str) -> dict:
-    """The harness's JSON line (the last line it printed): seconds per loop, checksum, version."""
+    """The harness's JSON line (the last line it printed): CPU and wall seconds per loop, checksum, version."""
     lines = [line for line in output.splitlines() if line.strip()]
     try:
         data = json.loads(lines[-1])
         seconds = [float(value) for value in data["seconds"]]
         if not seconds or min(seconds) <= 0:
             raise ValueError("no positive time")
-        return {"seconds": seconds, "checksum": str(data["checksum"]), "python": str(data["python"]), "flags": dict(data.get("flags", {}))}
+        wall_seconds = [float(value) for value in data.get("wall_seconds", [])]
+        return {"seconds": seconds, "wall_seconds": wall_seconds, "checksum": str(data["checksum"]), "python": str(data["python"]), "flags": dict(data.get("flags", {}))}
     except (IndexError, ValueError, KeyError, TypeError, AttributeError):
         raise StepError(STEP, f"the {workload} workload on {TITLES[interpreter]} Python did not report its times:\n{output[-3000:]}",
                         f"run it by hand: python benchmarks/runtime/harness.py benchmarks/runtime/workloads/{workload}.py 1") from None
@@ -162,8 +164,8 @@ def measure(client: docker.DockerClient, root: Path, repetitions: int, loops: in
 # Figures
 
 def summarize(samples: dict[str, dict[str, list[dict]]], interpreters: dict[str, dict], repetitions: int, loops: int = LOOPS) -> dict:
-    """Per workload: each interpreter's best time, the ratio ours/Debian, and the noise (how far
-    the median process's best is above the best); then the geometric mean of the ratios."""
+    """Per workload: each interpreter's best CPU time, the ratio ours/Debian, and the noise (how
+    far the median process's best is above the best); then the geometric mean of the ratios."""
     workloads = {}
     for workload, by_interpreter in samples.items():
         checksums = {run["checksum"] for runs in by_interpreter.values() for run in runs}
@@ -178,7 +180,8 @@ def summarize(samples: dict[str, dict[str, list[dict]]], interpreters: dict[str,
             "best_seconds": {key: round(value, 6) for key, value in best.items()},
             "ratio": round(best[OURS] / best[DEBIAN], 3),
             "noise": noise,
-            "runs": {key: [{"seconds": [round(s, 6) for s in run["seconds"]]} for run in runs] for key, runs in by_interpreter.items()},
+            "runs": {key: [{name: [round(s, 6) for s in run.get(name, [])] for name in ("seconds", "wall_seconds")} for run in runs]
+                     for key, runs in by_interpreter.items()},
         }
     ratios = [entry["best_seconds"][OURS] / entry["best_seconds"][DEBIAN] for entry in workloads.values()]
     geometric_mean = round(math.exp(statistics.fmean(math.log(ratio) for ratio in ratios)), 3) if ratios else None
@@ -193,16 +196,19 @@ def target(summary: dict | None) -> dict:
 
 def _describe(info: dict) -> str:
     flags = info.get("flags", {})
-    built = ", ".join(name for name, on in (("PGO", flags.get("pgo")), ("LTO", flags.get("lto")), ("shared libpython", flags.get("shared"))) if on)
-    return f"CPython {info.get('python', '?')} (`{info.get('executable', '?')}`; {built or 'no PGO, no LTO'})"
+    configured = ", ".join(name for name, on in (("PGO", flags.get("pgo")), ("LTO", flags.get("lto"))) if on) or "no PGO, no LTO"
+    libpython = {True: "shared libpython", False: "libpython linked in"}.get(flags.get("shared_libpython"), "libpython unknown")
+    return f"CPython {info.get('python', '?')} (`{info.get('executable', '?')}`; {libpython}; sysconfig: {configured})"
 
 
 def markdown(summary: dict) -> list[str]:
     interpreters = summary["interpreters"]
     lines = [
-        f"## CPython runtime: ours vs Debian's python3.13 (best of {summary['repetitions']} x {summary['loops']}, ms)", "",
+        f"## CPython runtime: ours vs Debian's python3.13 (best CPU time of {summary['repetitions']} x {summary['loops']} runs, ms)", "",
         f"Ours: {_describe(interpreters.get(OURS, {}))}. Debian: {_describe(interpreters.get(DEBIAN, {}))}. "
-        "Both in one container of the build image, no network, PYTHONHASHSEED=0, alternating workload by workload.", "",
+        "Both in one container of the build image, no network, PYTHONHASHSEED=0, alternating workload by workload. "
+        "sysconfig tells how the interpreter's build was configured; Debian's describes its shared libpython build, "
+        "not necessarily the statically linked `/usr/bin/python3.13`.", "",
         "| workload | ours | Debian | ours/Debian | noise |", "|---|---:|---:|---:|---:|",
     ]
     for workload, entry in summary["workloads"].items():

@@ -24,11 +24,14 @@ def _machine() -> str:
     return f"{os.cpu_count()} CPUs, {memory:.0f} GiB, {platform.system()} {platform.release()}"
 
 
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip() or "unknown"
+
+
 def _versions(client: docker.DockerClient, python: str, docker_binary: str, env: dict[str, str]) -> dict[str, str]:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     buildx = subprocess.run([docker_binary, "buildx", "version"], env={**os.environ, **env}, capture_output=True, text=True).stdout.split()
     return {
-        "pycnb": commit or "unknown", "pack": toolchain.PACK_VERSION, "lifecycle": toolchain.LIFECYCLE_VERSION,
+        "pycnb": _commit(), "pack": toolchain.PACK_VERSION, "lifecycle": toolchain.LIFECYCLE_VERSION,
         "Docker Engine": client.version()["Version"], "buildx": buildx[1] if len(buildx) > 1 else "unknown", "CPython": python,
     }
 
@@ -67,7 +70,7 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
     now = datetime.now(timezone.utc)
     result = {
         "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "quick" if quick else "full", "repetitions": repetitions,
-                 "machine": _machine(), "versions": _versions(client, python, *cli)},
+                 "machine": _machine(), "versions": {**_versions(client, python, *cli), "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}},
         "scenarios": summary,
         "runtime": runtime_summary,
     }
@@ -81,10 +84,11 @@ def run_runtime_only(client: docker.DockerClient, *, repetitions: int, quick: bo
     with tempfile.TemporaryDirectory(prefix="pycnb-bench-") as tmp:
         runtime_summary = _runtime(client, _reference_index(client, Path(tmp)), repetitions)
     now = datetime.now(timezone.utc)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    versions = {"pycnb": _commit(), "Docker Engine": client.version()["Version"], "CPython": python,
+                "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}
     result = {
         "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "runtime only" + (", quick" if quick else ""), "repetitions": repetitions,
-                 "machine": _machine(), "versions": {"pycnb": commit or "unknown", "Docker Engine": client.version()["Version"], "CPython": python}},
+                 "machine": _machine(), "versions": versions},
         "runtime": runtime_summary,
     }
     result["targets"] = [runtime.target(runtime_summary)]

@@ -67,7 +67,7 @@ def _setup_script(django: str) -> str:
 
 def _unpack(archive: Path, destination: Path) -> None:
     with tarfile.open(archive) as tar:
-        tar.extractall(destination, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))  # noqa: S202 - our own archive
+        tar.extractall(destination, **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
 
 
 def prepare(client: docker.DockerClient, archive: Path, archive_sha256: str, index: Path) -> Path:
@@ -205,10 +205,10 @@ def markdown(summary: dict) -> list[str]:
     interpreters = summary["interpreters"]
     lines = [
         f"## CPython runtime: ours vs Debian's python3.13 (best CPU time of {summary['repetitions']} x {summary['loops']} runs, ms)", "",
-        f"Ours: {_describe(interpreters.get(OURS, {}))}. Debian: {_describe(interpreters.get(DEBIAN, {}))}. "
-        "Both in one container of the build image, no network, PYTHONHASHSEED=0, alternating workload by workload. "
-        "sysconfig tells how the interpreter's build was configured; Debian's describes its shared libpython build, "
-        "not necessarily the statically linked `/usr/bin/python3.13`.", "",
+        (f"Ours: {_describe(interpreters.get(OURS, {}))}. Debian: {_describe(interpreters.get(DEBIAN, {}))}. "
+         "Both in one container of the build image, no network, PYTHONHASHSEED=0, alternating workload by workload. "
+         "sysconfig tells how the interpreter's build was configured; Debian's describes its shared libpython build, "
+         "not necessarily the statically linked `/usr/bin/python3.13`."), "",
         "| workload | ours | Debian | ours/Debian | noise |", "|---|---:|---:|---:|---:|",
     ]
     for workload, entry in summary["workloads"].items():
@@ -217,8 +217,8 @@ def markdown(summary: dict) -> list[str]:
         lines.append(f"| {workload} | {best[OURS] * 1000:.1f} | {best[DEBIAN] * 1000:.1f} | {entry['ratio']:.3f} | {noise * 100:.1f}% |")
     geometric_mean = summary["geometric_mean_ratio"]
     lines += [f"| **geometric mean** | | | **{'–' if geometric_mean is None else f'{geometric_mean:.3f}'}** | |", "",
-              "Noise: how far the median repetition's best is above the best, for the noisier interpreter; "
-              "a ratio within it of 1.0 is a tie.", ""]
+              ("Noise: how far the median repetition's best is above the best, for the noisier interpreter; "
+               "a ratio within it of 1.0 is a tie."), ""]
     return lines
 
 

@@ -129,13 +129,20 @@ def demo_cmd(port: int) -> None:
 
 @cli.command("bench")
 @click.option("--quick", is_flag=True, help="One repetition of two scenarios: a smoke test of the runner, not figures to quote.")
-@click.option("--repetitions", type=click.IntRange(1), default=None, help="Runs of every scenario (default: 3, quick: 1); the median is reported.")
+@click.option("--repetitions", type=click.IntRange(1), default=None,
+              help="Runs of every scenario (default: 3, quick: 1), the median is reported; with --runtime-only, runs of every workload per interpreter (default: 7, quick: 2), the best is reported.")
+@click.option("--runtime-only", is_flag=True, help="Only the CPython runtime benchmark: our runtime against Debian's python3.13 (needs no builder).")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=BENCHMARK_RESULTS, show_default=True, help="Where the JSON and markdown results go.")
-def bench_cmd(quick: bool, repetitions: int | None, output: Path) -> None:
-    """Benchmark pycnb against the Dockerfile a user would write and the bare install (see benchmarks/README.md)."""
-    from .bench import runner
+def bench_cmd(quick: bool, repetitions: int | None, runtime_only: bool, output: Path) -> None:
+    """Benchmark pycnb against the Dockerfile a user would write and the bare install, and our CPython against Debian's (see benchmarks/README.md)."""
+    from .bench import runner, runtime
 
     client = docker_engine.ensure()
+    if runtime_only:
+        stacks.build_images(client)
+        json_path, markdown_path = runner.run_runtime_only(client, repetitions=repetitions or runtime.default_repetitions(quick), quick=quick, output=output)
+        say(f"Results: {markdown_path} and {json_path}")
+        return
     builder.create(client)
     json_path, markdown_path = runner.run(client, repetitions=repetitions or (1 if quick else 3), quick=quick, output=output)
     say(f"Results: {markdown_path} and {json_path}")

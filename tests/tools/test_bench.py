@@ -1,12 +1,13 @@
 """The benchmark runner: its pure parts, and a quick run end to end as a smoke test (it checks that
-the runner works and that each approach's image holds the change; the figures are not asserted)."""
+the runner works, that each approach's image holds the change and that both interpreters ran
+every runtime workload; the figures are not asserted)."""
 
 import json
 import urllib.request
 
 import pytest
 
-from pycnb_tools.bench import approaches, package_index, report, runner, scenarios
+from pycnb_tools.bench import approaches, package_index, report, runner, runtime, scenarios
 
 PACK_LOG = """\
 2026/11/21 20:22:30.743370 Warning: Detected pack is running in a container
@@ -81,10 +82,11 @@ def test_summary_gives_medians_ratios_and_targets():
     assert goals["rebuild with no change: A wall time (s)"]["met"] is False
     assert goals["cold: A's overhead over the floor, A/C"]["met"] is False
     assert goals["one dependency added: wall time A/B"]["met"] is None
+    assert goals["CPython runtime: ours/Debian's python3.13, geometric mean over the workloads"]["met"] is None
 
 
 @pytest.mark.docker
-def test_quick_run_measures_all_three_approaches(docker_client, builder_image, tmp_path):
+def test_quick_run_measures_all_three_approaches_and_both_interpreters(docker_client, builder_image, tmp_path):
     json_path, markdown_path = runner.run(docker_client, repetitions=1, quick=True, output=tmp_path)
     result = json.loads(json_path.read_text())
     assert list(result["scenarios"]) == list(scenarios.QUICK)
@@ -92,5 +94,11 @@ def test_quick_run_measures_all_three_approaches(docker_client, builder_image, t
         medians = result["scenarios"][scenario]["median"]
         assert all(medians[key]["wall_seconds"] > 0 for key in ("A", "B", "C"))
         assert all(medians[key]["image_bytes"] > 0 and medians[key]["first_200_seconds"] > 0 for key in ("A", "B"))
-    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 7
-    assert "| cold |" in markdown_path.read_text()
+    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 8
+    workloads = result["runtime"]["workloads"]
+    assert list(workloads) == list(runtime.WORKLOADS)
+    assert all(entry["best_seconds"]["ours"] > 0 and entry["best_seconds"]["debian"] > 0 for entry in workloads.values())
+    assert result["runtime"]["interpreters"]["debian"]["python"].startswith("3.13.")
+    assert result["runtime"]["geometric_mean_ratio"] > 0
+    text = markdown_path.read_text()
+    assert "| cold |" in text and "| django_request |" in text and "| **geometric mean** |" in text

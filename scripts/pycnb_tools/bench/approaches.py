@@ -78,12 +78,10 @@ class Pycnb:
     def __init__(self, client: docker.DockerClient, index_url: str) -> None:
         self.client, self.index_url = client, index_url
         self.image: str | None = None
-        self._volumes_before: set[str] = set()
 
     def start_cold(self, repetition: int) -> None:
         """A name no build has used: no previous image, no cache volumes."""
         self.image = f"pycnb-bench/a:r{repetition}-{os.getpid()}"
-        self._volumes_before = {volume.name for volume in self.client.volumes.list()}
 
     def build(self, app_dir: Path) -> Build:
         argv = [str(toolchain.pack()), *app.pack_build_args(self.image, app_dir, env={"PIP_INDEX_URL": self.index_url}), "--timestamps"]
@@ -91,9 +89,13 @@ class Pycnb:
         return Build(seconds, peak, phase_profile(log))
 
     def finish(self) -> None:
+        """The image and its cache volumes, and only those: pack names them after the image
+        (`pack-cache-<image, / and : as _>-<digest>.build`); other builds on the same daemon
+        (other work trees' tests) have volumes of their own, some in use."""
         _remove_images(self.client, [self.image])
+        prefix = "pack-cache-" + re.sub(r"[/:@]", "_", self.image) + "-"
         for volume in self.client.volumes.list():
-            if volume.name not in self._volumes_before:
+            if volume.name.startswith(prefix):
                 volume.remove(force=True)
 
 

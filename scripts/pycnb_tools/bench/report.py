@@ -6,7 +6,7 @@ import json
 import statistics
 from pathlib import Path
 
-from . import scenarios
+from . import runtime, scenarios
 
 FIGURES = {
     "wall_seconds": ("Wall time", "s"),
@@ -52,8 +52,8 @@ def summarize(samples: dict[str, dict[str, list[dict]]]) -> dict:
     return summary
 
 
-def targets(summary: dict) -> list[dict]:
-    """The issue's goals, each with the measured value and whether it was met (None: not measured in this run)."""
+def targets(summary: dict, runtime_summary: dict | None = None) -> list[dict]:
+    """The issues' goals, each with the measured value and whether it was met (None: not measured in this run)."""
     def median(scenario, approach, figure):
         return summary.get(scenario, {}).get("median", {}).get(approach, {}).get(figure)
 
@@ -75,7 +75,7 @@ def targets(summary: dict) -> list[dict]:
         {"goal": goal, "value": value, "target": f"{op} {limit}",
          "met": None if value is None else (value <= limit if op == "<=" else value < limit)}
         for goal, value, op, limit in goals
-    ]
+    ] + [runtime.target(runtime_summary)]
 
 
 def _format(value: float | None, unit: str) -> str:
@@ -84,13 +84,38 @@ def _format(value: float | None, unit: str) -> str:
     return f"{value / 1e6:,.1f}" if unit == "MB" else f"{value:.2f}"
 
 
+def _format_goal(goal: dict) -> str:
+    value, digits = goal["value"], goal.get("digits", 2)
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
 def markdown(result: dict) -> str:
+    """The scenarios' tables (when the run had them), the runtime benchmark's, the targets, A's phases."""
     meta = result["meta"]
+    scenario_entries = result.get("scenarios") or {}
+    figures = f"median of {meta['repetitions']}" if scenario_entries else f"best of {meta['repetitions']}"
     lines = [
-        f"# Benchmark {meta['date']} ({meta['mode']}, median of {meta['repetitions']})",
+        f"# Benchmark {meta['date']} ({meta['mode']}, {figures})",
         "",
         f"Machine: {meta['machine']}. Versions: " + ", ".join(f"{name} {version}" for name, version in meta["versions"].items()) + ".",
         "",
+    ]
+    if scenario_entries:
+        lines += _scenario_tables(result)
+    if result.get("runtime"):
+        lines += runtime.markdown(result["runtime"])
+    lines += ["## Targets", "", "| goal | measured | target | met |", "|---|---:|---|---|"]
+    for goal in result["targets"]:
+        met = "–" if goal["met"] is None else ("yes" if goal["met"] else "**no**")
+        lines.append(f"| {goal['goal']} | {_format_goal(goal)} | {goal['target']} | {met} |")
+    lines.append("")
+    if scenario_entries:
+        lines += _phase_table(result)
+    return "\n".join(lines)
+
+
+def _scenario_tables(result: dict) -> list[str]:
+    lines = [
         "A: pycnb (`pack build`). B: the Dockerfile a user would write (`docker buildx build`, BuildKit). "
         "C: the floor, the same install and collectstatic in a fresh container, with no image.",
         "",
@@ -102,11 +127,11 @@ def markdown(result: dict) -> str:
             ratios = [entry["ratio"][pair][figure] for pair in ("A/B", "A/C")]
             lines.append(f"| {scenario} | " + " | ".join(cells) + " | " + " | ".join("–" if r is None else f"{r:.2f}" for r in ratios) + " |")
         lines.append("")
-    lines += ["## Targets", "", "| goal | measured | target | met |", "|---|---:|---|---|"]
-    for goal in result["targets"]:
-        met = "–" if goal["met"] is None else ("yes" if goal["met"] else "**no**")
-        lines.append(f"| {goal['goal']} | {_format(goal['value'], 's')} | {goal['target']} | {met} |")
-    lines += ["", "## Where A's time goes (median seconds per phase)", ""]
+    return lines
+
+
+def _phase_table(result: dict) -> list[str]:
+    lines = ["## Where A's time goes (median seconds per phase)", ""]
     phase_names = list(dict.fromkeys(name for entry in result["scenarios"].values() for name in entry["phases_A"]))
     scenario_names = list(result["scenarios"])
     lines += ["| phase | " + " | ".join(scenario_names) + " |", "|---|" + "---:|" * len(scenario_names)]
@@ -115,7 +140,7 @@ def markdown(result: dict) -> str:
     lines += ["", "Peak memory: anonymous memory of all containers (cgroup `docker`), sampled every 50 ms; "
               "pack's and dockerd's own memory are not in it. Changed layers: uncompressed bytes of the layers "
               "the previous image of the same approach did not have (cold: the whole image).", ""]
-    return "\n".join(lines)
+    return lines
 
 
 def write(result: dict, folder: Path, stem: str) -> tuple[Path, Path]:

@@ -1,6 +1,6 @@
-"""One benchmark run: set-up (untimed), then each repetition runs every approach through the
-scenarios in order, cold first; approaches alternate within a repetition so that drift on the
-machine spreads over all three."""
+"""One benchmark run: set-up (untimed), the runtime benchmark (our CPython against Debian's), then
+each repetition runs every approach through the scenarios in order, cold first; approaches
+alternate within a repetition so that drift on the machine spreads over all three."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import docker
 
 from .. import shell, toolchain
 from ..paths import ROOT
-from . import base_images, docker_cli, measure, package_index, report, scenarios
+from . import base_images, docker_cli, measure, package_index, report, runtime, scenarios
 from .approaches import Dockerfile, Floor, Pycnb
 
 
@@ -24,23 +24,41 @@ def _machine() -> str:
     return f"{os.cpu_count()} CPUs, {memory:.0f} GiB, {platform.system()} {platform.release()}"
 
 
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip() or "unknown"
+
+
 def _versions(client: docker.DockerClient, python: str, docker_binary: str, env: dict[str, str]) -> dict[str, str]:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     buildx = subprocess.run([docker_binary, "buildx", "version"], env={**os.environ, **env}, capture_output=True, text=True).stdout.split()
     return {
-        "pycnb": commit or "unknown", "pack": toolchain.PACK_VERSION, "lifecycle": toolchain.LIFECYCLE_VERSION,
+        "pycnb": _commit(), "pack": toolchain.PACK_VERSION, "lifecycle": toolchain.LIFECYCLE_VERSION,
         "Docker Engine": client.version()["Version"], "buildx": buildx[1] if len(buildx) > 1 else "unknown", "CPython": python,
     }
 
 
-def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: Path) -> tuple[Path, Path]:
+def _reference_index(client: docker.DockerClient, tmp: Path) -> Path:
+    """The package index of the reference app and of the dependency a scenario adds."""
+    added = tmp / "added.txt"
+    added.write_text(scenarios.ADDED_DEPENDENCY + "\n")
+    return package_index.fill(client, base_images.BUILD_IMAGE, [scenarios.REFERENCE_APP / "requirements.txt", added])
+
+
+def _runtime(client: docker.DockerClient, index: Path, repetitions: int) -> dict:
+    archive, entry = base_images.runtime_archive(client)
+    return runtime.run(client, archive, entry["sha256"], index, repetitions)
+
+
+def _stem(now: datetime, quick: bool, suffix: str = "") -> str:
+    return now.strftime("%Y-%m-%dT%H%MZ") + suffix + ("-quick" if quick else "")
+
+
+def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: Path, runtime_repetitions: int | None = None) -> tuple[Path, Path]:
     """Needs the builder to exist already (`./pycnb bench` creates it first)."""
     cli = docker_cli.ensure()
     python = base_images.ensure(client)
     with tempfile.TemporaryDirectory(prefix="pycnb-bench-") as tmp:
-        added = Path(tmp) / "added.txt"
-        added.write_text(scenarios.ADDED_DEPENDENCY + "\n")
-        index = package_index.fill(client, base_images.BUILD_IMAGE, [scenarios.REFERENCE_APP / "requirements.txt", added])
+        index = _reference_index(client, Path(tmp))
+        runtime_summary = _runtime(client, index, runtime_repetitions or runtime.default_repetitions(quick))
         chosen = scenarios.QUICK if quick else scenarios.ALL
         samples: dict[str, dict[str, list[dict]]] = {scenario: {} for scenario in chosen}
         with package_index.serve(index) as url:
@@ -52,11 +70,29 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
     now = datetime.now(timezone.utc)
     result = {
         "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "quick" if quick else "full", "repetitions": repetitions,
-                 "machine": _machine(), "versions": _versions(client, python, *cli)},
+                 "machine": _machine(), "versions": {**_versions(client, python, *cli), "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}},
         "scenarios": summary,
+        "runtime": runtime_summary,
     }
-    result["targets"] = report.targets(summary)
-    return report.write(result, output, now.strftime("%Y-%m-%dT%H%MZ") + ("-quick" if quick else ""))
+    result["targets"] = report.targets(summary, runtime_summary)
+    return report.write(result, output, _stem(now, quick))
+
+
+def run_runtime_only(client: docker.DockerClient, *, repetitions: int, quick: bool, output: Path) -> tuple[Path, Path]:
+    """The runtime benchmark alone: needs the build image, not the builder."""
+    python = base_images.ensure(client)
+    with tempfile.TemporaryDirectory(prefix="pycnb-bench-") as tmp:
+        runtime_summary = _runtime(client, _reference_index(client, Path(tmp)), repetitions)
+    now = datetime.now(timezone.utc)
+    versions = {"pycnb": _commit(), "Docker Engine": client.version()["Version"], "CPython": python,
+                "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}
+    result = {
+        "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "runtime only" + (", quick" if quick else ""), "repetitions": repetitions,
+                 "machine": _machine(), "versions": versions},
+        "runtime": runtime_summary,
+    }
+    result["targets"] = [runtime.target(runtime_summary)]
+    return report.write(result, output, _stem(now, quick, "-runtime"))
 
 
 def _run_scenarios(client, approach, chosen, repetition, app_dir: Path, samples) -> None:

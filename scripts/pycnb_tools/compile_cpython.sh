@@ -54,6 +54,8 @@ find "$prefix" -type d -name idle_test -prune -exec rm -rf {} +
 grep -rlIF "$work" "$prefix" | xargs -r sed -i "s#$src#$config_dir#g; s#$work#$config_dir#g"
 
 strip --strip-unneeded "$prefix/bin/python$minor" "$prefix"/lib/libpython"$minor".so.1.0 "$lib"/lib-dynload/*.so
+# python.o, which freeze-style embedders link, keeps its symbols; its debug info names the source folder.
+strip --strip-debug "$config_dir/python.o"
 
 # Bytecode as unchecked-hash .pyc (PEP 552): the lifecycle resets file times on export and
 # restore, which makes timestamp-based .pyc look stale, so Python would recompile the standard

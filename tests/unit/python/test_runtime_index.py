@@ -192,6 +192,8 @@ def test_a_short_or_wrong_archive_is_retried_then_refused_and_nothing_is_left(tm
 @pytest.mark.parametrize("env, expected", [
     ({}, download.Settings()),
     ({"BP_PYTHON_DOWNLOAD_TIMEOUT": "2.5", "BP_PYTHON_DOWNLOAD_RETRIES": "0"}, download.Settings(timeout=2.5, retries=0)),
+    ({"BP_PYTHON_DOWNLOAD_RETRIES": "010"}, download.Settings(retries=10)),
+    ({"BP_PYTHON_DOWNLOAD_RETRIES": "0" * 4301}, download.Settings(retries=0)),  # found by the fuzz tests: int() refused it
 ])
 def test_download_settings_from_env(env, expected):
     assert download.settings(env) == expected
@@ -199,6 +201,8 @@ def test_download_settings_from_env(env, expected):
 
 @pytest.mark.parametrize("name, value", [
     ("BP_PYTHON_DOWNLOAD_TIMEOUT", "soon"), ("BP_PYTHON_DOWNLOAD_TIMEOUT", "0"), ("BP_PYTHON_DOWNLOAD_RETRIES", "-1"), ("BP_PYTHON_DOWNLOAD_RETRIES", "99"),
+    # Found by the fuzz tests: str.isdigit() takes them, int() does not.
+    ("BP_PYTHON_DOWNLOAD_RETRIES", "\u00b2"), ("BP_PYTHON_DOWNLOAD_RETRIES", "1" * 4400),
 ])
 def test_invalid_download_settings_are_errors(name, value):
     with pytest.raises(BuildpackError) as raised:

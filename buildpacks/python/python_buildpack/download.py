@@ -66,7 +66,11 @@ def settings(env: dict[str, str]) -> Settings:
 
 
 def is_url(location: str) -> bool:
-    return urllib.parse.urlsplit(location).scheme in {"http", "https", "file"}
+    try:
+        scheme = urllib.parse.urlsplit(location).scheme
+    except ValueError:  # a malformed host (`http://[`): a URL still, which open_location refuses with a reason
+        scheme = location.partition(":")[0].strip().lower()
+    return scheme in {"http", "https", "file"}
 
 
 def without_credentials(url: str) -> tuple[str, str | None]:

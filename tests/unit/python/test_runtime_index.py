@@ -227,3 +227,11 @@ def test_a_malformed_url_is_an_error_not_a_crash():
         runtime_index.load("http://user:s3cret@127.0.0.1:notaport/index.json", FAST)
     assert raised.value.title == "Cannot read the Python runtime index"
     assert "s3cret" not in raised.value.details
+
+
+@pytest.mark.parametrize("location", ["http://[", "https://u:p@[::1/index.json", "A://["])  # found by the fuzz tests
+def test_a_url_with_a_malformed_host_is_an_error_not_a_crash(location):
+    assert download.is_url(location) == location.startswith("http")
+    with pytest.raises(BuildpackError) as raised:
+        runtime_index.load(location, FAST)
+    assert raised.value.title == "Cannot read the Python runtime index"

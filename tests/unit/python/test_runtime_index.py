@@ -82,6 +82,25 @@ def test_invalid_index(tmp_path):
     assert raised.value.title == "The Python runtime index is not valid"
 
 
+ENTRY = {"version": "3.13.15", "os": "linux", "arch": "amd64", "distro": {"name": "debian", "version": "13"}, "url": "x.tar.gz", "sha256": "0", "size": 1}
+
+
+# Found by the fuzz tests: each was loaded, then failed with a traceback when selected, or could not be loaded at all.
+@pytest.mark.parametrize("text, reason", [
+    ("[" * 5000, "its arrays or objects are nested too deeply"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "abc"}]}), "runtime version 'abc' is not a release version such as 3.13.15"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "3.14.0rc1"}]}), "runtime version '3.14.0rc1' is not a release version"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": 3.13}]}), "the version of runtime 3.13 is 3.13, not a string"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "url": None}]}), "the url of runtime '3.13.15' is None, not a string"),
+])
+def test_an_index_that_selecting_would_trip_over_is_invalid(tmp_path, text, reason):
+    (tmp_path / "index.json").write_text(text)
+    with pytest.raises(BuildpackError) as raised:
+        runtime_index.load(str(tmp_path / "index.json"))
+    assert raised.value.title == "The Python runtime index is not valid"
+    assert reason in raised.value.details
+
+
 @pytest.fixture
 def http_root(tmp_path):
     """A real HTTP server on 127.0.0.1 serving `tmp_path`."""

@@ -24,8 +24,9 @@ RUNTIME_TXT = "runtime.txt"
 PYPROJECT = "pyproject.toml"
 ENV_VAR = "BP_PYTHON_VERSION"
 
-_VERSION = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+))?$")
-_RUNTIME_TXT = re.compile(r"^python-(?P<version>\d+\.\d+(?:\.\d+)?)$")
+# At most 9 digits a part: int() refuses a run of over 4300 digits, and no version has more than 9.
+_VERSION = re.compile(r"^(?P<major>\d{1,9})\.(?P<minor>\d{1,9})(?:\.(?P<patch>\d{1,9}))?$")
+_RUNTIME_TXT = re.compile(r"^python-(?P<version>\d{1,9}\.\d{1,9}(?:\.\d{1,9})?)$")
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,10 @@ def test_requires_python_from_pyproject(tmp_path):
         ({}, {"BP_PYTHON_VERSION": "latest"}, "Invalid Python version in BP_PYTHON_VERSION", "BP_PYTHON_VERSION is set to 'latest', which is not a Python version."),
         ({"pyproject.toml": "[project\n"}, {}, "Cannot read pyproject.toml", None),
         ({"pyproject.toml": '[project]\nrequires-python = "three"\n'}, {}, "Invalid requires-python in pyproject.toml", "requires-python = 'three' is not a version specifier."),
+        # Found by the fuzz tests: int() refused the 4400 digits with a traceback.
+        ({".python-version": "3." + "1" * 4400}, {}, "Invalid Python version in .python-version", None),
+        ({"runtime.txt": "python-3." + "1" * 4400}, {}, "Invalid Python version in runtime.txt", None),
+        ({}, {"BP_PYTHON_VERSION": "3." + "1" * 4400}, "Invalid Python version in BP_PYTHON_VERSION", None),
     ],
 )
 def test_malformed_sources_name_file_line_and_format(tmp_path, files, env, title, detail):

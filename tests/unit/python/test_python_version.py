@@ -101,6 +101,9 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     ("project = 'my-app'\n", "Invalid [project] table in pyproject.toml"),
     ("[project]\nrequires-python = 3.13\n", "Invalid requires-python in pyproject.toml"),
     ("[project]\nrequires-python = ['>=3.12']\n", "Invalid requires-python in pyproject.toml"),
+    # Found by the fuzz tests: tomllib raised a ValueError and a RecursionError.
+    ("a = " + "1" * 5000 + "\n", "Cannot read pyproject.toml"),
+    ("a = " + "[" * 2000 + "]" * 2000 + "\n", "Cannot read pyproject.toml"),
 ])
 def test_pyproject_of_the_wrong_shape_is_an_error_not_a_crash(tmp_path, text, title):
     (tmp_path / "pyproject.toml").write_text(text)

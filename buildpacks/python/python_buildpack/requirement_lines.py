@@ -91,7 +91,7 @@ def _check_path(name: str, file: str, number: int, line: str, app_dir: Path) -> 
     target = Path(path) if path.startswith("/") else app_dir / path
     if path.startswith("~") or not app_files.inside_app(target, app_dir):
         raise messages.local_path_outside_app(file, number, line)
-    if not target.exists():
+    if not app_files.exists(target):
         raise messages.local_path_missing(file, number, line, path)
 
 

@@ -42,6 +42,9 @@ def test_local_paths_in_the_app_pass(tmp_path):
     ("-e ../shared\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: '-e ../shared'"),
     ("/opt/wheels/lib\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: '/opt/wheels/lib'"),
     ("file:///opt/lib\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: 'file:///opt/lib'"),
+    # Found by the fuzz tests: names longer than the system looks up gave an OSError traceback.
+    ("./" + "a" * 300 + "\n", "A requirements line names a folder that is not in the app", "requirements.txt, line 1:"),
+    ("-e ./" + "a" * 300 + "\n", "A requirements line names a folder that is not in the app", "requirements.txt, line 1:"),
 ])
 def test_what_pip_refuses_names_the_file_and_line(tmp_path, text, title, details):
     with pytest.raises(BuildpackError) as raised:

@@ -17,6 +17,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from .project import is_file
+
 # What `django_heroku.settings` is, under any import: the package re-exports core's function.
 SETTINGS_FUNCTIONS = {"django_heroku.settings", "django_heroku.core.settings"}
 OPT_OUT_KEYWORD = "databases"
@@ -128,7 +130,7 @@ def settings_file(app_dir: Path, settings_module: str) -> Path | None:
     """The settings module's file in the app, from its dotted path (when it could not be imported)."""
     base = app_dir / settings_module.replace(".", "/")
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
+        if is_file(path):
             return path
     return None
 

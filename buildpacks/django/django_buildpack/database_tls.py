@@ -111,8 +111,10 @@ def find(source: str) -> list[int]:
     """Lines of the calls to django_heroku.settings() that leave it to require TLS of the database."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []  # importing the settings says what is wrong with them
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # Importing the settings says what is wrong with them. CPython's parser gives up on
+        # expressions nested a few thousand deep with a RecursionError, or a MemoryError for `----x`.
+        return []
     names = _imported_names(tree)
     lines = []
     for node in ast.walk(tree):

@@ -78,3 +78,9 @@ def test_the_warning_names_where_and_both_fixes():
 
 def test_a_settings_module_too_long_for_the_system_has_no_file(tmp_path):  # found by the fuzz tests: an OSError
     assert database_tls.scan(tmp_path, "a" * 300, []) == []
+
+
+# Found by the fuzz tests: ast.parse gave up with a RecursionError or a MemoryError.
+@pytest.mark.parametrize("source", ["-" * 8000 + "x", "x = 1" + "+1" * 4000, "a" + ".b" * 4000])
+def test_a_source_nested_too_deeply_to_parse_gives_nothing(source):
+    assert database_tls.find("import django_heroku\ndjango_heroku.settings(locals())\n" + source) == []

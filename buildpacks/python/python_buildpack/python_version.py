@@ -138,9 +138,13 @@ def _from_pyproject(app_dir: Path) -> VersionRequest | None:
     if not isinstance(requires, str):
         raise messages.invalid_requires_python(PYPROJECT, str(requires))
     try:
-        return VersionRequest(f"requires-python in {PYPROJECT}", specifier=SpecifierSet(requires))
-    except InvalidSpecifier:
+        specifier = SpecifierSet(requires)
+        # packaging reads the versions in a specifier only when it first compares: `<000…` of
+        # 4301 digits fails there (int() refuses it), so compare once now, while it is our error to give.
+        specifier.contains("3.0.0")
+    except (InvalidSpecifier, ValueError):
         raise messages.invalid_requires_python(PYPROJECT, str(requires)) from None
+    return VersionRequest(f"requires-python in {PYPROJECT}", specifier=specifier)
 
 
 def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:

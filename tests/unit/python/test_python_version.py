@@ -104,6 +104,8 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     # Found by the fuzz tests: tomllib raised a ValueError and a RecursionError.
     ("a = " + "1" * 5000 + "\n", "Cannot read pyproject.toml"),
     ("a = " + "[" * 2000 + "]" * 2000 + "\n", "Cannot read pyproject.toml"),
+    # Found by the fuzz tests: packaging took the specifier, then raised a ValueError when comparing.
+    ('[project]\nrequires-python = "<' + "0" * 4301 + '"\n', "Invalid requires-python in pyproject.toml"),
 ])
 def test_pyproject_of_the_wrong_shape_is_an_error_not_a_crash(tmp_path, text, title):
     (tmp_path / "pyproject.toml").write_text(text)

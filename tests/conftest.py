@@ -13,6 +13,23 @@ import pytest  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
+# Hypothesis (the fuzz tests of every parser of user input, tests/unit/*/test_*_fuzz.py): bounded,
+# so that the fuzz tests add well under a minute on 2 cores; reproducible under CI=true; and its
+# files (a cache of Unicode tables) kept out of the repository, in the pycnb cache. No example
+# database: a failure prints the input that failed, which becomes a regular unit test.
+# PYCNB_FUZZ_EXAMPLES=2000 makes a deeper run (about 4 minutes).
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY",
+    str(Path(os.environ.get("PYCNB_CACHE_DIR") or Path.home() / ".cache" / "pycnb") / "hypothesis"),
+)
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+FUZZ_EXAMPLES = int(os.environ.get("PYCNB_FUZZ_EXAMPLES", "200"))
+hypothesis_settings.register_profile(
+    "pycnb", max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=IN_CI, database=None, print_blob=True,
+)
+hypothesis_settings.load_profile("pycnb")
+
 
 @pytest.fixture(scope="session")
 def docker_client():

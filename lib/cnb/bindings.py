@@ -28,7 +28,10 @@ def bindings_root(platform_dir: Path, env: dict[str, str]) -> Path:
 
 def bindings_of_type(platform_dir: Path, env: dict[str, str], binding_type: str) -> list[Binding]:
     root = bindings_root(platform_dir, env)
-    if not root.is_dir():
+    try:
+        if not root.is_dir():
+            return []
+    except OSError:  # a name the system refuses to look up (ENAMETOOLONG): no folder, so no bindings
         return []
     found = []
     for folder in sorted(root.iterdir()):

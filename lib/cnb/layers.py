@@ -65,7 +65,9 @@ class Layer:
         has_content = self.path.is_dir() and any(self.path.iterdir())
         try:
             document = toml.load(self.toml_path)
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        # tomllib also raises a plain ValueError (a number of over 4300 digits) and RecursionError
+        # (arrays nested thousands deep).
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError, OSError) as error:
             return Restored({}, (f"{UNREADABLE_METADATA} ({self.toml_path.name}: {type(error).__name__})",))
         if not document:
             # An empty folder is what a build that failed before writing anything leaves.

@@ -17,6 +17,8 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from .project import is_file
+
 # What `django_heroku.settings` is, under any import: the package re-exports core's function.
 SETTINGS_FUNCTIONS = {"django_heroku.settings", "django_heroku.core.settings"}
 OPT_OUT_KEYWORD = "databases"
@@ -109,8 +111,10 @@ def find(source: str) -> list[int]:
     """Lines of the calls to django_heroku.settings() that leave it to require TLS of the database."""
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return []  # importing the settings says what is wrong with them
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # Importing the settings says what is wrong with them. CPython's parser gives up on
+        # expressions nested a few thousand deep with a RecursionError, or a MemoryError for `----x`.
+        return []
     names = _imported_names(tree)
     lines = []
     for node in ast.walk(tree):
@@ -128,7 +132,7 @@ def settings_file(app_dir: Path, settings_module: str) -> Path | None:
     """The settings module's file in the app, from its dotted path (when it could not be imported)."""
     base = app_dir / settings_module.replace(".", "/")
     for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
+        if is_file(path):
             return path
     return None
 

@@ -38,7 +38,7 @@ def detect(context: DetectContext, log: Logger) -> None:
     manage = project.manage_py(context.app_dir, context.env)
     if not project.inside_app(manage, context.app_dir):
         raise DetectFail(messages.manage_py_outside_app(context.env.get(project.MANAGE_PY_ENV_VAR) or project.MANAGE_PY, project.MANAGE_PY_ENV_VAR))
-    if not manage.is_file():
+    if not project.is_file(manage):
         raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     BuildPlan(requires=[Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})]).write(context.build_plan_path)

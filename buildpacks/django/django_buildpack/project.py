@@ -45,6 +45,15 @@ def inside_app(path: Path, app_dir: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(app_dir))
 
 
+def is_file(path: Path) -> bool:
+    """Path.is_file, but False for a name the system refuses to look up (over 255 bytes a part
+    or 4096 in all, ENAMETOOLONG), where pathlib raises."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def declared_packages(app_dir: Path) -> set[str]:
     """Canonical names in requirements.txt (else requirements.in) and its -r includes.
 
@@ -56,7 +65,7 @@ def declared_packages(app_dir: Path) -> set[str]:
     seen: set[Path] = set()
 
     def read(path: Path) -> None:
-        if path in seen or not path.is_file() or not inside_app(path, app_dir) or path.stat().st_size > MAX_REQUIREMENTS_BYTES:
+        if path in seen or not is_file(path) or not inside_app(path, app_dir) or path.stat().st_size > MAX_REQUIREMENTS_BYTES:
             return
         seen.add(path)
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -95,4 +104,4 @@ def wsgi_beside_settings(project: Path, settings: str) -> str | None:
     (`project` is the folder the settings are imported from)."""
     package = settings.rpartition(".")[0]
     module = f"{package}.wsgi" if package else "wsgi"
-    return f"{module}.application" if (project / (module.replace(".", "/") + ".py")).is_file() else None
+    return f"{module}.application" if is_file(project / (module.replace(".", "/") + ".py")) else None

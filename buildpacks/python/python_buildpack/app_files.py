@@ -18,6 +18,15 @@ def inside_app(path: Path, app_dir: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(app_dir))
 
 
+def exists(path: Path, *, file: bool = False) -> bool:
+    """Path.exists (or is_file), but False for a name the system refuses to look up (over 255 bytes
+    a part or 4096 in all, ENAMETOOLONG), where pathlib raises: pip finds no such file either."""
+    try:
+        return path.is_file() if file else path.exists()
+    except OSError:
+        return False
+
+
 def shown(path: Path, app_dir: Path) -> str:
     """The name a user knows the file by: its path in the app."""
     return str(path.relative_to(app_dir)) if path.is_relative_to(app_dir) else str(path)

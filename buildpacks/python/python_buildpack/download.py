@@ -58,13 +58,19 @@ def settings(env: dict[str, str]) -> Settings:
             raise ValueError
     except ValueError:
         raise messages.invalid_download_setting(TIMEOUT_ENV_VAR, timeout, "a number of seconds between 0 and 3600, e.g. 30") from None
-    if retries and not (retries.isdigit() and int(retries) <= 10):
+    # ASCII digits only: str.isdigit() also takes '²', which int() refuses. int() also refuses more
+    # than 4300 digits, so leading zeros are dropped and three digits are enough to exceed 10.
+    if retries and not (retries.isascii() and retries.isdigit() and int(retries.lstrip("0")[:3] or "0") <= 10):
         raise messages.invalid_download_setting(RETRIES_ENV_VAR, retries, "a whole number from 0 to 10, e.g. 2")
-    return Settings(seconds, int(retries) if retries else DEFAULT_RETRIES)
+    return Settings(seconds, int(retries.lstrip("0") or "0") if retries else DEFAULT_RETRIES)
 
 
 def is_url(location: str) -> bool:
-    return urllib.parse.urlsplit(location).scheme in {"http", "https", "file"}
+    try:
+        scheme = urllib.parse.urlsplit(location).scheme
+    except ValueError:  # a malformed host (`http://[`): a URL still, which open_location refuses with a reason
+        scheme = location.partition(":")[0].strip().lower()
+    return scheme in {"http", "https", "file"}
 
 
 def without_credentials(url: str) -> tuple[str, str | None]:

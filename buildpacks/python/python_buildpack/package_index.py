@@ -31,9 +31,12 @@ def index_url(env: dict[str, str]) -> str:
 def _timeout(env: dict[str, str]) -> float:
     for name in ("PIP_TIMEOUT", "PIP_DEFAULT_TIMEOUT"):
         try:
-            return float(env[name])
+            seconds = float(env[name])
         except (KeyError, ValueError):
             continue
+        # A socket timeout must be a finite number above 0: `inf` raised an OverflowError.
+        if 0 < seconds <= 3600:
+            return seconds
     return PIP_DEFAULT_TIMEOUT_SECONDS
 
 

@@ -24,8 +24,9 @@ RUNTIME_TXT = "runtime.txt"
 PYPROJECT = "pyproject.toml"
 ENV_VAR = "BP_PYTHON_VERSION"
 
-_VERSION = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)(?:\.(?P<patch>\d+))?$")
-_RUNTIME_TXT = re.compile(r"^python-(?P<version>\d+\.\d+(?:\.\d+)?)$")
+# At most 9 digits a part: int() refuses a run of over 4300 digits, and no version has more than 9.
+_VERSION = re.compile(r"^(?P<major>\d{1,9})\.(?P<minor>\d{1,9})(?:\.(?P<patch>\d{1,9}))?$")
+_RUNTIME_TXT = re.compile(r"^python-(?P<version>\d{1,9}\.\d{1,9}(?:\.\d{1,9})?)$")
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,8 @@ def _from_pyproject(app_dir: Path) -> VersionRequest | None:
         document = tomllib.loads(app_files.read_text(path, app_dir))
     except tomllib.TOMLDecodeError as error:
         raise messages.invalid_pyproject(PYPROJECT, str(error)) from None
+    except (ValueError, RecursionError):  # tomllib's int() of over 4300 digits; arrays nested thousands deep
+        raise messages.invalid_pyproject(PYPROJECT, "it holds a number too long or arrays or tables nested too deeply to read") from None
     project = document.get("project", {})
     if not isinstance(project, dict):
         raise messages.invalid_project_table(PYPROJECT, type(project).__name__)
@@ -135,9 +138,13 @@ def _from_pyproject(app_dir: Path) -> VersionRequest | None:
     if not isinstance(requires, str):
         raise messages.invalid_requires_python(PYPROJECT, str(requires))
     try:
-        return VersionRequest(f"requires-python in {PYPROJECT}", specifier=SpecifierSet(requires))
-    except InvalidSpecifier:
+        specifier = SpecifierSet(requires)
+        # packaging reads the versions in a specifier only when it first compares: `<000…` of
+        # 4301 digits fails there (int() refuses it), so compare once now, while it is our error to give.
+        specifier.contains("3.0.0")
+    except (InvalidSpecifier, ValueError):
         raise messages.invalid_requires_python(PYPROJECT, str(requires)) from None
+    return VersionRequest(f"requires-python in {PYPROJECT}", specifier=specifier)
 
 
 def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:

@@ -79,7 +79,7 @@ def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
             target = path.parent / _include_path(match.group("path"))
             if not app_files.inside_app(target, app_dir):
                 raise messages.include_outside_app(path.relative_to(app_dir), number, line)
-            if not target.is_file():
+            if not app_files.exists(target, file=True):
                 raise messages.missing_include(
                     path.relative_to(app_dir), number, line, target.relative_to(app_dir) if target.is_relative_to(app_dir) else target,
                     beside_link_target=_beside_link_target(path, match.group("path"), app_dir),
@@ -109,7 +109,7 @@ def _beside_link_target(path: Path, include: str, app_dir: Path) -> Path | None:
     if not path.is_symlink():
         return None
     real = Path(os.path.realpath(path)).parent / _include_path(include)
-    if not real.is_file() or not app_files.inside_app(real, app_dir):
+    if not app_files.exists(real, file=True) or not app_files.inside_app(real, app_dir):
         return None
     return Path(os.path.realpath(real)).relative_to(os.path.realpath(app_dir))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ from .python_version import VersionRequest
 INDEX_ENV_VAR = "BP_PYTHON_RUNTIME_INDEX"
 EMBEDDED_INDEX = Path("runtimes") / "index.json"
 SCHEMA_VERSION = 1
+# The versions `./pycnb runtimes` compiles (X.Y.Z, pycnb_tools/runtimes.py), which VersionRequest.matches compares.
+RELEASE = re.compile(r"[0-9]{1,9}\.[0-9]{1,9}\.[0-9]{1,9}")
+_STRING_FIELDS = ("version", "os", "arch", "distro_name", "distro_version", "url", "sha256")
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,22 @@ def load(location: str, network: download.Settings | None = None) -> RuntimeInde
             )
             for entry in document["runtimes"]
         ]
+        for runtime in runtimes:
+            _check(runtime)
+    except RecursionError:  # json.loads of `[[[[...`
+        raise messages.runtime_index_invalid(location, "its arrays or objects are nested too deeply") from None
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise messages.runtime_index_invalid(location, str(error)) from None
     return RuntimeIndex(location, runtimes, network)
+
+
+def _check(runtime: Runtime) -> None:
+    """Refuse an entry that selecting or downloading it would trip over later."""
+    for name in _STRING_FIELDS:
+        if not isinstance(getattr(runtime, name), str):
+            raise TypeError(f"the {name} of runtime {runtime.version!r} is {getattr(runtime, name)!r}, not a string")
+    if not RELEASE.fullmatch(runtime.version):
+        raise ValueError(f"runtime version {runtime.version!r} is not a release version such as 3.13.15")
 
 
 def archive_location(index: RuntimeIndex, runtime: Runtime) -> str:

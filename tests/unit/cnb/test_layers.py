@@ -101,7 +101,10 @@ def test_a_layer_whose_files_changed_after_commit_is_not_trusted(tmp_path, damag
     assert layer.metadata()["key"] == "a"  # without the content check, only the TOML counts
 
 
-@pytest.mark.parametrize("text", ['[metadata\nkey = "a', "\xff\xfe garbage", '[metadata]\nkey = "a"\n[metadata.content]\nsha256 = "x"\nen'])
+@pytest.mark.parametrize("text", [
+    '[metadata\nkey = "a', "\xff\xfe garbage", '[metadata]\nkey = "a"\n[metadata.content]\nsha256 = "x"\nen',
+    "a = " + "1" * 5000, "a = " + "[" * 2000 + "]" * 2000,  # found by the fuzz tests: a ValueError and a RecursionError
+])
 def test_an_unreadable_metadata_file_is_a_reason_not_an_error(tmp_path, text):
     layer = _committed(tmp_path)
     layer.toml_path.write_bytes(text.encode("latin-1"))

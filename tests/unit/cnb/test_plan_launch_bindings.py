@@ -43,3 +43,7 @@ def test_service_binding_root_takes_precedence(tmp_path):
     (root / "x").mkdir(parents=True)
     (root / "x" / "type").write_text("ca-certificates")
     assert [b.name for b in bindings_of_type(tmp_path / "platform", {"SERVICE_BINDING_ROOT": str(root)}, "ca-certificates")] == ["x"]
+
+
+def test_a_binding_root_too_long_for_the_system_holds_no_bindings(tmp_path):  # found by fuzzing: an OSError traceback
+    assert bindings_of_type(tmp_path, {"SERVICE_BINDING_ROOT": str(tmp_path / ("0" * 300))}, "ca-certificates") == []

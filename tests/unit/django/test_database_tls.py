@@ -74,3 +74,13 @@ def test_the_warning_names_where_and_both_fixes():
                 'DATABASES = {"default": dj_database_url.config(conn_max_age=600, ssl_require=False)}'):
         assert database_tls.find(f"import django_heroku, dj_database_url\ndjango_heroku.settings(locals())\n{fix}\n") == []
     assert database_tls.find("import django_heroku\ndjango_heroku.settings(locals(), databases=False)\n") == []
+
+
+def test_a_settings_module_too_long_for_the_system_has_no_file(tmp_path):  # found by the fuzz tests: an OSError
+    assert database_tls.scan(tmp_path, "a" * 300, []) == []
+
+
+# Found by the fuzz tests: ast.parse gave up with a RecursionError or a MemoryError.
+@pytest.mark.parametrize("source", ["-" * 8000 + "x", "x = 1" + "+1" * 4000, "a" + ".b" * 4000])
+def test_a_source_nested_too_deeply_to_parse_gives_nothing(source):
+    assert database_tls.find("import django_heroku\ndjango_heroku.settings(locals())\n" + source) == []

@@ -1,6 +1,13 @@
 """Finding the Django project: declared packages are read only from the app's own files."""
 
-from django_buildpack import project
+import io
+
+import pytest
+
+from cnb.context import DetectContext, Target
+from cnb.errors import DetectFail
+from cnb.log import Logger
+from django_buildpack import main, project
 
 
 def test_declared_packages_follow_includes(tmp_path):
@@ -68,3 +75,21 @@ def test_declared_packages_read_a_linked_requirements_file_and_its_includes_as_p
     (tmp_path / "backend" / "base.txt").write_text("celery\n")
     (tmp_path / "requirements.txt").symlink_to("backend/requirements.txt")
     assert project.declared_packages(tmp_path) == {"django", "gunicorn"}
+
+
+# Found by the fuzz tests: each name is longer than the system looks up, and pathlib raised an OSError.
+def test_an_include_too_long_for_the_system_is_not_read(tmp_path):
+    (tmp_path / "requirements.txt").write_text("Django\n-r " + "a" * 300 + "\n")
+    assert project.declared_packages(tmp_path) == {"django"}
+
+
+def test_a_settings_module_too_long_for_the_system_has_no_wsgi_beside_it(tmp_path):
+    assert project.wsgi_beside_settings(tmp_path, "a" * 300) is None
+
+
+def test_a_bp_django_manage_py_too_long_for_the_system_fails_detect_with_a_reason(tmp_path):
+    (tmp_path / "requirements.txt").write_text("Django\n")
+    context = DetectContext(tmp_path, tmp_path, tmp_path, Target(), {project.MANAGE_PY_ENV_VAR: "0" * 300}, build_plan_path=tmp_path / "plan.toml")
+    with pytest.raises(DetectFail) as raised:
+        main.detect(context, Logger(io.StringIO()))
+    assert "0" * 300 in raised.value.reason

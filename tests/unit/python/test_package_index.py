@@ -16,6 +16,12 @@ def test_a_refused_index_is_named_with_the_reason():
     assert reason.endswith("/simple/fault-probe/: [Errno 111] Connection refused")
 
 
+@pytest.mark.parametrize("timeout", ["inf", "1e400", "10000000000", "nan", "-1", "0"])  # found by fuzzing: an OverflowError traceback
+def test_a_timeout_a_socket_cannot_take_is_left_for_the_default(timeout):
+    url, reason = package_index.unreachable(NO_VERSIONS, {"PIP_INDEX_URL": refused_url("/simple"), "PIP_TIMEOUT": timeout})
+    assert reason.endswith("/simple/fault-probe/: [Errno 111] Connection refused")
+
+
 @pytest.mark.parametrize("mode, expected", [("hang", "no answer within 0.5 seconds"), ("error", "answered HTTP 503 Service Unavailable")])
 def test_a_hung_or_failing_index_is_named(mode, expected):
     with serve() as server:

@@ -68,6 +68,10 @@ def test_requires_python_from_pyproject(tmp_path):
         ({}, {"BP_PYTHON_VERSION": "latest"}, "Invalid Python version in BP_PYTHON_VERSION", "BP_PYTHON_VERSION is set to 'latest', which is not a Python version."),
         ({"pyproject.toml": "[project\n"}, {}, "Cannot read pyproject.toml", None),
         ({"pyproject.toml": '[project]\nrequires-python = "three"\n'}, {}, "Invalid requires-python in pyproject.toml", "requires-python = 'three' is not a version specifier."),
+        # Found by the fuzz tests: int() refused the 4400 digits with a traceback.
+        ({".python-version": "3." + "1" * 4400}, {}, "Invalid Python version in .python-version", None),
+        ({"runtime.txt": "python-3." + "1" * 4400}, {}, "Invalid Python version in runtime.txt", None),
+        ({}, {"BP_PYTHON_VERSION": "3." + "1" * 4400}, "Invalid Python version in BP_PYTHON_VERSION", None),
     ],
 )
 def test_malformed_sources_name_file_line_and_format(tmp_path, files, env, title, detail):
@@ -97,6 +101,11 @@ def test_bom_and_crlf_are_accepted(tmp_path):
     ("project = 'my-app'\n", "Invalid [project] table in pyproject.toml"),
     ("[project]\nrequires-python = 3.13\n", "Invalid requires-python in pyproject.toml"),
     ("[project]\nrequires-python = ['>=3.12']\n", "Invalid requires-python in pyproject.toml"),
+    # Found by the fuzz tests: tomllib raised a ValueError and a RecursionError.
+    ("a = " + "1" * 5000 + "\n", "Cannot read pyproject.toml"),
+    ("a = " + "[" * 2000 + "]" * 2000 + "\n", "Cannot read pyproject.toml"),
+    # Found by the fuzz tests: packaging took the specifier, then raised a ValueError when comparing.
+    ('[project]\nrequires-python = "<' + "0" * 4301 + '"\n', "Invalid requires-python in pyproject.toml"),
 ])
 def test_pyproject_of_the_wrong_shape_is_an_error_not_a_crash(tmp_path, text, title):
     (tmp_path / "pyproject.toml").write_text(text)

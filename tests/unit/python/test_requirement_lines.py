@@ -1,5 +1,7 @@
 """Each requirements line is checked as pip reads it, before anything is downloaded."""
 
+import time
+
 import pytest
 
 from cnb.errors import BuildpackError
@@ -42,9 +44,19 @@ def test_local_paths_in_the_app_pass(tmp_path):
     ("-e ../shared\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: '-e ../shared'"),
     ("/opt/wheels/lib\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: '/opt/wheels/lib'"),
     ("file:///opt/lib\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: 'file:///opt/lib'"),
+    # Found by the fuzz tests: names longer than the system looks up gave an OSError traceback.
+    ("./" + "a" * 300 + "\n", "A requirements line names a folder that is not in the app", "requirements.txt, line 1:"),
+    ("-e ./" + "a" * 300 + "\n", "A requirements line names a folder that is not in the app", "requirements.txt, line 1:"),
 ])
 def test_what_pip_refuses_names_the_file_and_line(tmp_path, text, title, details):
     with pytest.raises(BuildpackError) as raised:
         check(tmp_path, text)
     assert raised.value.title == title
     assert details in raised.value.details
+
+
+def test_a_long_run_of_spaces_is_read_in_linear_time():
+    # Found while fuzzing: the comment pattern backtracked over every space (40,000 took 9 seconds).
+    started = time.monotonic()
+    assert requirement_lines.logical_lines(" " * 100_000 + "Django  # the framework\n" + "\t" * 100_000 + "x") == [(1, "Django"), (2, "x")]
+    assert time.monotonic() - started < 2

@@ -137,6 +137,14 @@ def test_an_include_with_an_unbalanced_quote_is_a_missing_include_not_a_crash(tm
     assert raised.value.title == "A requirements include is missing"
 
 
+@pytest.mark.parametrize("name", ["a" * 300, "x/" * 2100])  # found by the fuzz tests: longer than a file name or path may be
+def test_an_include_with_a_name_too_long_for_the_system_is_a_missing_include_not_a_crash(tmp_path, name):
+    root = write(tmp_path, "requirements.txt", f"-r {name}\n")
+    with pytest.raises(BuildpackError) as raised:
+        requirements.collect(root, tmp_path)
+    assert raised.value.title == "A requirements include is missing"
+
+
 def test_every_line_is_checked_before_anything_is_downloaded(tmp_path):
     root = write(tmp_path, "requirements.txt", "-r base.txt\n")
     write(tmp_path, "base.txt", "Django==5.2.8\n--no-such-option\n")

@@ -82,6 +82,25 @@ def test_invalid_index(tmp_path):
     assert raised.value.title == "The Python runtime index is not valid"
 
 
+ENTRY = {"version": "3.13.15", "os": "linux", "arch": "amd64", "distro": {"name": "debian", "version": "13"}, "url": "x.tar.gz", "sha256": "0", "size": 1}
+
+
+# Found by the fuzz tests: each was loaded, then failed with a traceback when selected, or could not be loaded at all.
+@pytest.mark.parametrize("text, reason", [
+    ("[" * 5000, "its arrays or objects are nested too deeply"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "abc"}]}), "runtime version 'abc' is not a release version such as 3.13.15"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "3.14.0rc1"}]}), "runtime version '3.14.0rc1' is not a release version"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": 3.13}]}), "the version of runtime 3.13 is 3.13, not a string"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "url": None}]}), "the url of runtime '3.13.15' is None, not a string"),
+])
+def test_an_index_that_selecting_would_trip_over_is_invalid(tmp_path, text, reason):
+    (tmp_path / "index.json").write_text(text)
+    with pytest.raises(BuildpackError) as raised:
+        runtime_index.load(str(tmp_path / "index.json"))
+    assert raised.value.title == "The Python runtime index is not valid"
+    assert reason in raised.value.details
+
+
 @pytest.fixture
 def http_root(tmp_path):
     """A real HTTP server on 127.0.0.1 serving `tmp_path`."""
@@ -192,6 +211,8 @@ def test_a_short_or_wrong_archive_is_retried_then_refused_and_nothing_is_left(tm
 @pytest.mark.parametrize("env, expected", [
     ({}, download.Settings()),
     ({"BP_PYTHON_DOWNLOAD_TIMEOUT": "2.5", "BP_PYTHON_DOWNLOAD_RETRIES": "0"}, download.Settings(timeout=2.5, retries=0)),
+    ({"BP_PYTHON_DOWNLOAD_RETRIES": "010"}, download.Settings(retries=10)),
+    ({"BP_PYTHON_DOWNLOAD_RETRIES": "0" * 4301}, download.Settings(retries=0)),  # found by the fuzz tests: int() refused it
 ])
 def test_download_settings_from_env(env, expected):
     assert download.settings(env) == expected
@@ -199,6 +220,8 @@ def test_download_settings_from_env(env, expected):
 
 @pytest.mark.parametrize("name, value", [
     ("BP_PYTHON_DOWNLOAD_TIMEOUT", "soon"), ("BP_PYTHON_DOWNLOAD_TIMEOUT", "0"), ("BP_PYTHON_DOWNLOAD_RETRIES", "-1"), ("BP_PYTHON_DOWNLOAD_RETRIES", "99"),
+    # Found by the fuzz tests: str.isdigit() takes them, int() does not.
+    ("BP_PYTHON_DOWNLOAD_RETRIES", "\u00b2"), ("BP_PYTHON_DOWNLOAD_RETRIES", "1" * 4400),
 ])
 def test_invalid_download_settings_are_errors(name, value):
     with pytest.raises(BuildpackError) as raised:
@@ -223,3 +246,11 @@ def test_a_malformed_url_is_an_error_not_a_crash():
         runtime_index.load("http://user:s3cret@127.0.0.1:notaport/index.json", FAST)
     assert raised.value.title == "Cannot read the Python runtime index"
     assert "s3cret" not in raised.value.details
+
+
+@pytest.mark.parametrize("location", ["http://[", "https://u:p@[::1/index.json", "A://["])  # found by the fuzz tests
+def test_a_url_with_a_malformed_host_is_an_error_not_a_crash(location):
+    assert download.is_url(location) == location.startswith("http")
+    with pytest.raises(BuildpackError) as raised:
+        runtime_index.load(location, FAST)
+    assert raised.value.title == "Cannot read the Python runtime index"

@@ -10,10 +10,10 @@ from cnb.errors import DetectFail
 from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
-from cnb.permissions import describe, remove_write_for_others
+from cnb import permissions
 from cnb.plan import BuildPlan, Require
 
-from . import collectstatic, messages, processes, project, settings
+from . import collectstatic, messages, processes, project, settings, writable
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
@@ -67,6 +67,8 @@ def build(context: BuildContext, log: Logger) -> None:
     declared = project.declared_packages(app)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
+    read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)
+    writes = writable.Plan()
 
     inspected = settings.inspect(python, app, settings_module, env)
     if isinstance(inspected, settings.ImportFailure):
@@ -84,6 +86,8 @@ def build(context: BuildContext, log: Logger) -> None:
         if static_root and turned_off is None and not static_root.resolve().is_relative_to(app.resolve()):
             raise messages.static_root_outside_app(inspected.static_root, str(app))
         skip = turned_off or collectstatic.skip_reason(inspected)
+        if not read_only:
+            writes = writable.plan(app, inspected)
 
     log.summary(
         "Django",
@@ -98,16 +102,30 @@ def build(context: BuildContext, log: Logger) -> None:
     )
     if "gunicorn" not in declared and not any(p.startswith("gunicorn") for p in added):
         log.warning(*messages.gunicorn_not_installed())
+    for warning in writes.warnings:
+        log.warning(*warning)
 
     log.section("Static files")
     if skip:
         log.step(f"Skipping collectstatic: {skip}")
     else:
         collectstatic.run(log, python, manage, app, env, settings_module)
-        # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
-        changed = remove_write_for_others(app)
-        if changed:
-            log.step(describe(changed))
+
+    # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
+    # This buildpack runs last of those writing into the app, so it sets the folders the app may write to.
+    log.section("App files")
+    if read_only:
+        log.step(permissions.describe(permissions.remove_write_for_others(app)))
+        log.step(f"{permissions.READ_ONLY_ENV_VAR}={env[permissions.READ_ONLY_ENV_VAR]}: MEDIA_ROOT and SQLite folders are not made writable")
+    else:
+        if isinstance(inspected, settings.ImportFailure):
+            log.step(messages.settings_unread_for_writable(settings_module))
+        applied = permissions.apply(app, writes.folders)
+        for folder in applied.created:
+            log.step(f"Created {folder}/")
+        if applied.removed:
+            log.step(permissions.describe(applied.removed))
+        log.step(permissions.describe_writable(app, applied.writable))
 
     log.section("Default processes")
     default = processes.default_processes(wsgi, manage_name)

@@ -25,6 +25,13 @@ try:
         "wsgi_module_found": bool(module) and importlib.util.find_spec(module) is not None,
         "staticfiles_installed": "django.contrib.staticfiles" in settings.INSTALLED_APPS,
         "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else "",
+        "media_root": str(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else "",
+        # The file of each SQLite database (the engines that store one), as the setting names it.
+        "sqlite_databases": {{
+            alias: str(database.get("NAME") or "")
+            for alias, database in settings.DATABASES.items()
+            if any(part in str(database.get("ENGINE", "")) for part in ("sqlite3", "spatialite"))
+        }},
     }}
 except BaseException as error:
     line = getattr(error, "lineno", None)
@@ -44,6 +51,8 @@ class Settings:
     wsgi_module_found: bool
     staticfiles_installed: bool
     static_root: str
+    media_root: str
+    sqlite_databases: dict[str, str]  # alias -> NAME
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,10 @@ file the build wrote. A file the build wrote inside a writable folder (a committ
 `db.sqlite3`, a placeholder in `media/`) is read-only for the run user too: it is not the
 app's to change.
 
-`BP_APP_READ_ONLY=true` gives the strict layout: no folder is writable by the run user.
+What this does not stop: a new file in the app folder is on `sys.path` first for `python manage.py`
+and gunicorn, so the run user could add a module that a process started later in the same
+container imports (until the container restarts; the image is unchanged). Heroku's dynos allow
+as much. `BP_APP_READ_ONLY=true` gives the strict layout: no folder is writable by the run user.
 """
 
 from __future__ import annotations

@@ -12,6 +12,20 @@ from pathlib import Path
 _MARKER = "PYCNB-DJANGO-SETTINGS:"
 _SCRIPT = f"""
 import importlib.util, json, sys, traceback
+
+# The file of each SQLite database (the engines that store one), as the setting names it.
+def sqlite_databases(databases):
+    from django.core.exceptions import ImproperlyConfigured
+    if not isinstance(databases, dict):
+        raise ImproperlyConfigured(f"DATABASES must be a dict of database aliases, not {{type(databases).__name__}}")
+    found = {{}}
+    for alias, database in databases.items():
+        if not isinstance(database, dict):
+            raise ImproperlyConfigured(f"DATABASES[{{alias!r}}] must be a dict of settings (ENGINE, NAME, ...), not {{type(database).__name__}}")
+        if any(part in str(database.get("ENGINE", "")) for part in ("sqlite3", "spatialite")):
+            found[str(alias)] = str(database.get("NAME") or "")
+    return found
+
 try:
     import django
     from django.conf import settings
@@ -26,12 +40,7 @@ try:
         "staticfiles_installed": "django.contrib.staticfiles" in settings.INSTALLED_APPS,
         "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else "",
         "media_root": str(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else "",
-        # The file of each SQLite database (the engines that store one), as the setting names it.
-        "sqlite_databases": {{
-            alias: str(database.get("NAME") or "")
-            for alias, database in settings.DATABASES.items()
-            if any(part in str(database.get("ENGINE", "")) for part in ("sqlite3", "spatialite"))
-        }},
+        "sqlite_databases": sqlite_databases(settings.DATABASES),
     }}
 except BaseException as error:
     line = getattr(error, "lineno", None)

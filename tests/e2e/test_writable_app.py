@@ -190,7 +190,7 @@ def test_the_app_migrates_reads_its_database_and_saves_uploads_while_the_build_f
         code, output = sh(container, f"cat {saved}; stat -c '%u %a %n' {saved} /workspace/db.sqlite3 /workspace /workspace/media /workspace/manage.py")
         assert code == 0, output
         assert output.splitlines() == ["uploaded at run time", f"{RUN_USER} 644 {saved}", f"{RUN_USER} 644 /workspace/db.sqlite3",
-                                       "1001 1777 /workspace", "1001 1777 /workspace/media", "1001 644 /workspace/manage.py"]
+                                       "1001 1777 /workspace", "1001 1777 /workspace/media", "1001 755 /workspace/manage.py"]
         # What the run user made, it may change and remove.
         assert sh(container, "touch /workspace/cache.txt && mv /workspace/cache.txt /workspace/cache2.txt && rm /workspace/cache2.txt")[0] == 0
         assert_build_files_protected(container)

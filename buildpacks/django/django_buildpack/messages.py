@@ -118,7 +118,7 @@ def media_root_outside_app(setting: str, folder: str) -> Warning:
         f"{setting} = {folder!r}. The run image's user may create files only in the app folder and the folders the build\n"
         "opens for it (and /tmp); anything else in the image belongs to root or to the build.\n"
         f'Set {setting} inside the project, e.g. BASE_DIR / "media", and the build makes it writable;\n'
-        "or mount a volume there when the app runs (docker run -v media:/path); or keep uploads in object storage\n"
+        f"or mount a volume there when the app runs (docker run -v media:{folder}); or keep uploads in object storage\n"
         "(django-storages): files written to the container's disk are lost when it restarts.",
     )
 
@@ -217,4 +217,6 @@ def diagnose(what: str, text: str, settings_module: str) -> BuildpackError:
     if match:
         return BuildpackError(f"{what} failed: Django says the settings are improperly configured", match.group(1).strip(),
                               ["Fix the setting Django names above."])
-    return BuildpackError(f"{what} failed", tail, [f"Run `python manage.py {what} --noinput` locally to reproduce it.", "Or turn it off with DISABLE_COLLECTSTATIC=1."])
+    # Importing the settings is what every manage.py command does first; `check` does little else.
+    reproduce = "collectstatic --noinput" if what == "collectstatic" else "check"
+    return BuildpackError(f"{what} failed", tail, [f"Run `python manage.py {reproduce}` locally to reproduce it.", "Or turn it off with DISABLE_COLLECTSTATIC=1."])

@@ -88,6 +88,9 @@ def build(context: BuildContext, log: Logger) -> None:
         skip = turned_off or collectstatic.skip_reason(inspected)
         if not read_only:
             writes = writable.plan(app, inspected)
+        rewrites = writable.collectstatic_at_run_time(project.procfile_processes_running(app, "collectstatic"), inspected)
+        if rewrites and not skip:
+            writes.warnings.append(rewrites)
 
     log.summary(
         "Django",

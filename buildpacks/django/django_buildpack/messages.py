@@ -143,6 +143,16 @@ def sqlite_database_in_build(name: str, setting: str) -> Warning:
     )
 
 
+def collectstatic_at_run_time(processes: list[str]) -> Warning:
+    names = ", ".join(processes)
+    return (
+        f"The Procfile runs collectstatic at run time ({names}), which will fail with this static files storage",
+        "The settings' staticfiles storage is a manifest storage: every collectstatic deletes and rewrites its hashed\n"
+        "files and manifest. At run time those are the build's files, which the app's user cannot change:\n"
+        "PermissionError. The build has already collected the static files.\n"
+        f"Remove `python manage.py collectstatic` from the Procfile's {names} process.",
+    )
+
 def not_a_writable_folder(setting: str, folder: str, reason: str) -> Warning:
     return (
         f"{setting} cannot be made writable: {folder} {reason.removeprefix('it ')}",

@@ -26,6 +26,16 @@ def sqlite_databases(databases):
             found[str(alias)] = str(database.get("NAME") or "")
     return found
 
+# Whether the static files storage rewrites collected files (hashed names, a manifest) on every run.
+def manifest_storage(settings):
+    try:
+        from django.contrib.staticfiles.storage import ManifestFilesMixin
+        from django.utils.module_loading import import_string
+        backend = settings.STORAGES.get("staticfiles", {{}}).get("BACKEND", "")
+        return bool(backend) and issubclass(import_string(backend), ManifestFilesMixin)
+    except Exception:
+        return False
+
 try:
     import django
     from django.conf import settings
@@ -41,6 +51,7 @@ try:
         "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else "",
         "media_root": str(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else "",
         "sqlite_databases": sqlite_databases(settings.DATABASES),
+        "manifest_storage": manifest_storage(settings),
     }}
 except BaseException as error:
     line = getattr(error, "lineno", None)
@@ -62,6 +73,7 @@ class Settings:
     static_root: str
     media_root: str
     sqlite_databases: dict[str, str]  # alias -> NAME
+    manifest_storage: bool = False  # STORAGES["staticfiles"] rewrites what collectstatic wrote
 
 
 @dataclass(frozen=True)

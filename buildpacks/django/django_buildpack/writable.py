@@ -58,3 +58,10 @@ def _add(result: Plan, app: Path, setting: str, folder: Path, reason: str, outsi
     # The app folder is named again when a setting puts files there, so the log says why it is open.
     if all(existing.path != relative for existing in result.folders if existing != APP_FOLDER):
         result.folders.append(WritableFolder(relative, reason))
+
+
+def collectstatic_at_run_time(processes: list[str], settings: Settings) -> messages.Warning | None:
+    """A warning when the Procfile runs collectstatic with a storage that would rewrite the build's files."""
+    if processes and settings.manifest_storage and settings.static_root:
+        return messages.collectstatic_at_run_time(processes)
+    return None

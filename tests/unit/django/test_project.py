@@ -35,3 +35,11 @@ def test_manage_py_outside_the_app_is_not_inside(tmp_path):
 def test_settings_module_must_be_a_dotted_path():
     assert project.is_module_path("myproject.settings") and project.is_module_path("settings")
     assert not project.is_module_path("myproject/settings.py") and not project.is_module_path("myproject.settings.")
+
+
+def test_procfile_processes_running_a_command(tmp_path):
+    (tmp_path / "Procfile").write_text("# release: python manage.py collectstatic\n"
+                                       "web: python manage.py migrate && python manage.py collectstatic --no-input && gunicorn myproject.wsgi\n"
+                                       "worker: celery -A myproject worker\n")
+    assert project.procfile_processes_running(tmp_path, "collectstatic") == ["web"]
+    assert project.procfile_processes_running(tmp_path / "missing", "collectstatic") == []

@@ -65,3 +65,13 @@ def test_a_media_root_that_is_a_file_is_not_opened(tmp_path):
     result = writable.plan(tmp_path, settings(str(tmp_path / "media")))
     assert result.folders == [APP_FOLDER]
     assert result.warnings[0][0] == "MEDIA_ROOT cannot be made writable: media is not a folder"
+
+
+def test_collectstatic_in_the_procfile_with_a_manifest_storage_warns(tmp_path):
+    manifest = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), "", {}, manifest_storage=True)
+    [title, body] = writable.collectstatic_at_run_time(["web"], manifest)
+    assert title == "The Procfile runs collectstatic at run time (web), which will fail with this static files storage"
+    assert "Remove `python manage.py collectstatic` from the Procfile's web process." in body
+    plain = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), "", {})
+    assert writable.collectstatic_at_run_time(["web"], plain) is None  # it copies nothing: the build's copies are as new
+    assert writable.collectstatic_at_run_time([], manifest) is None

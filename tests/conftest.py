@@ -59,6 +59,16 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def postgres_server_without_tls():
+    """A PostgreSQL server on 127.0.0.1 with `ssl = off`, as datastores on a private network run."""
+    from support import postgres as pg
+
+    server = pg.start(tls=False)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def postgres(postgres_server, request):
     """A new, empty database for this test, owned by the app's user."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import app, builder, docker_engine, packaging, runtimes, stacks, toolchain
+from . import app, builder, docker_engine, pack, packaging, runtimes, stacks, toolchain
 from .errors import StepError
 from .paths import BENCHMARK_RESULTS, EXAMPLES_DIR, ROOT
 from .shell import say
@@ -37,6 +37,7 @@ def toolchain_cmd() -> None:
     """Build pack and the lifecycle from the Go module proxy (cached)."""
     say(f"pack: {toolchain.pack()}")
     say(f"lifecycle: {toolchain.lifecycle_tarball()}")
+    pack.set_up_for_users()
 
 
 @cli.command("stacks")
@@ -46,13 +47,14 @@ def stacks_cmd() -> None:
 
 
 @cli.command("runtimes")
-@click.option("--version", "versions", multiple=True, help="A CPython version to build; repeat for more (default: all supported).")
-def runtimes_cmd(versions: tuple[str, ...]) -> None:
-    """Compile CPython runtimes in the build image and write the runtime index."""
+def runtimes_cmd() -> None:
+    """Compile the configured CPython runtimes (PYCNB_RUNTIME_VERSIONS, else
+    stacks/trixie/python-versions.txt) in the build image and write the runtime index."""
     runtimes.configured_sources()
+    versions = runtimes.configured_versions()
     client = docker_engine.ensure()
     stacks.build_images(client)
-    say(f"Runtime index: {runtimes.build_all(client, versions or runtimes.VERSIONS)}")
+    say(f"Runtime index: {runtimes.build_all(client, versions)}")
 
 
 @cli.command("package")
@@ -64,7 +66,10 @@ def package_cmd() -> None:
 @cli.command("builder")
 def builder_cmd() -> None:
     """Create the builder image (runs every step above first)."""
-    say(f"Builder {builder.create(docker_engine.ensure())} is ready")
+    tag = builder.create(docker_engine.ensure())
+    say(f"Builder {tag} is ready")
+    pack.set_up_for_users(tag)
+    say(f"then: pack build myapp --builder {tag} --path ./myapp")
 
 
 def _ca_bundles(ca_certificates: tuple[Path, ...], host_ca: bool) -> list[Path]:
@@ -107,6 +112,7 @@ def demo_cmd(port: int) -> None:
     """Create the builder, build the example Django app, run it and show it answering HTTP."""
     client = docker_engine.ensure()
     builder.create(client)
+    pack.set_up_for_users(builder.BUILDER_IMAGE)
     app.build(EXAMPLE_IMAGE, EXAMPLE_APP, ca_bundles=_ca_bundles((), True))
     say(f"Running {EXAMPLE_IMAGE} with PORT={port}")
     container = client.containers.run(EXAMPLE_IMAGE, detach=True, network_mode="host", environment={"PORT": str(port)})
@@ -117,6 +123,8 @@ def demo_cmd(port: int) -> None:
         raise StepError("demo", f"the app did not answer on port {port}: {error}\n{container.logs().decode()[-2000:]}", "read the app's log above") from None
     finally:
         container.remove(force=True)
+    say(f"Build your own app with pack: {pack.path_line()}")
+    say(f"then: pack build myapp --builder {builder.BUILDER_IMAGE} --path ./myapp")
 
 
 @cli.command("bench")

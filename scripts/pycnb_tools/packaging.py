@@ -7,6 +7,7 @@ pack stores symlinks as links, so a buildpack that linked to ../../lib would bre
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -56,10 +57,18 @@ def stage(name: str, runtimes: Path | None = None) -> Path:
     shutil.copytree(_vendored_libraries(), vendor, ignore=IGNORED)
     shutil.copytree(SHARED_LIBRARY, vendor / "cnb", ignore=IGNORED)
     if runtimes is not None:
-        # The builder carries the runtime index and its archives, so builds work offline.
-        shutil.copytree(runtimes, destination / "runtimes", ignore=shutil.ignore_patterns("*.partial"))
+        _copy_runtime_index(runtimes, destination / "runtimes")
     _check_links(destination)
     return destination
+
+
+def _copy_runtime_index(runtimes: Path, destination: Path) -> None:
+    """The builder carries the runtime index and the archives it lists (not others the cache
+    still holds), so builds work offline."""
+    destination.mkdir()
+    shutil.copyfile(runtimes / "index.json", destination / "index.json")
+    for entry in json.loads((runtimes / "index.json").read_text())["runtimes"]:
+        shutil.copyfile(runtimes / entry["url"], destination / entry["url"])
 
 
 def stage_all(runtimes: Path) -> list[Path]:

@@ -1,6 +1,10 @@
 """CPython runtimes: fetched as upstream source, compiled in the build image, published with
 their sha256 in a runtime index the Python buildpack reads.
 
+The versions compiled come from configuration: `PYCNB_RUNTIME_VERSIONS` (comma-separated), else
+the stack's `python-versions.txt` (one version a line, `#` comments). Every version's source is
+fetched before the first compile, so a version no source can provide fails at once.
+
 Sources are tried in order (`PYCNB_CPYTHON_SOURCE`, default "python.org,debian"):
 - python.org: the release tarball from python.org, or from a mirror named by `PYCNB_CPYTHON_MIRROR`;
 - debian: the pristine upstream tarball inside Debian's source package (`X.orig.tar.*`),
@@ -9,13 +13,16 @@ Sources are tried in order (`PYCNB_CPYTHON_SOURCE`, default "python.org,debian")
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +31,13 @@ from docker.errors import ContainerError, DockerException
 
 from . import shell
 from .errors import StepError
-from .paths import cache_dir
+from .paths import ROOT, cache_dir
 from .debian_apt import PrivateApt
 from .stacks import TRIXIE, Stack
 
 STEP = "runtimes"
-VERSIONS = ("3.13.15", "3.11.2")
+VERSIONS_ENV_VAR = "PYCNB_RUNTIME_VERSIONS"
+VERSION_PATTERN = re.compile(r"3\.\d+\.\d+")
 DEFAULT_SOURCES = "python.org,debian"
 PYTHON_ORG = "https://www.python.org/ftp/python"
 RECIPE = Path(__file__).with_name("compile_cpython.sh")
@@ -45,6 +53,28 @@ class Target:
     arch: str = "amd64"
     distro_name: str = "debian"
     distro_version: str = "13"
+
+
+def configured_versions(stack: Stack = TRIXIE) -> tuple[str, ...]:
+    """The CPython versions to compile: `PYCNB_RUNTIME_VERSIONS`, else the stack's list, each checked."""
+    from_env = os.environ.get(VERSIONS_ENV_VAR, "").strip()
+    if from_env:
+        origin, entries = VERSIONS_ENV_VAR, [(1, word.strip()) for word in from_env.split(",")]
+    else:
+        origin = str(stack.versions_file.relative_to(ROOT) if stack.versions_file.is_relative_to(ROOT) else stack.versions_file)
+        entries = [(number, line.split("#", 1)[0].strip()) for number, line in enumerate(stack.versions_file.read_text().splitlines(), 1)]
+    versions: list[str] = []
+    for number, version in entries:
+        if not version:
+            continue
+        where = origin if origin == VERSIONS_ENV_VAR else f"{origin}, line {number}"
+        if not VERSION_PATTERN.fullmatch(version):
+            raise StepError(STEP, f"{where}: {version!r} is not an exact CPython version", "write versions as 3.X.Y, for example 3.13.15")
+        if version not in versions:
+            versions.append(version)
+    if not versions:
+        raise StepError(STEP, f"{origin} names no CPython version", "list at least one version, for example 3.13.15")
+    return tuple(versions)
 
 
 def runtimes_dir() -> Path:
@@ -146,10 +176,18 @@ def build(client: docker.DockerClient, version: str, stack: Stack = TRIXIE, targ
     """The runtime archive for `version`, compiled unless one from the same recipe exists."""
     out = runtimes_dir()
     archive = out / archive_name(version, target)
-    if archive.exists():
-        return archive
+    # Work trees share the cache: one compiles a version while the others wait for its archive.
+    with open(archive.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if archive.exists():
+            return archive
+        return _compile(client, version, stack, archive)
+
+
+def _compile(client: docker.DockerClient, version: str, stack: Stack, archive: Path) -> Path:
+    out = archive.parent
     source = fetch_source(version)
-    shell.say(f"Compiling Python {version} in {stack.build_image} (about 2-3 minutes)")
+    shell.say(f"Compiling Python {version} with PGO and LTO in {stack.build_image} (about 10-15 minutes on 2 cores)")
     try:
         client.containers.run(
             stack.build_image, ["/recipe/compile_cpython.sh", f"/src/{source.name}", version, f"/out/{archive.name}"],
@@ -181,9 +219,16 @@ def write_index(archives: list[Path], target: Target = Target()) -> Path:
     return index
 
 
-def build_all(client: docker.DockerClient, versions: tuple[str, ...] = VERSIONS) -> Path:
-    """Build `versions`, then index every finished archive in the folder (earlier builds stay listed)."""
+def build_all(client: docker.DockerClient, versions: tuple[str, ...] | None = None) -> Path:
+    """Build `versions` (the configured ones by default) and write an index of exactly those.
+    Every source is fetched first: a version no source provides fails before any compile."""
+    versions = versions or configured_versions()
+    out = runtimes_dir()
     for version in versions:
-        build(client, version)
-    finished = list(runtimes_dir().glob("cpython-*-install_only.tar.gz"))
-    return write_index(finished)
+        if not (out / archive_name(version, Target())).exists():
+            fetch_source(version)
+    # Compiles run side by side: a PGO build spends much of its time in steps that use one core
+    # (the profile run, the LTO link), which the other compile fills.
+    with ThreadPoolExecutor(max_workers=len(versions)) as pool:
+        archives = list(pool.map(lambda version: build(client, version), versions))
+    return write_index(archives)

@@ -28,6 +28,11 @@ class Stack:
     run_image: str
     folder: Path
 
+    @property
+    def versions_file(self) -> Path:
+        """The CPython versions compiled for this stack, one a line (`PYCNB_RUNTIME_VERSIONS` overrides it)."""
+        return self.folder / "python-versions.txt"
+
 
 TRIXIE = Stack("trixie", "pycnb/build:trixie", "pycnb/run:trixie", STACKS_DIR / "trixie")
 

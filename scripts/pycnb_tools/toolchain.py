@@ -11,7 +11,7 @@ import shutil
 import tarfile
 from pathlib import Path
 
-from . import shell
+from . import lifecycle_sbom, shell
 from .errors import StepError
 from .paths import cache_dir
 
@@ -40,6 +40,8 @@ go 1.26
 require github.com/buildpacks/lifecycle v{LIFECYCLE_VERSION}
 """
 LIFECYCLE_PHASES = ("detector", "analyzer", "restorer", "builder", "exporter", "rebaser", "creator", "extender")
+# Bump when the tarball's content changes (2: the SBOMs of lifecycle and launcher), so a cached one is remade.
+LIFECYCLE_TARBALL_LAYOUT = 2
 GO_FIX = "install Go 1.26 or newer (https://go.dev/doc/install) and make sure the Go module proxy is reachable"
 
 
@@ -74,8 +76,8 @@ def pack() -> Path:
 
 
 def lifecycle_tarball() -> Path:
-    """The lifecycle in the tarball layout `[lifecycle] uri` in builder.toml expects."""
-    tarball = cache_dir() / "lifecycle" / f"lifecycle-v{LIFECYCLE_VERSION}+linux.x86-64.tgz"
+    """The lifecycle in the tarball layout `[lifecycle] uri` in builder.toml expects, with the SBOMs of both binaries."""
+    tarball = cache_dir() / "lifecycle" / f"lifecycle-v{LIFECYCLE_VERSION}+linux.x86-64.layout{LIFECYCLE_TARBALL_LAYOUT}.tgz"
     if tarball.exists():
         return tarball
     _require_go()
@@ -87,11 +89,11 @@ def lifecycle_tarball() -> Path:
     for name in ("lifecycle", "launcher"):
         if not (binaries / name).exists():
             _go_build(cache_dir() / "go" / "lifecycle", LIFECYCLE_MODULE, imports, f"github.com/buildpacks/lifecycle/cmd/{name}", binaries / name, ldflags)
-    _write_lifecycle_tarball(binaries, tarball)
+    _write_lifecycle_tarball(binaries, tarball, lifecycle_sbom.documents(binaries))
     return tarball
 
 
-def _write_lifecycle_tarball(binaries: Path, tarball: Path) -> None:
+def _write_lifecycle_tarball(binaries: Path, tarball: Path, sboms: dict[str, bytes]) -> None:
     descriptor = "[apis]\n"
     for kind, versions in LIFECYCLE_APIS.items():
         descriptor += f'[apis.{kind}]\n  deprecated = []\n  supported = [{", ".join(repr(v).replace(chr(39), chr(34)) for v in versions)}]\n'
@@ -109,6 +111,9 @@ def _write_lifecycle_tarball(binaries: Path, tarball: Path) -> None:
         archive.addfile(directory)
         for name in ("lifecycle", "launcher"):
             add_bytes(f"lifecycle/{name}", (binaries / name).read_bytes(), 0o755)
+        # pack copies these into /cnb/lifecycle, where the exporter looks for them (lifecycle_sbom.py).
+        for name, data in sboms.items():
+            add_bytes(f"lifecycle/{name}", data, 0o644)
         for phase in LIFECYCLE_PHASES:
             link = tarfile.TarInfo(f"lifecycle/{phase}")
             link.type, link.linkname, link.mode = tarfile.SYMTYPE, "lifecycle", 0o777

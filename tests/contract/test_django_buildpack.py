@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from support.apps import FIXTURES, copy_app
+from support.apps import FIXTURES, copy_app, nest_in_backend
 from support.lifecycle import run_phase
 from support.logs import summary_value
 
@@ -49,7 +49,7 @@ def test_detect_asks_python_for_gunicorn_and_django_heroku_when_missing(docker_c
     result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
     assert result.exit_code == 0, result.output
     assert tomllib.loads(result.plan.read_text()) == {
-        "requires": [{"name": "python", "metadata": {"packages": ["gunicorn==23.0.0", "django-heroku==0.3.1"]}}]
+        "requires": [{"name": "python", "metadata": {"packages": ["gunicorn==27.0.1", "django-heroku==0.3.1"]}}]
     }
 
 
@@ -166,3 +166,63 @@ def test_with_bp_app_read_only_no_folder_is_opened(docker_client, python_layers,
     assert "- BP_APP_READ_ONLY=true: MEDIA_ROOT and SQLite folders are not made writable\n" in result.output
     assert "Writable at run time" not in result.output and not (app / "media").exists()
     assert not app.stat().st_mode & stat.S_IWOTH
+
+
+TLS_WARNING = "! WARNING: django-heroku will require TLS of the database (sslmode=require)"
+HEROKU_CALL = "django_heroku.settings(locals())"
+
+
+def test_build_warns_where_django_heroku_will_require_tls_of_the_database(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    line = (app / "myproject" / "settings.py").read_text().splitlines().index(HEROKU_CALL) + 1
+    result = build_django(docker_client, python_layers, app, {"DISABLE_COLLECTSTATIC": "1"})
+    assert result.exit_code == 0, result.output
+    assert f"{TLS_WARNING}\n!   myproject/settings.py, line {line}: {HEROKU_CALL}\n" in result.output
+
+
+def test_the_tls_warning_is_given_when_the_settings_cannot_be_imported_at_build_time(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    edit(app / "myproject" / "settings.py", "SECRET_KEY = 'django-insecure", "SECRET_KEY = os.environ['SECRET_KEY'] or 'django-insecure")
+    result = build_django(docker_client, python_layers, app, {"DISABLE_COLLECTSTATIC": "1"})
+    assert result.exit_code == 0, result.output
+    assert "! WARNING: The settings (myproject.settings) cannot be imported at build time" in result.output
+    assert TLS_WARNING in result.output and f": {HEROKU_CALL}\n" in result.output
+
+
+@pytest.mark.parametrize("settings_edit", [
+    (HEROKU_CALL, HEROKU_CALL + '\nDATABASES["default"].get("OPTIONS", {}).pop("sslmode", None)'),
+    (HEROKU_CALL, "django_heroku.settings(locals(), databases=False)"),
+], ids=["sslmode dropped after the call", "databases=False"])
+def test_no_tls_warning_once_the_settings_take_the_fix(docker_client, python_layers, tmp_path, settings_edit):
+    app = copy_app(APP, tmp_path / "app")
+    edit(app / "myproject" / "settings.py", *settings_edit)
+    result = build_django(docker_client, python_layers, app, {"DISABLE_COLLECTSTATIC": "1"})
+    assert result.exit_code == 0, result.output
+    assert "sslmode" not in result.output
+
+
+def test_a_project_nested_behind_links_is_imported_and_collected_from_its_folder(docker_client, python_layers, tmp_path):
+    # The backend/frontend layout: manage.py -> backend/manage.py, requirements.txt -> backend/requirements.txt.
+    app = nest_in_backend(copy_app(APP, tmp_path / "app"))
+    detect = run_phase(docker_client, "django", "detect", app, tmp_path / "detect")
+    assert detect.exit_code == 0, detect.output
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "Project") == "backend/ (manage.py leads to backend/manage.py)"
+    assert summary_value(result.output, "collectstatic") == "run"
+    assert "static files copied to '/workspace/backend/staticfiles'" in result.output
+    assert (app / "backend" / "staticfiles").is_dir() and not (app / "staticfiles").exists()
+    launch = tomllib.loads((python_layers / "layers" / "pycnb_django" / "launch.toml").read_text())
+    assert [(p["type"], p["command"][-1], p.get("working-dir")) for p in launch["processes"]] == [
+        ("web", "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}", "/workspace/backend"),
+        ("migrate", "exec python manage.py migrate --noinput", "/workspace/backend"),
+    ]
+
+
+def test_a_nested_project_named_by_bp_django_manage_py_says_which_file_it_runs(docker_client, python_layers, tmp_path):
+    app = nest_in_backend(copy_app(APP, tmp_path / "app"))
+    (app / "manage.py").unlink()
+    (app / "run.py").symlink_to("backend/manage.py")
+    result = build_django(docker_client, python_layers, app, {"BP_DJANGO_MANAGE_PY": "run.py"})
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "Project") == "backend/ (run.py leads to backend/manage.py)"

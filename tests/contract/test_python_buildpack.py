@@ -130,3 +130,28 @@ def test_layers_and_app_are_not_world_writable_even_when_the_platform_umask_is_0
             if not stat.S_ISLNK(info.st_mode) and info.st_mode & stat.S_IWOTH:
                 writable.append((str(path), stat.S_IMODE(info.st_mode)))
     assert writable == ([(str(app), app_folder_mode)] if app_folder_mode else []), writable[:20]
+
+
+@pytest.mark.parametrize("text", ["", "# no dependencies yet\n\n"])
+def test_empty_requirements_build_with_a_warning_and_install_nothing(docker_client, staged, tmp_path, text):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "requirements.txt").write_text(text)
+    (app / "Procfile").write_text("web: python -m http.server $PORT\n")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work")
+    assert result.exit_code == 0, result.output
+    assert "! WARNING: requirements.txt lists no packages" in result.output
+    assert "If that was a mistake, list the app's dependencies in requirements.txt" in result.output
+    layers = result.layers / "pycnb_python"
+    assert (layers / "venv" / "bin" / "python").is_symlink()
+    assert tomllib.loads((layers / "venv.toml").read_text())["types"]["launch"] is True
+
+
+def test_requirements_txt_linked_into_a_subfolder_is_installed(docker_client, staged, tmp_path, ca_binding):
+    app = tmp_path / "app"
+    (app / "backend").mkdir(parents=True)
+    (app / "backend" / "requirements.txt").write_text("six==1.17.0\n")
+    (app / "requirements.txt").symlink_to("backend/requirements.txt")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
+    assert result.exit_code == 0, result.output
+    assert "Successfully installed six-1.17.0" in result.output

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from support.apps import EXAMPLE_APP
+from support.apps import EXAMPLE_APP, nest_in_backend
 
 FileContent = str | bytes | Callable[[Path], None]
 
@@ -28,8 +28,9 @@ SETTINGS = "myproject/settings.py"
 NO_VERSION_FILE = (".python-version",)
 STATIC_ROOT = "\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-# The layers a Django build that passes (with a warning) leaves.
-SUCCEEDED = frozenset({"launch.toml", "web-concurrency.toml"})
+# What a successful build of each buildpack leaves: the corpus's odd-but-valid inputs build.
+BUILT_PYTHON_LAYERS = frozenset({"python.toml", "venv.toml", "pip-cache.toml"})
+BUILT_DJANGO_LAYERS = frozenset({"launch.toml", "web-concurrency.toml"})
 UTF16 = "Django==5.2.8\ngunicorn==23.0.0\n".encode("utf-16")
 
 
@@ -37,10 +38,12 @@ UTF16 = "Django==5.2.8\ngunicorn==23.0.0\n".encode("utf-16")
 class Case:
     name: str
     buildpack: str  # python | django | procfile
-    phase: str  # detect | build: the phase that must stop the app (or warn, with exit code 0)
-    exit_code: int
+    phase: str  # detect | build: the phase that must stop the app
+    exit_code: int  # 0 for an odd input that builds, with `message` (a warning, or the line that shows it was understood)
     message: str  # the key sentence, as it appears in the output
-    base: str = "example"  # example (examples/django-app) | procfile (only a Procfile) | empty
+    # example (examples/django-app) | example-nested (the same, moved into backend/ with root links to
+    # manage.py and requirements.txt) | procfile (only a Procfile) | empty
+    base: str = "example"
     files: dict[str, FileContent] = field(default_factory=dict)
     append: dict[str, str | bytes] = field(default_factory=dict)
     remove: tuple[str, ...] = ()
@@ -53,8 +56,10 @@ class Case:
     never: tuple[str, ...] = ()  # strings the output must not hold, besides the common ones
 
     def make_app(self, destination: Path) -> Path:
-        if self.base == "example":
+        if self.base in ("example", "example-nested"):
             shutil.copytree(EXAMPLE_APP, destination, ignore=shutil.ignore_patterns("__pycache__", "staticfiles"))
+            if self.base == "example-nested":
+                nest_in_backend(destination)
         else:
             destination.mkdir(parents=True)
             if self.base == "procfile":
@@ -156,8 +161,17 @@ PYTHON_VERSION = [
 ]
 
 REQUIREMENTS = [
-    python("requirements-empty", "! ERROR: requirements.txt lists no packages", files={"requirements.txt": ""}),
-    python("requirements-only-comments", "! ERROR: requirements.txt lists no packages", files={"requirements.txt": "# Django==5.2.8\n\n"}),
+    # pip installs nothing from these and succeeds: the build warns, in case it was a mistake, and goes on.
+    python("requirements-empty", "! WARNING: requirements.txt lists no packages", exit_code=0, files={"requirements.txt": ""},
+           layers=BUILT_PYTHON_LAYERS),
+    python("requirements-only-comments", "! WARNING: requirements.txt lists no packages", exit_code=0,
+           files={"requirements.txt": "# Django==5.2.8\n\n"}, layers=BUILT_PYTHON_LAYERS),
+    # pip opens `-r base.txt` beside the link (./base.txt), not beside the file it points to.
+    python("requirements-link-include-beside-target", "backend/base.txt exists there",
+           files={"backend/requirements.txt": "-r base.txt\n", "backend/base.txt": "Django==5.2.8\n"},
+           symlinks={"requirements.txt": "backend/requirements.txt"}),
+    python("requirements-link-into-subfolder-to-passwd", "! ERROR: requirements.txt is a link to a file outside the app",
+           symlinks={"backend/requirements.txt": "/etc/passwd", "requirements.txt": "backend/requirements.txt"}),
     python("requirements-include-loop", "! ERROR: Requirements files include each other in a loop",
            files={"requirements.txt": "-r base.txt\n", "base.txt": "Django==5.2.8\n-r requirements.txt\n"}),
     python("requirements-in-syntax-error", "! requirements.in, line 1: 'Django>>5.2' is not a requirement",
@@ -234,6 +248,11 @@ DJANGO = [
            phase="detect", exit_code=100, env={"BP_DJANGO_MANAGE_PY": "/etc/passwd"}),
     django("django-manage-py-link-to-passwd", "pycnb/django: manage.py leads outside the app, so it is not read",
            phase="detect", exit_code=100, symlinks={"manage.py": "/etc/passwd"}),
+    django("django-manage-py-link-chain-to-passwd", "pycnb/django: manage.py leads outside the app, so it is not read",
+           phase="detect", exit_code=100, base="example-nested", symlinks={"backend/manage.py": "/etc/passwd"}),
+    # The backend/frontend layout builds: the project is imported from backend/, as `python manage.py` does.
+    django("django-nested-behind-links", "web: exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in backend/)",
+           exit_code=0, base="example-nested", layers=BUILT_DJANGO_LAYERS),
     django("django-settings-module-a-file-path", "! ERROR: The settings module 'myproject/settings.py' is not a Python module path",
            env={"DJANGO_SETTINGS_MODULE": "myproject/settings.py"}),
     # Detect stays quiet and quick: the Python buildpack's build explains these files.
@@ -261,13 +280,13 @@ DJANGO = [
     # What the app writes at run time is read from the settings: a MEDIA_ROOT outside the app builds (on
     # Heroku it would work, on the dyno's disk), with a warning naming the setting and the fix.
     django("django-media-root-outside-app", "! WARNING: MEDIA_ROOT is outside the app: the app cannot save uploads there at run time",
-           exit_code=0, append={SETTINGS: "\nMEDIA_ROOT = '/var/www/media'\n"}, layers=SUCCEEDED),
+           exit_code=0, append={SETTINGS: "\nMEDIA_ROOT = '/var/www/media'\n"}, layers=BUILT_DJANGO_LAYERS),
     django("django-media-root-needs-env-var", "! ERROR: Importing the settings failed: the settings need MEDIA_ROOT, which is not set at build time",
            append={SETTINGS: "\nimport os\nMEDIA_ROOT = os.environ['MEDIA_ROOT']\n"}),
     django("django-databases-entry-a-url", "! ERROR: Importing the settings failed",
            append={SETTINGS: "\nDATABASES['old'] = 'sqlite:///old.db'\n"}),
     django("django-settings-unimportable-collectstatic-off", "only the app folder is writable", exit_code=0, env={"DISABLE_COLLECTSTATIC": "1"},
-           append={SETTINGS: "\nraise RuntimeError('settings refuse to load')\n"}, layers=SUCCEEDED),
+           append={SETTINGS: "\nraise RuntimeError('settings refuse to load')\n"}, layers=BUILT_DJANGO_LAYERS),
     django("collectstatic-improperly-configured", "! ERROR: collectstatic failed: Django says the settings are improperly configured",
            append={SETTINGS: STATIC_ROOT + "STATIC_URL = ''\n"}),
     django("collectstatic-system-check", "! ERROR: collectstatic failed: Django's system checks found errors",

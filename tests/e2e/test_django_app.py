@@ -2,7 +2,7 @@
 
 import pytest
 
-from support.images import pack_inspect_local, run_image
+from support.images import pack_inspect_local, run_image, run_pack
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
@@ -39,3 +39,14 @@ def test_build_log_has_a_summary_and_sections(example_image):
     assert "## Build summary" in log
     assert "from .python-version: 3.13" in log
     assert "## Installing Python" in log and "## Installing dependencies" in log
+
+
+def test_build_log_has_no_missing_lifecycle_sbom_warning(example_image, tmp_path):
+    # The lifecycle tarball carries lifecycle.sbom.* and launcher.sbom.* (pycnb_tools/lifecycle_sbom.py).
+    image, log = example_image
+    assert "Did not find SBOM" not in log
+    result = run_pack("sbom", "download", image, "--output-dir", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The launcher runs in the image, so its SBOM is a launch SBOM; the lifecycle's is a build one, which pack does not download.
+    found = {path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json") if "buildpacksio_lifecycle" in path.as_posix()}
+    assert {f"layers/sbom/launch/buildpacksio_lifecycle/launcher/sbom.{kind}.json" for kind in ("cdx", "spdx", "syft")} <= found, sorted(found)

@@ -57,7 +57,8 @@ def _as_postgres(argv: list[str]) -> str:
     return subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
 
 
-def start() -> Postgres:
+def start(*, tls: bool = True) -> Postgres:
+    """A server on 127.0.0.1; with tls=False it runs with `ssl = off`, as private-network databases do."""
     if not Path("/usr/lib/postgresql").is_dir():
         host_install(["postgresql"], "postgres", "install Debian's postgresql package")
     root = Path(tempfile.mkdtemp(prefix="pycnb-pg-"))
@@ -67,17 +68,22 @@ def start() -> Postgres:
     password_file.write_text(PASSWORD)
     shutil.chown(password_file, "postgres", "postgres")
     _as_postgres([_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password_file}"])
-    # TLS with a throwaway self-signed certificate: django-heroku connects with sslmode=require.
-    key, certificate = root / "server.key", root / "server.crt"
-    subprocess.run(
-        ["openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
-        check=True, capture_output=True,
-    )
-    for path in (key, certificate):
-        shutil.chown(path, "postgres", "postgres")
-    key.chmod(0o600)
     port = free_port()
-    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {root} -c ssl=on -c ssl_cert_file={certificate} -c ssl_key_file={key}"
+    options = f"-p {port} -c listen_addresses=127.0.0.1 -k {root}"
+    if tls:
+        # TLS with a throwaway self-signed certificate: django-heroku connects with sslmode=require.
+        key, certificate = root / "server.key", root / "server.crt"
+        subprocess.run(
+            ["openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+            check=True, capture_output=True,
+        )
+        for path in (key, certificate):
+            shutil.chown(path, "postgres", "postgres")
+        key.chmod(0o600)
+        options += f" -c ssl=on -c ssl_cert_file={certificate} -c ssl_key_file={key}"
+    else:
+        # Explicit, whatever the package's postgresql.conf template says.
+        options += " -c ssl=off"
     _as_postgres([_bin("pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-o", options, "-w", "start"])
     server = Postgres(port, data)
     server.superuser(f"CREATE USER {USER} PASSWORD '{PASSWORD}'")

@@ -42,13 +42,27 @@ def test_no_docker_daemon_and_no_way_to_start_one(tmp_path):
 
 @pytest.mark.docker
 def test_runtime_source_not_found(docker_client, tmp_path):
-    env = {"PYCNB_CPYTHON_SOURCE": "python.org", "PYCNB_CPYTHON_MIRROR": "http://127.0.0.1:9/python"}
-    result = run_pycnb("runtimes", "--version", "3.12.99", env=env, cache=tmp_path)
+    env = {"PYCNB_CPYTHON_SOURCE": "python.org", "PYCNB_CPYTHON_MIRROR": "http://127.0.0.1:9/python", "PYCNB_RUNTIME_VERSIONS": "3.12.99"}
+    result = run_pycnb("runtimes", env=env, cache=tmp_path)
     assert_step_error(result, "runtimes", "no source of Python 3.12.99 could be fetched", "set PYCNB_CPYTHON_SOURCE")
 
 
+@pytest.mark.docker
+def test_configured_runtime_version_that_debian_does_not_have(docker_client, tmp_path):
+    env = {"PYCNB_CPYTHON_SOURCE": "debian", "PYCNB_RUNTIME_VERSIONS": "3.13.99"}
+    result = run_pycnb("runtimes", env=env, cache=tmp_path)
+    assert_step_error(result, "runtimes", "no source of Python 3.13.99 could be fetched (debian: Debian has no source package of Python 3.13.99 (it has ",
+                      "set PYCNB_CPYTHON_SOURCE")
+    assert "Compiling" not in result.stdout + result.stderr
+
+
+def test_configured_runtime_version_that_is_not_a_version(tmp_path):
+    result = run_pycnb("runtimes", env={"PYCNB_RUNTIME_VERSIONS": "3.13.15,3.13"}, cache=tmp_path)
+    assert_step_error(result, "runtimes", "PYCNB_RUNTIME_VERSIONS: '3.13' is not an exact CPython version", "write versions as 3.X.Y")
+
+
 def test_unknown_runtime_source(tmp_path):
-    result = run_pycnb("runtimes", "--version", "3.12.99", env={"PYCNB_CPYTHON_SOURCE": "ftp-mirror"}, cache=tmp_path)
+    result = run_pycnb("runtimes", env={"PYCNB_CPYTHON_SOURCE": "ftp-mirror"}, cache=tmp_path)
     assert_step_error(result, "runtimes", "unknown CPython source 'ftp-mirror'", "use a comma-separated list")
 
 

@@ -36,12 +36,13 @@ def skip_reason(settings: Settings) -> str | None:
     return None
 
 
-def run(log: Logger, python: Path, manage: Path, app_dir: Path, env: dict[str, str], settings_module: str) -> None:
+def run(log: Logger, python: Path, manage: Path, env: dict[str, str], settings_module: str) -> None:
+    """`python manage.py collectstatic --noinput` from the folder of `manage` (the real file, links resolved)."""
     if env.get(DEBUG_ENV_VAR, "").strip().lower() in _TRUE:
         log.step(f"{DEBUG_ENV_VAR} is set: the environment collectstatic runs with (secrets masked):")
         for name in sorted(env):
             log.detail(f"  {name}={MASK if is_secret_name(name) else env[name]}")
     with log.timed("Collecting static files"):
-        code, output = commands.run(log, [str(python), str(manage.relative_to(app_dir)), "collectstatic", "--noinput"], env=env, cwd=app_dir)
+        code, output = commands.run(log, [str(python), manage.name, "collectstatic", "--noinput"], env=env, cwd=manage.parent)
     if code != 0:
         raise messages.diagnose("collectstatic", "\n".join(output), settings_module)

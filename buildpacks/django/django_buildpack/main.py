@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,14 +14,15 @@ from cnb.log import Logger
 from cnb import permissions
 from cnb.plan import BuildPlan, Require
 
-from . import collectstatic, messages, processes, project, settings, writable
+from . import collectstatic, database_tls, messages, processes, project, settings, writable
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
 AUTO_INSTALL_ENV_VAR = "BP_DJANGO_AUTO_INSTALL"
 # What every Django app on a Heroku-style platform runs with, at versions known to work
-# together with Django 4.2-5.2 on Python 3.11-3.13. The user's own pin always wins.
-KNOWN_GOOD = {"gunicorn": "gunicorn==23.0.0", "django-heroku": "django-heroku==0.3.1"}
+# together with Django 4.2-5.2 on Python 3.11-3.13 (gunicorn: the newest release, 27.0.1, 2026-11).
+# The user's own pin always wins.
+KNOWN_GOOD = {"gunicorn": "gunicorn==27.0.1", "django-heroku": "django-heroku==0.3.1"}
 WEB_CONCURRENCY_LAYER = "web-concurrency"
 # Importing the app at build time (settings, collectstatic) would leave __pycache__ in the app:
 # timestamp-based .pyc recording the checkout's file times, so two checkouts of one commit gave
@@ -59,6 +61,16 @@ def build(context: BuildContext, log: Logger) -> None:
     python = Path(env["VIRTUAL_ENV"]) / "bin" / "python"
     manage = project.manage_py(app, env)
     manage_name = str(manage.relative_to(app))
+    # The project is imported, and its commands run, the way `python manage.py` does it: from the
+    # folder of the real manage.py. `manage.py -> backend/manage.py` (a backend/frontend
+    # repository) runs backend/manage.py with backend/ on sys.path. Detect refused a link out of the app.
+    real_manage = project.real_manage_py(manage)
+    if not project.inside_app(real_manage, app):
+        raise messages.manage_py_outside_app_at_build(manage_name)
+    project_folder = project.project_dir(manage)
+    nested = project_folder != Path(os.path.realpath(app))
+    project_shown = str(project_folder.relative_to(os.path.realpath(app))) if nested else "."
+    real_shown = str(real_manage.relative_to(os.path.realpath(app)))
     settings_module = project.settings_module(manage, env)
     if not settings_module:
         raise messages.no_settings_module(manage_name)
@@ -70,31 +82,35 @@ def build(context: BuildContext, log: Logger) -> None:
     read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)
     writes = writable.Plan()
 
-    inspected = settings.inspect(python, app, settings_module, env)
+    inspected = settings.inspect(python, project_folder, settings_module, env)
     if isinstance(inspected, settings.ImportFailure):
         failure = messages.diagnose("Importing the settings", inspected.traceback, settings_module)
         if turned_off is None:
             raise failure
         log.warning(*messages.settings_not_importable_warning(settings_module, failure.title))
-        wsgi = project.wsgi_beside_settings(app, settings_module)
+        wsgi = project.wsgi_beside_settings(project_folder, settings_module)
         skip = turned_off
     else:
         wsgi = inspected.wsgi_application or None
         if wsgi and not inspected.wsgi_module_found:
             raise messages.wsgi_application_not_found(wsgi, settings_module)
-        static_root = Path(inspected.static_root) if inspected.static_root else None
+        # A relative STATIC_ROOT is relative to the folder manage.py runs in.
+        static_root = project_folder / inspected.static_root if inspected.static_root else None
         if static_root and turned_off is None and not static_root.resolve().is_relative_to(app.resolve()):
             raise messages.static_root_outside_app(inspected.static_root, str(app))
         skip = turned_off or collectstatic.skip_reason(inspected)
         if not read_only:
-            writes = writable.plan(app, inspected)
+            # A relative MEDIA_ROOT or database NAME is relative to the folder manage.py runs in.
+            writes = writable.plan(app, inspected, project_folder)
         rewrites = writable.collectstatic_at_run_time(project.procfile_processes_running(app, "collectstatic"), inspected)
         if rewrites and not skip:
             writes.warnings.append(rewrites)
+    tls_calls = database_tls.scan(app, settings_module, inspected.module_files if isinstance(inspected, settings.Settings) else [])
 
     log.summary(
         "Django",
         [
+            *([("Project", f"{project_shown}/ ({manage_name} leads to {real_shown})" if real_shown != manage_name else f"{project_shown}/")] if nested else []),
             ("Django", inspected.django_version if isinstance(inspected, settings.Settings) else "settings not importable at build time"),
             ("Settings", settings_module),
             ("Added packages", ", ".join(added) + " (not in the requirements)" if added else "none"),
@@ -105,6 +121,8 @@ def build(context: BuildContext, log: Logger) -> None:
     )
     if "gunicorn" not in declared and not any(p.startswith("gunicorn") for p in added):
         log.warning(*messages.gunicorn_not_installed())
+    if tls_calls:
+        log.warning(*messages.database_requires_tls([(call.file, call.line, call.code) for call in tls_calls]))
     for warning in writes.warnings:
         log.warning(*warning)
 
@@ -112,7 +130,7 @@ def build(context: BuildContext, log: Logger) -> None:
     if skip:
         log.step(f"Skipping collectstatic: {skip}")
     else:
-        collectstatic.run(log, python, manage, app, env, settings_module)
+        collectstatic.run(log, python, real_manage, env, settings_module)
 
     # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
     # This buildpack runs last of those writing into the app, so it sets the folders the app may write to.
@@ -131,12 +149,13 @@ def build(context: BuildContext, log: Logger) -> None:
         log.step(permissions.describe_writable(app, applied.writable))
 
     log.section("Default processes")
-    default = processes.default_processes(wsgi, manage_name)
+    default = processes.default_processes(wsgi, real_manage.name if nested else manage_name, str(project_folder) if nested else None)
     if not wsgi:
         log.warning(*messages.no_wsgi_module(settings_module))
     for process in default:
         note = " (default; a Procfile's web process replaces it)" if process.default else ""
-        log.step(f"{process.type}: {process.command[-1]}{note}")
+        where = f" (in {project_shown}/)" if process.working_dir else ""
+        log.step(f"{process.type}: {process.command[-1]}{where}{note}")
     write_launch(context.layers_dir, default)
 
     log.section("Worker count")

@@ -41,6 +41,14 @@ def manage_py_outside_app(manage: str, env_var: str) -> str:
 
 # Inputs
 
+def manage_py_outside_app_at_build(manage: str) -> BuildpackError:
+    return BuildpackError(
+        f"{manage} leads outside the app",
+        f"{manage}, with its links resolved, is not in the app folder, so it is neither read nor run.",
+        [f"Make {manage} a file in the app, or a link to one inside it (e.g. manage.py -> backend/manage.py)."],
+    )
+
+
 def no_python_environment() -> BuildpackError:
     return BuildpackError(
         "No Python environment to run Django in",
@@ -94,6 +102,25 @@ def gunicorn_not_installed() -> Warning:
         "gunicorn is not in the requirements",
         "The default web process runs gunicorn, and BP_DJANGO_AUTO_INSTALL=false stops the buildpack adding it.\n"
         "Add gunicorn to requirements.txt, or define the web process in a Procfile.",
+    )
+
+
+def database_requires_tls(calls: list[tuple[str, int, str]]) -> Warning:
+    """`calls`: (file, line, code) of each django_heroku.settings() call that leaves its database handling on."""
+    where = "\n".join(f"  {file}, line {line}: {code}" for file, line, code in calls)
+    return (
+        "django-heroku will require TLS of the database (sslmode=require)",
+        f"{where}\n"
+        "With DATABASE_URL set, django_heroku.settings() configures the database with sslmode=require, so against\n"
+        "a PostgreSQL without TLS (a private network with SSL off) the app fails at its first query:\n"
+        '  "server does not support SSL, but SSL was required". Neither PGSSLMODE nor ?sslmode=disable\n'
+        "in DATABASE_URL changes that. If your database offers TLS, there is nothing to do. Otherwise either:\n"
+        "  1. Drop the requirement right after the call (libpq's default, prefer, applies, and PGSSLMODE works again):\n"
+        '       DATABASES["default"].get("OPTIONS", {}).pop("sslmode", None)\n'
+        "  2. Or configure the database yourself:\n"
+        "       django_heroku.settings(locals(), databases=False)\n"
+        '       DATABASES = {"default": dj_database_url.config(conn_max_age=600, ssl_require=False)}  # import dj_database_url\n'
+        "See \"Databases without TLS\" in the pycnb README.",
     )
 
 

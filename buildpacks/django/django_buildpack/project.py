@@ -24,6 +24,22 @@ def manage_py(app_dir: Path, env: dict[str, str]) -> Path:
     return app_dir / (env.get(MANAGE_PY_ENV_VAR, "").strip() or MANAGE_PY)
 
 
+def real_manage_py(manage: Path) -> Path:
+    """manage.py with every link resolved: the file `python manage.py` runs."""
+    return Path(os.path.realpath(manage))
+
+
+def project_dir(manage: Path) -> Path:
+    """The folder `python manage.py` puts first on sys.path: that of the *resolved* script.
+
+    CPython resolves a script's links before taking its folder as sys.path[0] (the docs of
+    sys.path: "python script.py: prepend the script's directory. If it's a symbolic link, resolve
+    symbolic links."), so `manage.py -> backend/manage.py` imports the project from backend/, and
+    the folder `python manage.py` runs from is not on sys.path at all.
+    """
+    return real_manage_py(manage).parent
+
+
 def inside_app(path: Path, app_dir: Path) -> bool:
     """Whether `path`, links resolved, is in the app (os.path.realpath does not raise on a link loop)."""
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(app_dir))
@@ -88,8 +104,9 @@ def is_module_path(name: str) -> bool:
     return bool(_MODULE_PATH.fullmatch(name))
 
 
-def wsgi_beside_settings(app_dir: Path, settings: str) -> str | None:
-    """`<project>.wsgi.application` when `<project>/wsgi.py` sits beside the settings module."""
+def wsgi_beside_settings(project: Path, settings: str) -> str | None:
+    """`<project>.wsgi.application` when `<project>/wsgi.py` sits beside the settings module
+    (`project` is the folder the settings are imported from)."""
     package = settings.rpartition(".")[0]
     module = f"{package}.wsgi" if package else "wsgi"
-    return f"{module}.application" if (app_dir / (module.replace(".", "/") + ".py")).is_file() else None
+    return f"{module}.application" if (project / (module.replace(".", "/") + ".py")).is_file() else None

@@ -10,8 +10,11 @@ from pathlib import Path
 # Runs in the app's virtual environment with the app's settings. Prints one marked JSON line,
 # since settings modules may print things of their own.
 _MARKER = "PYCNB-DJANGO-SETTINGS:"
+# sys.argv[1] is the project folder, which replaces the `-c` default (the working folder) as
+# sys.path[0], as it would be for `python manage.py`.
 _SCRIPT = f"""
-import importlib.util, json, sys, traceback
+import importlib.util, json, os, sys, traceback
+sys.path[0] = sys.argv[1]
 
 # The file of each SQLite database (the engines that store one), as the setting names it.
 def sqlite_databases(databases):
@@ -52,6 +55,12 @@ try:
         "media_root": str(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else "",
         "sqlite_databases": sqlite_databases(settings.DATABASES),
         "manifest_storage": manifest_storage(settings),
+        # The app's own modules that the settings and the installed apps loaded, settings first.
+        "module_files": sorted(
+            {{str(m.__file__) for m in list(sys.modules.values())
+              if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(os.getcwd() + os.sep)}},
+            key=lambda f: (f != str(getattr(sys.modules.get(settings.SETTINGS_MODULE), "__file__", "")), f),
+        ),
     }}
 except BaseException as error:
     line = getattr(error, "lineno", None)
@@ -71,6 +80,7 @@ class Settings:
     wsgi_module_found: bool
     staticfiles_installed: bool
     static_root: str
+    module_files: list[str]
     media_root: str
     sqlite_databases: dict[str, str]  # alias -> NAME
     manifest_storage: bool = False  # STORAGES["staticfiles"] rewrites what collectstatic wrote
@@ -87,9 +97,10 @@ class ImportFailure:
     traceback: str
 
 
-def inspect(python: Path, app_dir: Path, settings_module: str, env: dict[str, str]) -> Settings | ImportFailure:
+def inspect(python: Path, project: Path, settings_module: str, env: dict[str, str]) -> Settings | ImportFailure:
+    """Import the settings as `python manage.py` would, run from `project` (the resolved manage.py's folder)."""
     result = subprocess.run(
-        [str(python), "-c", _SCRIPT], cwd=app_dir, env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
+        [str(python), "-c", _SCRIPT, str(project)], cwd=project, env={**env, "DJANGO_SETTINGS_MODULE": settings_module},
         capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300,
     )
     line = next((line for line in result.stdout.splitlines() if line.startswith(_MARKER)), None)

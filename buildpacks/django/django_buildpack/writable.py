@@ -25,16 +25,17 @@ class Plan:
     warnings: list[messages.Warning] = field(default_factory=list)
 
 
-def plan(app: Path, settings: Settings) -> Plan:
+def plan(app: Path, settings: Settings, project_folder: Path | None = None) -> Plan:
     """The folders to open for the run user and what to warn about, from `settings`; paths in the
-    settings are absolute (BASE_DIR / ...) or relative to the app, where the processes start."""
+    settings are absolute (BASE_DIR / ...) or relative to the project folder, where manage.py runs."""
     result = Plan()
+    base = project_folder or app
     if settings.media_root:
-        _add(result, app, "MEDIA_ROOT", Path(settings.media_root), "MEDIA_ROOT", messages.media_root_outside_app)
+        _add(result, app, "MEDIA_ROOT", base / settings.media_root, "MEDIA_ROOT", messages.media_root_outside_app)
     for alias, name in settings.sqlite_databases.items():
         if name in _IN_MEMORY or name.startswith("file:") or "mode=memory" in name:
             continue
-        database = Path(name)
+        database = base / name
         setting = f"DATABASES[{alias!r}]['NAME']"
         reason = "SQLite database default" if alias == "default" else f"SQLite database {alias}"
         _add(result, app, setting, database.parent, reason, messages.sqlite_outside_app)

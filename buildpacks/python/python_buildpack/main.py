@@ -82,6 +82,8 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.nothing_to_embed(ca_certificates.EMBED_ENV_VAR))
     for path in ca_certificates.with_private_keys(certificates):
         log.warning(*messages.private_key_in_ca_binding(path.parent.name, path.name))
+    if requirements.lists_nothing(requirement_files):
+        log.warning(*messages.empty_requirements(requirements_file.relative_to(app)))
     for title, body in resolution.warnings:
         log.warning(title, body)
     for other in resolution.conflicts(runtime.version):

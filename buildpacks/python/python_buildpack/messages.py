@@ -192,6 +192,14 @@ def runtime_extract_failed(version: str, output: str) -> BuildpackError:
     )
 
 
+def runtime_relocation_failed(output: str) -> BuildpackError:
+    return BuildpackError(
+        "Preparing the Python runtime for its folder failed",
+        "Recompiling the runtime's rewritten sysconfig modules failed:\n" + output.strip()[-1500:],
+        ["Retry the build; if it persists, report it with the build log."],
+    )
+
+
 # Requirements
 
 def misspelt_requirements(found: str, expected: str) -> BuildpackError:
@@ -214,11 +222,21 @@ def include_outside_app(file: object, line_number: int, line: str) -> BuildpackE
     )
 
 
-def missing_include(file: object, line_number: int, line: str, target: object) -> BuildpackError:
+def missing_include(file: object, line_number: int, line: str, target: object, beside_link_target: object = None) -> BuildpackError:
+    if beside_link_target is None:
+        return BuildpackError(
+            "A requirements include is missing",
+            f"{file}, line {line_number}: {line.strip()!r}\n{target} does not exist.",
+            [f"Add {target} to the app, or remove the line from {file}."],
+        )
     return BuildpackError(
         "A requirements include is missing",
-        f"{file}, line {line_number}: {line.strip()!r}\n{target} does not exist.",
-        [f"Add {target} to the app, or remove the line from {file}."],
+        f"{file}, line {line_number}: {line.strip()!r}\n{target} does not exist. {file} is a link, and pip reads an include\n"
+        f"relative to the folder of the link, not of the file it points to; {beside_link_target} exists there.",
+        [
+            f"Name the include from the app's root folder in {file}: e.g. `-r {beside_link_target}`, or",
+            f"point the build at the real file: replace the {file} link with a file holding `-r {beside_link_target}`.",
+        ],
     )
 
 
@@ -269,11 +287,13 @@ def include_loop(file: object, line_number: int, line: str, target: object) -> B
     )
 
 
-def empty_requirements(file: object) -> BuildpackError:
-    return BuildpackError(
+def empty_requirements(file: object) -> Warning:
+    return (
         f"{file} lists no packages",
-        f"{file} is empty or holds only comments.",
-        [f"List the app's dependencies in {file}, e.g. `Django==5.2.8` and `gunicorn==23.0.0`."],
+        f"{file} is empty or holds only comments, so nothing is installed: the app runs with Python's\n"
+        "standard library only (pip accepts such a file too).\n"
+        f"If that was a mistake, list the app's dependencies in {file} (e.g. `Django==5.2.8` and\n"
+        f"`gunicorn==27.0.1`, or `pip freeze > {file}` in the app's virtual environment) and build again.",
     )
 
 

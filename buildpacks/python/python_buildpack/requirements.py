@@ -80,15 +80,38 @@ def collect(root: Path, app_dir: Path) -> list[RequirementsFile]:
             if not app_files.inside_app(target, app_dir):
                 raise messages.include_outside_app(path.relative_to(app_dir), number, line)
             if not target.is_file():
-                raise messages.missing_include(path.relative_to(app_dir), number, line, target.relative_to(app_dir) if target.is_relative_to(app_dir) else target)
+                raise messages.missing_include(
+                    path.relative_to(app_dir), number, line, target.relative_to(app_dir) if target.is_relative_to(app_dir) else target,
+                    beside_link_target=_beside_link_target(path, match.group("path"), app_dir),
+                )
             if Path(os.path.realpath(target)) in chain:
                 raise messages.include_loop(path.relative_to(app_dir), number, line, Path(os.path.normpath(target)).relative_to(app_dir))
             visit(target, chain)
 
     visit(root)
-    if not any(_has_requirement(file.text) for file in seen.values()):
-        raise messages.empty_requirements(root.relative_to(app_dir))
     return list(seen.values())
+
+
+def lists_nothing(files: list[RequirementsFile]) -> bool:
+    """Whether the files hold only comments and blank lines (or nothing): pip installs nothing
+    from them and succeeds, and so does the build, with a warning in case it was a mistake."""
+    return not any(_has_requirement(file.text) for file in files)
+
+
+def _beside_link_target(path: Path, include: str, app_dir: Path) -> Path | None:
+    """When `path` is a link, the include as found beside the file it points to, if it is there.
+
+    pip opens an include relative to the folder of the requirements file *as named* (the link's),
+    not of the file the link points to (pip's req_file.py joins it to os.path.dirname(filename)):
+    `requirements.txt -> backend/requirements.txt` holding `-r base.txt` reads ./base.txt, not
+    backend/base.txt. We read it as pip does, and say where the user probably meant.
+    """
+    if not path.is_symlink():
+        return None
+    real = Path(os.path.realpath(path)).parent / _include_path(include)
+    if not real.is_file() or not app_files.inside_app(real, app_dir):
+        return None
+    return Path(os.path.realpath(real)).relative_to(os.path.realpath(app_dir))
 
 
 def _include_path(value: str) -> str:

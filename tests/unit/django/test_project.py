@@ -37,6 +37,39 @@ def test_settings_module_must_be_a_dotted_path():
     assert not project.is_module_path("myproject/settings.py") and not project.is_module_path("myproject.settings.")
 
 
+def test_the_project_folder_is_that_of_the_resolved_manage_py_as_python_takes_it(tmp_path):
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "manage.py").write_text("")
+    (tmp_path / "manage.py").symlink_to("backend/manage.py")
+    manage = project.manage_py(tmp_path, {})
+    assert project.real_manage_py(manage) == (tmp_path / "backend" / "manage.py").resolve()
+    assert project.project_dir(manage) == (tmp_path / "backend").resolve()
+    assert project.inside_app(manage, tmp_path)
+
+
+def test_a_link_chain_that_leaves_the_app_is_not_inside(tmp_path):
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "manage.py").symlink_to("/etc/passwd")
+    (tmp_path / "manage.py").symlink_to("backend/manage.py")
+    assert not project.inside_app(project.manage_py(tmp_path, {}), tmp_path)
+
+
+def test_wsgi_beside_settings_is_looked_for_in_the_project_folder(tmp_path):
+    (tmp_path / "backend" / "mysite").mkdir(parents=True)
+    (tmp_path / "backend" / "mysite" / "wsgi.py").write_text("")
+    assert project.wsgi_beside_settings(tmp_path / "backend", "mysite.settings") == "mysite.wsgi.application"
+    assert project.wsgi_beside_settings(tmp_path, "mysite.settings") is None
+
+
+def test_declared_packages_read_a_linked_requirements_file_and_its_includes_as_pip_does(tmp_path):
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "backend" / "requirements.txt").write_text("Django==5.2.8\n-r base.txt\n")
+    (tmp_path / "base.txt").write_text("gunicorn\n")  # pip opens includes from the link's folder
+    (tmp_path / "backend" / "base.txt").write_text("celery\n")
+    (tmp_path / "requirements.txt").symlink_to("backend/requirements.txt")
+    assert project.declared_packages(tmp_path) == {"django", "gunicorn"}
+
+
 def test_procfile_processes_running_a_command(tmp_path):
     (tmp_path / "Procfile").write_text("# release: python manage.py collectstatic\n"
                                        "web: python manage.py migrate && python manage.py collectstatic --no-input && gunicorn myproject.wsgi\n"

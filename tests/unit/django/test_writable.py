@@ -8,7 +8,7 @@ from django_buildpack.settings import Settings
 
 
 def settings(media_root: str = "", **databases: str) -> Settings:
-    return Settings("5.2.8", "myproject.wsgi.application", True, True, "", media_root, databases)
+    return Settings("5.2.8", "myproject.wsgi.application", True, True, "", [], media_root=media_root, sqlite_databases=databases)
 
 
 def test_startproject_defaults_open_the_app_folder_for_its_sqlite_database(tmp_path):
@@ -68,10 +68,17 @@ def test_a_media_root_that_is_a_file_is_not_opened(tmp_path):
 
 
 def test_collectstatic_in_the_procfile_with_a_manifest_storage_warns(tmp_path):
-    manifest = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), "", {}, manifest_storage=True)
+    manifest = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), [], "", {}, manifest_storage=True)
     [title, body] = writable.collectstatic_at_run_time(["web"], manifest)
     assert title == "The Procfile runs collectstatic at run time (web), which will fail with this static files storage"
     assert "Remove `python manage.py collectstatic` from the Procfile's web process." in body
-    plain = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), "", {})
+    plain = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), [], "", {})
     assert writable.collectstatic_at_run_time(["web"], plain) is None  # it copies nothing: the build's copies are as new
     assert writable.collectstatic_at_run_time([], manifest) is None
+
+
+def test_relative_paths_are_relative_to_the_project_folder(tmp_path):
+    (tmp_path / "backend").mkdir()
+    result = writable.plan(tmp_path, settings("media", default="db/app.sqlite3"), tmp_path / "backend")
+    assert result.folders == [APP_FOLDER, WritableFolder(Path("backend/media"), "MEDIA_ROOT"),
+                              WritableFolder(Path("backend/db"), "SQLite database default")]

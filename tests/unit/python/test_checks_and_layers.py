@@ -17,16 +17,18 @@ def test_forbidden_env_vars_fail_with_their_names():
 
 
 def test_runtime_decision_lists_every_change():
-    wanted = runtime.RuntimeMetadata("3.13.15", "amd64", "debian", "13", "b" * 64)
-    cached = {"python_version": "3.13.5", "arch": "arm64", "distro_name": "debian", "distro_version": "13", "sha256": "a" * 64}
+    wanted = runtime.RuntimeMetadata("3.13.15", "amd64", "debian", "13", "b" * 64, "/layers/pycnb_python/python")
+    cached = {"python_version": "3.13.5", "arch": "arm64", "distro_name": "debian", "distro_version": "13", "sha256": "a" * 64, "path": "/other/python"}
     decision = runtime.decide(cached, wanted)
     assert not decision.reuse
     assert decision.reasons == (
         "the Python version changed (3.13.5 to 3.13.15)",
         "the architecture changed (arm64 to amd64)",
         "the runtime archive changed (a new build of Python 3.13.15)",
+        "the layer's folder changed (/other/python to /layers/pycnb_python/python)",
     )
-    assert runtime.decide({**cached, "python_version": "3.13.15", "arch": "amd64", "sha256": "b" * 64}, wanted).reuse
+    same = {**cached, "python_version": "3.13.15", "arch": "amd64", "sha256": "b" * 64, "path": "/layers/pycnb_python/python"}
+    assert runtime.decide(same, wanted).reuse
     assert runtime.decide({}, wanted).summary() == "install: nothing cached"
 
 

@@ -58,11 +58,47 @@ def test_include_outside_the_app_is_refused(tmp_path):
     assert raised.value.title == "A requirements include points outside the app"
 
 
-def test_empty_requirements_is_an_error(tmp_path):
-    root = write(tmp_path, "requirements.txt", "# nothing yet\n\n")
+@pytest.mark.parametrize("text", ["", "# nothing yet\n\n", "\n  \n"])
+def test_empty_requirements_are_read_and_reported_as_listing_nothing(tmp_path, text):
+    # pip installs nothing from such a file and succeeds; the build warns instead of failing.
+    root = write(tmp_path, "requirements.txt", text)
+    files = requirements.collect(root, tmp_path)
+    assert requirements.lists_nothing(files)
+
+
+def test_an_include_that_lists_a_package_is_not_empty(tmp_path):
+    root = write(tmp_path, "requirements.txt", "# see base.txt\n-r base.txt\n")
+    write(tmp_path, "base.txt", "Django\n")
+    assert not requirements.lists_nothing(requirements.collect(root, tmp_path))
+
+
+def test_requirements_txt_may_be_a_link_into_a_subfolder(tmp_path):
+    write(tmp_path, "backend/requirements.txt", "Django==5.2.8\n")
+    (tmp_path / "requirements.txt").symlink_to("backend/requirements.txt")
+    assert requirements.find(tmp_path) == tmp_path / "requirements.txt"
+    files = requirements.collect(tmp_path / "requirements.txt", tmp_path)
+    assert [(str(f.path.relative_to(tmp_path)), f.text) for f in files] == [("requirements.txt", "Django==5.2.8\n")]
+
+
+def test_an_include_in_a_linked_file_is_read_from_the_links_folder_as_pip_does(tmp_path):
+    # pip joins `-r base.txt` to the folder of the file as named: ./base.txt, not backend/base.txt.
+    write(tmp_path, "backend/requirements.txt", "-r base.txt\n")
+    write(tmp_path, "backend/base.txt", "Django\n")
+    write(tmp_path, "base.txt", "gunicorn\n")
+    (tmp_path / "requirements.txt").symlink_to("backend/requirements.txt")
+    files = requirements.collect(tmp_path / "requirements.txt", tmp_path)
+    assert [str(f.path.relative_to(tmp_path)) for f in files] == ["requirements.txt", "base.txt"]
+
+
+def test_an_include_missing_beside_a_link_names_where_it_is(tmp_path):
+    write(tmp_path, "backend/requirements.txt", "-r base.txt\n")
+    write(tmp_path, "backend/base.txt", "Django\n")
+    (tmp_path / "requirements.txt").symlink_to("backend/requirements.txt")
     with pytest.raises(BuildpackError) as raised:
-        requirements.collect(root, tmp_path)
-    assert raised.value.title == "requirements.txt lists no packages"
+        requirements.collect(tmp_path / "requirements.txt", tmp_path)
+    assert raised.value.title == "A requirements include is missing"
+    assert "backend/base.txt exists there" in raised.value.details
+    assert "`-r backend/base.txt`" in raised.value.fix[0]
 
 
 @pytest.mark.parametrize("name", ["requirement.txt", "Requirements.txt", "requirments.txt"])

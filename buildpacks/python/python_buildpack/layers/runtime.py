@@ -11,7 +11,7 @@ from cnb.context import Target
 from cnb.layers import CacheDecision, Layer, Layers
 from cnb.log import Logger
 
-from .. import messages, runtime_index
+from .. import messages, relocation, runtime_index
 from ..runtime_index import Runtime, RuntimeIndex
 
 LAYER_NAME = "python"
@@ -26,10 +26,12 @@ class RuntimeMetadata:
     distro_name: str
     distro_version: str
     sha256: str
+    # The runtime's text files name the folder it was installed at (`relocation`).
+    path: str
 
     @classmethod
-    def wanted(cls, runtime: Runtime, target: Target) -> "RuntimeMetadata":
-        return cls(runtime.version, target.arch, runtime.distro_name, runtime.distro_version, runtime.sha256)
+    def wanted(cls, runtime: Runtime, target: Target, path: Path) -> "RuntimeMetadata":
+        return cls(runtime.version, target.arch, runtime.distro_name, runtime.distro_version, runtime.sha256, str(path))
 
 
 def decide(cached: dict, wanted: RuntimeMetadata) -> CacheDecision:
@@ -42,6 +44,7 @@ def decide(cached: dict, wanted: RuntimeMetadata) -> CacheDecision:
         "distro_name": "the distribution",
         "distro_version": "the distribution version",
         "sha256": "the runtime archive",
+        "path": "the layer's folder",
     }
     return CacheDecision(cached=True, reasons=tuple(
         f"{label} changed ({cached.get(field, 'unknown')} to {getattr(wanted, field)})"
@@ -53,7 +56,7 @@ def decide(cached: dict, wanted: RuntimeMetadata) -> CacheDecision:
 
 def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[Layer, RuntimeMetadata, CacheDecision]:
     layer = layers.get(LAYER_NAME)
-    wanted = RuntimeMetadata.wanted(runtime, target)
+    wanted = RuntimeMetadata.wanted(runtime, target, layer.path)
     restored = layer.restore()
     return layer, wanted, CacheDecision.untrusted(restored.problems) if restored.problems else decide(restored.metadata, wanted)
 
@@ -71,6 +74,9 @@ def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, decision: CacheD
             extracted = subprocess.run(["tar", "-xzf", str(archive), "-C", str(layer.path), "--strip-components=1"], capture_output=True, text=True)
             if extracted.returncode != 0:
                 raise messages.runtime_extract_failed(runtime.version, extracted.stderr)
+            rewritten = relocation.relocate(layer.path)
+            if rewritten:
+                log.detail(f"Rewrote {rewritten} files of the runtime (sysconfig, python3-config, pkg-config, scripts) to name {layer.path}")
     # Heroku sets the same: output reaches the log at once, and text I/O is UTF-8.
     layer.set_env("PYTHONUNBUFFERED", "1", action="default")
     layer.set_env("LANG", "C.UTF-8", action="default")

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -141,6 +143,19 @@ def request(port: int, path: str, *, data: bytes | None = None, headers: dict[st
         return error.code, error.read().decode(errors="replace")
 
 
+def wait_until_serving(port: int, timeout: float = 60) -> None:
+    """Until gunicorn answers at all (before `migrate`, a page reading the database answers 500)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            request(port, "/upload/")
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def upload(port: int, title: str, name: str, content: bytes) -> tuple[int, str]:
     boundary = uuid.uuid4().hex
     body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\n{title}\r\n"
@@ -172,6 +187,7 @@ def test_the_app_migrates_reads_its_database_and_saves_uploads_while_the_build_f
     image, _ = uploads_image
     with run_image(docker_client, image) as running:
         container = running.container
+        wait_until_serving(running.port)
         # The release step, run by the run user in the app's container (SQLite lives on its disk).
         code, output = sh(container, "/cnb/process/migrate")
         assert code == 0, output

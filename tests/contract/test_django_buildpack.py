@@ -1,6 +1,7 @@
 """The staged Django buildpack run as the lifecycle runs it, after the Python buildpack."""
 
 import shutil
+import stat
 import tomllib
 
 import pytest
@@ -144,6 +145,27 @@ def test_debug_collectstatic_prints_the_environment_with_secrets_masked(docker_c
     assert result.exit_code == 0, result.output
     assert "    SECRET_KEY=****" in result.output and "    DATABASE_URL=****" in result.output
     assert "s3cr3t-build-only-key" not in result.output and "pw-x1" not in result.output
+
+
+def test_media_root_and_the_sqlite_folder_take_new_files_at_run_time(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())", "django_heroku.settings(locals())\nMEDIA_ROOT = BASE_DIR / 'var' / 'media'")
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert "- Created var/\n" in result.output and "- Created var/media/\n" in result.output
+    assert "- Writable at run time: /workspace (the app folder, sticky), var/media/ (MEDIA_ROOT), ./ (SQLite database default)\n" in result.output
+    modes = {name: stat.S_IMODE((app / name).stat().st_mode) for name in (".", "var", "var/media", "manage.py", "staticfiles")}
+    assert modes == {".": 0o1777, "var": 0o755, "var/media": 0o1777, "manage.py": 0o755, "staticfiles": 0o755}
+
+
+def test_with_bp_app_read_only_no_folder_is_opened(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())", "django_heroku.settings(locals())\nMEDIA_ROOT = BASE_DIR / 'media'")
+    result = build_django(docker_client, python_layers, app, {"BP_APP_READ_ONLY": "true"})
+    assert result.exit_code == 0, result.output
+    assert "- BP_APP_READ_ONLY=true: MEDIA_ROOT and SQLite folders are not made writable\n" in result.output
+    assert "Writable at run time" not in result.output and not (app / "media").exists()
+    assert not app.stat().st_mode & stat.S_IWOTH
 
 
 TLS_WARNING = "! WARNING: django-heroku will require TLS of the database (sslmode=require)"

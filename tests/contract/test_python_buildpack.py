@@ -116,18 +116,20 @@ def test_a_failed_install_leaves_no_layer_a_later_build_trusts(docker_client, st
     assert "- Discarding cached virtual environment since:\n  - an earlier build stopped before finishing it (no venv.toml)" in again.output
 
 
-def test_layers_and_app_are_not_world_writable_even_when_the_platform_umask_is_000(docker_client, staged, tmp_path, ca_binding):
+@pytest.mark.parametrize(("env", "app_folder_mode"), [({}, 0o1777), ({"BP_APP_READ_ONLY": "true"}, None)], ids=["default", "read-only"])
+def test_layers_and_app_are_not_world_writable_even_when_the_platform_umask_is_000(docker_client, staged, tmp_path, ca_binding, env, app_folder_mode):
+    """Only the app folder itself takes new files by default, sticky like /tmp; with BP_APP_READ_ONLY nothing does."""
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
     app.chmod(0o777)  # as pack gives it
-    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host", umask="000")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", env=env, bindings=ca_binding, network="host", umask="000")
     assert result.exit_code == 0, result.output
     writable = []
     for root in (result.layers / "pycnb_python", app):
         for path in [root, *root.rglob("*")]:
             info = path.lstat()
             if not stat.S_ISLNK(info.st_mode) and info.st_mode & stat.S_IWOTH:
-                writable.append(str(path))
-    assert len(writable) == 0, writable[:20]
+                writable.append((str(path), stat.S_IMODE(info.st_mode)))
+    assert writable == ([(str(app), app_folder_mode)] if app_folder_mode else []), writable[:20]
 
 
 @pytest.mark.parametrize("text", ["", "# no dependencies yet\n\n"])

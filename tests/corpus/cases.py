@@ -277,6 +277,16 @@ DJANGO = [
     django("django-bad-wsgi-application", "! ERROR: WSGI_APPLICATION points to a module that does not exist: myproject.wsgy.application",
            append={SETTINGS: "\nWSGI_APPLICATION = 'myproject.wsgy.application'\n"}),
     django("django-static-root-outside-app", "! ERROR: STATIC_ROOT is outside the app", append={SETTINGS: "\nSTATIC_ROOT = '/tmp/static'\n"}),
+    # What the app writes at run time is read from the settings: a MEDIA_ROOT outside the app builds (on
+    # Heroku it would work, on the dyno's disk), with a warning naming the setting and the fix.
+    django("django-media-root-outside-app", "! WARNING: MEDIA_ROOT is outside the app: the app cannot save uploads there at run time",
+           exit_code=0, append={SETTINGS: "\nMEDIA_ROOT = '/var/www/media'\n"}, layers=BUILT_DJANGO_LAYERS),
+    django("django-media-root-needs-env-var", "! ERROR: Importing the settings failed: the settings need MEDIA_ROOT, which is not set at build time",
+           append={SETTINGS: "\nimport os\nMEDIA_ROOT = os.environ['MEDIA_ROOT']\n"}),
+    django("django-databases-entry-a-url", "! ERROR: Importing the settings failed",
+           append={SETTINGS: "\nDATABASES['old'] = 'sqlite:///old.db'\n"}),
+    django("django-settings-unimportable-collectstatic-off", "only the app folder is writable", exit_code=0, env={"DISABLE_COLLECTSTATIC": "1"},
+           append={SETTINGS: "\nraise RuntimeError('settings refuse to load')\n"}, layers=BUILT_DJANGO_LAYERS),
     django("collectstatic-improperly-configured", "! ERROR: collectstatic failed: Django says the settings are improperly configured",
            append={SETTINGS: STATIC_ROOT + "STATIC_URL = ''\n"}),
     django("collectstatic-system-check", "! ERROR: collectstatic failed: Django's system checks found errors",

@@ -11,10 +11,10 @@ from cnb.errors import DetectFail
 from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
-from cnb.permissions import describe, remove_write_for_others
+from cnb import permissions
 from cnb.plan import BuildPlan, Require
 
-from . import collectstatic, database_tls, messages, processes, project, settings
+from . import collectstatic, database_tls, messages, processes, project, settings, writable
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
@@ -79,6 +79,8 @@ def build(context: BuildContext, log: Logger) -> None:
     declared = project.declared_packages(app)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
+    read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)
+    writes = writable.Plan()
 
     inspected = settings.inspect(python, project_folder, settings_module, env)
     if isinstance(inspected, settings.ImportFailure):
@@ -97,6 +99,12 @@ def build(context: BuildContext, log: Logger) -> None:
         if static_root and turned_off is None and not static_root.resolve().is_relative_to(app.resolve()):
             raise messages.static_root_outside_app(inspected.static_root, str(app))
         skip = turned_off or collectstatic.skip_reason(inspected)
+        if not read_only:
+            # A relative MEDIA_ROOT or database NAME is relative to the folder manage.py runs in.
+            writes = writable.plan(app, inspected, project_folder)
+        rewrites = writable.collectstatic_at_run_time(project.procfile_processes_running(app, "collectstatic"), inspected)
+        if rewrites and not skip:
+            writes.warnings.append(rewrites)
     tls_calls = database_tls.scan(app, settings_module, inspected.module_files if isinstance(inspected, settings.Settings) else [])
 
     log.summary(
@@ -115,16 +123,30 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.gunicorn_not_installed())
     if tls_calls:
         log.warning(*messages.database_requires_tls([(call.file, call.line, call.code) for call in tls_calls]))
+    for warning in writes.warnings:
+        log.warning(*warning)
 
     log.section("Static files")
     if skip:
         log.step(f"Skipping collectstatic: {skip}")
     else:
         collectstatic.run(log, python, real_manage, env, settings_module)
-        # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
-        changed = remove_write_for_others(app)
-        if changed:
-            log.step(describe(changed))
+
+    # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
+    # This buildpack runs last of those writing into the app, so it sets the folders the app may write to.
+    log.section("App files")
+    if read_only:
+        log.step(permissions.describe(permissions.remove_write_for_others(app)))
+        log.step(f"{permissions.READ_ONLY_ENV_VAR}={env[permissions.READ_ONLY_ENV_VAR]}: MEDIA_ROOT and SQLite folders are not made writable")
+    else:
+        if isinstance(inspected, settings.ImportFailure):
+            log.step(messages.settings_unread_for_writable(settings_module))
+        applied = permissions.apply(app, writes.folders)
+        for folder in applied.created:
+            log.step(f"Created {folder}/")
+        if applied.removed:
+            log.step(permissions.describe(applied.removed))
+        log.step(permissions.describe_writable(app, applied.writable))
 
     log.section("Default processes")
     default = processes.default_processes(wsgi, real_manage.name if nested else manage_name, str(project_folder) if nested else None)

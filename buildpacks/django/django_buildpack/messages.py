@@ -136,6 +136,62 @@ def static_root_outside_app(static_root: str, app_dir: str) -> BuildpackError:
     )
 
 
+
+# Files the app writes at run time
+
+def media_root_outside_app(setting: str, folder: str) -> Warning:
+    return (
+        f"{setting} is outside the app: the app cannot save uploads there at run time",
+        f"{setting} = {folder!r}. The run image's user may create files only in the app folder and the folders the build\n"
+        "opens for it (and /tmp); anything else in the image belongs to root or to the build.\n"
+        f'Set {setting} inside the project, e.g. BASE_DIR / "media", and the build makes it writable;\n'
+        f"or mount a volume there when the app runs (docker run -v media:{folder}); or keep uploads in object storage\n"
+        "(django-storages): files written to the container's disk are lost when it restarts.",
+    )
+
+
+def sqlite_outside_app(setting: str, folder: str) -> Warning:
+    return (
+        f"The SQLite database of {setting} is in a folder outside the app, which the app cannot write to",
+        f"The database's folder is {folder!r}. SQLite creates its -journal and -wal files beside the database,\n"
+        "so the folder must take new files; at run time only the app folder, the folders the build opens and /tmp do.\n"
+        'Keep the database in the project (NAME = BASE_DIR / "db.sqlite3"), or mount a volume at that folder,\n'
+        "or use a database server (DATABASE_URL): files on the container's disk are lost when it restarts.",
+    )
+
+
+def sqlite_database_in_build(name: str, setting: str) -> Warning:
+    return (
+        f"The SQLite database {name} is part of the app, so the app can only read it at run time",
+        f"{setting} names {name}, which the build found in the app (committed, or made by a build step).\n"
+        "Files the build writes are read-only for the app's user: writes fail with `attempt to write a readonly database`.\n"
+        f"Leave {name} out of the app (.gitignore, or `exclude` in project.toml) and create it at run time with\n"
+        "`python manage.py migrate` (the `migrate` process, or in the Procfile), or use a database server (DATABASE_URL).",
+    )
+
+
+def collectstatic_at_run_time(processes: list[str]) -> Warning:
+    names = ", ".join(processes)
+    return (
+        f"The Procfile runs collectstatic at run time ({names}), which will fail with this static files storage",
+        "The settings' staticfiles storage is a manifest storage: every collectstatic deletes and rewrites its hashed\n"
+        "files and manifest. At run time those are the build's files, which the app's user cannot change:\n"
+        "PermissionError. The build has already collected the static files.\n"
+        f"Remove `python manage.py collectstatic` from the Procfile's {names} process.",
+    )
+
+def not_a_writable_folder(setting: str, folder: str, reason: str) -> Warning:
+    return (
+        f"{setting} cannot be made writable: {folder} {reason.removeprefix('it ')}",
+        f"The build opens the folders the app writes to for the app's user; {folder} is left as it is.\n"
+        f"Point {setting} at a plain folder inside the project, or leave {folder} out of the app.",
+    )
+
+
+def settings_unread_for_writable(settings_module: str) -> str:
+    return (f"The settings ({settings_module}) could not be read, so MEDIA_ROOT and SQLite folders outside the app folder "
+            "are not known: only the app folder is writable")
+
 # Why Django failed, read from its traceback or output: (pattern, cause). The first match wins.
 _MISSING_ENV_VAR = (
     re.compile(r"KeyError: '([A-Z][A-Z0-9_]*)'"),
@@ -198,4 +254,6 @@ def diagnose(what: str, text: str, settings_module: str) -> BuildpackError:
     if match:
         return BuildpackError(f"{what} failed: Django says the settings are improperly configured", match.group(1).strip(),
                               ["Fix the setting Django names above."])
-    return BuildpackError(f"{what} failed", tail, [f"Run `python manage.py {what} --noinput` locally to reproduce it.", "Or turn it off with DISABLE_COLLECTSTATIC=1."])
+    # Importing the settings is what every manage.py command does first; `check` does little else.
+    reproduce = "collectstatic --noinput" if what == "collectstatic" else "check"
+    return BuildpackError(f"{what} failed", tail, [f"Run `python manage.py {reproduce}` locally to reproduce it.", "Or turn it off with DISABLE_COLLECTSTATIC=1."])

@@ -86,6 +86,20 @@ def declared_packages(app_dir: Path) -> set[str]:
     return found
 
 
+def procfile_processes_running(app_dir: Path, word: str) -> list[str]:
+    """The names of the Procfile's processes whose command mentions `word`. Lenient: a Procfile the
+    procfile buildpack would refuse (a link out of the app, too large) is not read."""
+    procfile = app_dir / "Procfile"
+    if not procfile.is_file() or not inside_app(procfile, app_dir) or procfile.stat().st_size > MAX_REQUIREMENTS_BYTES:
+        return []
+    names = []
+    for line in procfile.read_text(encoding="utf-8", errors="replace").splitlines():
+        name, colon, command = line.partition(":")
+        if colon and not name.lstrip().startswith("#") and word in command:
+            names.append(name.strip())
+    return names
+
+
 def settings_module(manage: Path, env: dict[str, str]) -> str | None:
     """`DJANGO_SETTINGS_MODULE` from the build env, else the default manage.py sets."""
     if env.get("DJANGO_SETTINGS_MODULE"):

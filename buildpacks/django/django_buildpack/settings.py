@@ -15,6 +15,30 @@ _MARKER = "PYCNB-DJANGO-SETTINGS:"
 _SCRIPT = f"""
 import importlib.util, json, os, sys, traceback
 sys.path[0] = sys.argv[1]
+
+# The file of each SQLite database (the engines that store one), as the setting names it.
+def sqlite_databases(databases):
+    from django.core.exceptions import ImproperlyConfigured
+    if not isinstance(databases, dict):
+        raise ImproperlyConfigured(f"DATABASES must be a dict of database aliases, not {{type(databases).__name__}}")
+    found = {{}}
+    for alias, database in databases.items():
+        if not isinstance(database, dict):
+            raise ImproperlyConfigured(f"DATABASES[{{alias!r}}] must be a dict of settings (ENGINE, NAME, ...), not {{type(database).__name__}}")
+        if any(part in str(database.get("ENGINE", "")) for part in ("sqlite3", "spatialite")):
+            found[str(alias)] = str(database.get("NAME") or "")
+    return found
+
+# Whether the static files storage rewrites collected files (hashed names, a manifest) on every run.
+def manifest_storage(settings):
+    try:
+        from django.contrib.staticfiles.storage import ManifestFilesMixin
+        from django.utils.module_loading import import_string
+        backend = settings.STORAGES.get("staticfiles", {{}}).get("BACKEND", "")
+        return bool(backend) and issubclass(import_string(backend), ManifestFilesMixin)
+    except Exception:
+        return False
+
 try:
     import django
     from django.conf import settings
@@ -28,6 +52,9 @@ try:
         "wsgi_module_found": bool(module) and importlib.util.find_spec(module) is not None,
         "staticfiles_installed": "django.contrib.staticfiles" in settings.INSTALLED_APPS,
         "static_root": str(settings.STATIC_ROOT) if settings.STATIC_ROOT else "",
+        "media_root": str(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else "",
+        "sqlite_databases": sqlite_databases(settings.DATABASES),
+        "manifest_storage": manifest_storage(settings),
         # The app's own modules that the settings and the installed apps loaded, settings first.
         "module_files": sorted(
             {{str(m.__file__) for m in list(sys.modules.values())
@@ -54,6 +81,9 @@ class Settings:
     staticfiles_installed: bool
     static_root: str
     module_files: list[str]
+    media_root: str
+    sqlite_databases: dict[str, str]  # alias -> NAME
+    manifest_storage: bool = False  # STORAGES["staticfiles"] rewrites what collectstatic wrote
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from cnb.context import BuildContext, DetectContext
 from cnb.errors import DetectFail
 from cnb.layers import Layers
 from cnb.log import Logger
-from cnb.permissions import describe, remove_write_for_others
+from cnb import permissions
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.sbom import write_cyclonedx
 
@@ -117,6 +117,15 @@ def build(context: BuildContext, log: Logger) -> None:
             log.section("Trusting extra CA certificates at launch")
             log.step(f"{ca_certificates.EMBED_ENV_VAR} is set: {ca_certificates.embed(layers, bundle)} is trusted by the app")
 
-    # pack makes the app folder world-writable; the run image's user must not be able to change the app.
+    # pack makes the app folder world-writable; the run image's user must not be able to change the app,
+    # but may add files to its folder (SQLite databases, uploads), unless the app asks to be read-only.
     log.section("App files")
-    log.step(describe(remove_write_for_others(app)))
+    if context.flag(permissions.READ_ONLY_ENV_VAR, default=False):
+        log.step(permissions.describe(permissions.remove_write_for_others(app)))
+        log.step(messages.app_read_only(permissions.READ_ONLY_ENV_VAR, context.env[permissions.READ_ONLY_ENV_VAR]))
+    else:
+        applied = permissions.apply(app, [permissions.APP_FOLDER])
+        if applied.removed:
+            log.step(permissions.describe(applied.removed))
+        log.step(permissions.describe_writable(app, applied.writable))
+        log.detail(messages.app_writable(permissions.READ_ONLY_ENV_VAR))

@@ -469,3 +469,14 @@ def sbom_failed(output: str) -> BuildpackError:
         "\n".join(output.strip().splitlines()[-20:]),
         ["Retry the build; if it persists, report it with the build log."],
     )
+
+
+# App files
+
+def app_writable(env_var: str) -> str:
+    return (f"The app may add files there (a SQLite database, uploads), kept until the container restarts; it cannot change, "
+            f"rename or delete the files the build wrote. {env_var}=true makes the app folder read-only.")
+
+
+def app_read_only(env_var: str, value: str) -> str:
+    return f"{env_var}={value}: the app cannot write anywhere in its folder at run time"

@@ -52,3 +52,84 @@ def test_describe_names_a_few_and_counts_the_rest():
     assert describe([]) == "No app file is writable by other users"
     assert describe([Path("."), Path("a.py")]) == "Removed write access for other users (the run image's user among them) from the app folder, a.py"
     assert describe([Path(f"{n}.py") for n in range(7)], shown=2).endswith("from 0.py, 1.py and 5 more")
+
+
+# Writable folders: sticky and world-writable like /tmp, everything the build wrote still protected.
+
+from cnb.permissions import APP_FOLDER, WRITABLE_MODE, WritableFolder, apply, describe_writable, refused  # noqa: E402
+
+
+def make_app(tmp_path: Path) -> Path:
+    app = tmp_path / "app"
+    (app / "myproject").mkdir(parents=True)
+    (app / "myproject" / "settings.py").write_text("x")
+    (app / "manage.py").write_text("x")
+    app.chmod(0o777)  # as pack makes it
+    (app / "manage.py").chmod(0o666)
+    return app
+
+
+def test_the_app_folder_becomes_sticky_and_world_writable_and_its_files_lose_the_others_write_bit(tmp_path):
+    app = make_app(tmp_path)
+    applied = apply(app, [APP_FOLDER])
+    assert mode(app) == WRITABLE_MODE == 0o1777
+    assert mode(app / "manage.py") == 0o664 and mode(app / "myproject") == 0o755
+    assert applied.removed == [Path("manage.py")] and applied.created == [] and applied.writable == [APP_FOLDER]
+
+
+def test_missing_writable_folders_are_made_with_their_parents(tmp_path, monkeypatch):
+    app = make_app(tmp_path)
+    os.umask(0o000)  # a platform's careless umask changes nothing
+    try:
+        applied = apply(app, [APP_FOLDER, WritableFolder(Path("var/media"), "MEDIA_ROOT"), WritableFolder(Path("data"), "SQLite database default")])
+    finally:
+        os.umask(0o022)
+    assert applied.created == [Path("var"), Path("var/media"), Path("data")]
+    assert [mode(app / "var"), mode(app / "var/media"), mode(app / "data")] == [0o755, 0o1777, 0o1777]
+
+
+def test_a_file_the_build_wrote_in_a_writable_folder_stays_protected(tmp_path):
+    app = make_app(tmp_path)
+    (app / "media").mkdir(mode=0o777)
+    (app / "media" / "default.png").write_text("x")
+    (app / "media" / "default.png").chmod(0o666)
+    apply(app, [APP_FOLDER, WritableFolder(Path("media"), "MEDIA_ROOT")])
+    assert mode(app / "media") == 0o1777 and mode(app / "media" / "default.png") == 0o664
+
+
+def test_applying_twice_gives_the_same_modes(tmp_path):
+    app = make_app(tmp_path)
+    folders = [APP_FOLDER, WritableFolder(Path("media"), "MEDIA_ROOT")]
+    apply(app, folders)
+    again = apply(app, folders)
+    assert again.removed == [] and again.created == []
+    assert mode(app) == mode(app / "media") == 0o1777
+
+
+def test_the_strict_layout_takes_the_app_folders_write_bits_back(tmp_path):
+    app = make_app(tmp_path)
+    apply(app, [APP_FOLDER, WritableFolder(Path("media"), "MEDIA_ROOT")])
+    changed = remove_write_for_others(app)
+    assert sorted(map(str, changed)) == [".", "media"]
+    assert mode(app) == 0o1775 and mode(app / "media") == 0o1775  # sticky, and closed to others
+
+
+def test_folders_that_lead_out_or_are_not_folders_are_refused_and_left_alone(tmp_path):
+    app = make_app(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir(mode=0o755)
+    (app / "linked").symlink_to(outside)
+    assert refused(app, Path("linked")) == "it is a link, or leads outside the app"
+    assert refused(app, Path("../outside")) == "it is a link, or leads outside the app"
+    assert refused(app, Path("linked/media")) == "it is a link, or leads outside the app"
+    assert refused(app, Path("manage.py")) == "it is not a folder"
+    assert refused(app, Path("media")) is None
+    applied = apply(app, [WritableFolder(Path("linked"), "MEDIA_ROOT"), WritableFolder(Path("linked/sub"), "MEDIA_ROOT")])
+    assert applied.writable == [] and mode(outside) == 0o755 and not (outside / "sub").exists()
+
+
+def test_describe_writable_names_each_folder_and_why():
+    folders = [APP_FOLDER, WritableFolder(Path("media"), "MEDIA_ROOT"), WritableFolder(Path("."), "SQLite database default")]
+    assert describe_writable(Path("/workspace"), folders) == (
+        "Writable at run time: /workspace (the app folder, sticky), media/ (MEDIA_ROOT), ./ (SQLite database default)")
+    assert describe_writable(Path("/workspace"), []) == "Writable at run time: nothing"

@@ -34,3 +34,10 @@ def test_unknown_failures_keep_the_last_lines():
     error = messages.diagnose("collectstatic", "line one\nsomething odd happened", "p.settings")
     assert error.title == "collectstatic failed"
     assert "something odd happened" in error.details
+
+
+def test_an_unknown_failure_names_the_command_that_reproduces_it():
+    settings = messages.diagnose("Importing the settings", "AttributeError: 'str' object has no attribute 'setdefault'", "p.settings")
+    assert settings.title == "Importing the settings failed"
+    assert settings.fix[0] == "Run `python manage.py check` locally to reproduce it."
+    assert messages.diagnose("collectstatic", "OSError: disk full", "p.settings").fix[0] == "Run `python manage.py collectstatic --noinput` locally to reproduce it."

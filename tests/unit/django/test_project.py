@@ -93,3 +93,11 @@ def test_a_bp_django_manage_py_too_long_for_the_system_fails_detect_with_a_reaso
     with pytest.raises(DetectFail) as raised:
         main.detect(context, Logger(io.StringIO()))
     assert "0" * 300 in raised.value.reason
+
+
+def test_procfile_processes_running_a_command(tmp_path):
+    (tmp_path / "Procfile").write_text("# release: python manage.py collectstatic\n"
+                                       "web: python manage.py migrate && python manage.py collectstatic --no-input && gunicorn myproject.wsgi\n"
+                                       "worker: celery -A myproject worker\n")
+    assert project.procfile_processes_running(tmp_path, "collectstatic") == ["web"]
+    assert project.procfile_processes_running(tmp_path / "missing", "collectstatic") == []

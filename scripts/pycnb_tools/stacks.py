@@ -55,7 +55,8 @@ TRIXIE = Stack(
 
 
 def base_recipe() -> str:
-    """A digest of what makes the debootstrap base: the suite, the variant and the overlay files."""
+    """A digest of what makes the debootstrap base: the suite, the variant and the overlay files.
+    Bump `slimify-vN` when ensure_base_image's own steps change what the base holds."""
     digest = hashlib.sha256(f"{DEBIAN_SUITE} minbase slimify-v1\n".encode())
     for path in sorted(BASE_OVERLAY.rglob("*")):
         if path.is_file():

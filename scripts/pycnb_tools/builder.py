@@ -4,15 +4,37 @@ from __future__ import annotations
 
 import os
 import shutil
+import tomllib
+from pathlib import Path
 
 import docker
 
 from . import packaging, pack, runtimes, stacks, toolchain
+from .errors import StepError
 from .paths import BUILD_DIR, ROOT
 
 # A second work tree can set PYCNB_BUILDER_IMAGE so that its builder does not replace this one.
 BUILDER_IMAGE = os.environ.get("PYCNB_BUILDER_IMAGE") or "pycnb/builder:trixie"
 CONFIG = ROOT / "builder.toml"
+DEFAULT_STACK_IMAGES = {"build": "pycnb/build:trixie", "run": "pycnb/run:trixie"}
+
+
+def config(stack: stacks.Stack = stacks.TRIXIE) -> Path:
+    """builder.toml, or, when the stack's images are renamed (PYCNB_BUILD_IMAGE, PYCNB_RUN_IMAGE),
+    a copy of it in build/ that names them (its buildpack and lifecycle paths made relative to build/)."""
+    images = {"build": stack.build_image, "run": stack.run_image}
+    if images == DEFAULT_STACK_IMAGES:
+        return CONFIG
+    text = CONFIG.read_text().replace('uri = "build/', 'uri = "')
+    for kind, name in images.items():
+        text = text.replace(f'image = "{DEFAULT_STACK_IMAGES[kind]}"', f'image = "{name}"')
+    parsed = tomllib.loads(text)
+    if parsed["build"]["image"] != images["build"] or [run["image"] for run in parsed["run"]["images"]] != [images["run"]]:
+        raise StepError("builder", "builder.toml no longer names the build and run images as expected", 'keep `image = "pycnb/build:trixie"` and `image = "pycnb/run:trixie"` in builder.toml')
+    copy = BUILD_DIR / "builder.toml"
+    BUILD_DIR.mkdir(exist_ok=True)
+    copy.write_text(text)
+    return copy
 
 
 def create(client: docker.DockerClient, tag: str = BUILDER_IMAGE) -> str:
@@ -25,7 +47,7 @@ def create(client: docker.DockerClient, tag: str = BUILDER_IMAGE) -> str:
     BUILD_DIR.mkdir(exist_ok=True)
     shutil.copyfile(tarball, BUILD_DIR / "lifecycle.tgz")
     pack.run(
-        ["builder", "create", tag, "--config", str(CONFIG), "--pull-policy", "never"],
+        ["builder", "create", tag, "--config", str(config()), "--pull-policy", "never"],
         fix="read pack's message above; builder.toml must match pack v" + toolchain.PACK_VERSION,
     )
     return tag

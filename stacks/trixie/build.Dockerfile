@@ -1,11 +1,15 @@
 # pycnb build image: where buildpacks run and where CPython runtimes are compiled.
 # Holds python3 (our buildpacks are Python), compilers and the headers that common Django
 # dependencies (psycopg2, mysqlclient, Pillow, cryptography, lxml) and CPython itself build against.
-FROM debian:trixie-slim
+ARG BASE_IMAGE=debian:trixie-slim
+FROM ${BASE_IMAGE}
 
 ARG CNB_USER_ID=1001
 ARG CNB_GROUP_ID=1001
 
+# The base leaves out docs, manuals and translations (/etc/dpkg/dpkg.cfg.d/docker); this leaves
+# out the compiler's debugging tools that builds never run.
+COPY build.dpkg.cfg /etc/dpkg/dpkg.cfg.d/pycnb-build
 RUN set -eux; \
     export DEBIAN_FRONTEND=noninteractive; \
     apt-get update; \
@@ -16,7 +20,8 @@ RUN set -eux; \
         libpq-dev default-libmysqlclient-dev \
         libffi-dev libssl-dev zlib1g-dev libbz2-dev liblzma-dev libsqlite3-dev uuid-dev \
         libjpeg62-turbo-dev libxml2-dev libxslt1-dev; \
-    rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb; \
+    apt-get clean; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old; \
     groupadd --gid "$CNB_GROUP_ID" cnb; \
     useradd --uid "$CNB_USER_ID" --gid "$CNB_GROUP_ID" --create-home --shell /bin/bash cnb
 

@@ -1,6 +1,7 @@
 # pycnb run image: only the shared libraries a CPython runtime and common Django
 # dependencies load at run time. No compilers, no headers.
-FROM debian:trixie-slim
+ARG BASE_IMAGE=debian:trixie-slim
+FROM ${BASE_IMAGE}
 
 ARG CNB_USER_ID=1000
 ARG CNB_GROUP_ID=1000
@@ -12,7 +13,8 @@ RUN set -eux; \
         bash ca-certificates tzdata \
         libpq5 libmariadb3 libssl3t64 libffi8 libsqlite3-0 zlib1g libbz2-1.0 liblzma5 libuuid1 \
         libjpeg62-turbo libxml2 libxslt1.1; \
-    rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb; \
+    apt-get clean; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt/* /var/log/dpkg.log /var/cache/debconf/*-old; \
     groupadd --gid "$CNB_GROUP_ID" app; \
     useradd --uid "$CNB_USER_ID" --gid "$CNB_GROUP_ID" --create-home --shell /bin/bash app
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from pycnb_tools.stacks import TRIXIE
 from support.images import pack_inspect_local, run_image, run_pack
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
@@ -30,7 +31,7 @@ def test_pack_inspect_names_our_builder_and_processes(example_image):
     output = pack_inspect_local(image)
     assert "pycnb/python" in output and "pycnb/procfile" in output
     assert "web (default)" in output
-    assert "pycnb/run:trixie" in output
+    assert TRIXIE.run_image in output  # pycnb/run:trixie unless PYCNB_RUN_IMAGE renames it
     assert "Rebasable: true" in output
 
 

@@ -56,6 +56,20 @@ grep -rlIF "$work" "$prefix" | xargs -r sed -i "s#$src#$config_dir#g; s#$work#$c
 strip --strip-unneeded "$prefix/bin/python$minor" "$prefix"/lib/libpython"$minor".so.1.0 "$lib"/lib-dynload/*.so
 # python.o, which freeze-style embedders link, keeps its symbols; its debug info names the source folder.
 strip --strip-debug "$config_dir/python.o"
+# Python 3.11 builds most extension modules with setup.py, from absolute source paths, so the
+# __FILE__ of PyErr_BadInternalCall() names the source folder. In every ELF file, each such string
+# becomes the relative path that -ffile-prefix-map would have given, padded with `./` to the same
+# length so that no offset in the file moves.
+"$prefix/bin/python3" - "$src/" "$prefix" <<'RELATIVE_SOURCES'
+import pathlib, sys
+source = sys.argv[1].encode()
+relative = b"./" * (len(source) // 2) + b"/" * (len(source) % 2)
+for path in pathlib.Path(sys.argv[2]).rglob("*"):
+    if path.is_file() and not path.is_symlink():
+        content = path.read_bytes()
+        if content.startswith(b"\x7fELF") and source in content:
+            path.write_bytes(content.replace(source, relative))
+RELATIVE_SOURCES
 
 # Bytecode as unchecked-hash .pyc (PEP 552): the lifecycle resets file times on export and
 # restore, which makes timestamp-based .pyc look stale, so Python would recompile the standard

@@ -13,8 +13,9 @@ from cnb import permissions
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.sbom import write_cyclonedx
 
-from . import ca_certificates, checks, download, messages, python_version, requirements, runtime_index, sbom
+from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
 from .layers import pip_tools as pip_tools_layer
+from .package_managers import pip
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
 
@@ -24,7 +25,7 @@ PLAN_NAME = "python"
 
 
 def detect(context: DetectContext, log: Logger) -> None:
-    if not requirements.has_requirements(context.app_dir):
+    if not package_managers.is_python_app(context.app_dir):
         raise DetectFail
     # Providing and requiring `python` ourselves keeps the group valid when no later
     # buildpack requires it.
@@ -45,8 +46,10 @@ def build(context: BuildContext, log: Logger) -> None:
 
     # Everything is read and checked before the first download or layer write.
     checks.check_environment(context.env)
-    requirements_file = requirements.find(app)
-    requirement_files = requirements.collect(requirements_file, app)
+    pyproject = python_version.load_pyproject(app)
+    choice = package_managers.choose(app, context.env, pyproject)
+    package_managers.refuse_unsupported(choice)
+    dependencies = pip.read(app, choice, pyproject)
     resolution = python_version.resolve(app, context.env)
     index = runtime_index.load(runtime_index.locate(context.buildpack_dir, context.env), download.settings(context.env))
     runtime = index.select(resolution.request, context.target)
@@ -60,7 +63,7 @@ def build(context: BuildContext, log: Logger) -> None:
         layer_schema=venv_layer.LAYER_SCHEMA,
         python_version=runtime.version,
         runtime_sha256=runtime.sha256,
-        requirements_digest=requirements.digest(requirement_files, app),
+        requirements_digest=requirements.digest(dependencies.files, app),
         extra_packages=extra_packages,
     )
     venv, venv_decision = venv_layer.plan(layers, venv_wanted)
@@ -70,9 +73,10 @@ def build(context: BuildContext, log: Logger) -> None:
         [
             ("Python", f"{runtime.version} (from {resolution.request.source}: {resolution.request.describe()})"),
             ("Runtime index", index.location),
-            ("Requirements", ", ".join(str(file.path.relative_to(app)) for file in requirement_files)),
+            ("Package manager", choice.summary()),
+            ("Requirements", ", ".join(str(file.path.relative_to(app)) for file in dependencies.files)),
             ("Extra packages", ", ".join(extra_packages) or "none"),
-            ("Installer", messages.installer_summary(requirements.needs_compiling(requirements_file), pip_tools_layer.PIP_TOOLS_VERSION)),
+            ("Installer", dependencies.installer_summary()),
             ("CA certificates", messages.certificates_summary(len(certificates), embed_certificates)),
             ("Runtime cache", runtime_decision.summary()),
             ("Environment cache", venv_decision.summary()),
@@ -82,8 +86,12 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.nothing_to_embed(ca_certificates.EMBED_ENV_VAR))
     for path in ca_certificates.with_private_keys(certificates):
         log.warning(*messages.private_key_in_ca_binding(path.parent.name, path.name))
-    if requirements.lists_nothing(requirement_files):
-        log.warning(*messages.empty_requirements(requirements_file.relative_to(app)))
+    if dependencies.from_pyproject:
+        log.warning(*messages.pyproject_not_locked(package_managers.PYPROJECT, nothing=dependencies.lists_nothing()))
+    elif dependencies.lists_nothing():
+        log.warning(*messages.empty_requirements(dependencies.source.relative_to(app)))
+    for folder in package_managers.committed_venvs(app):
+        log.warning(*messages.committed_venv(folder))
     for title, body in resolution.warnings:
         log.warning(title, body)
     for other in resolution.conflicts(runtime.version):
@@ -100,10 +108,10 @@ def build(context: BuildContext, log: Logger) -> None:
             env.update({"PIP_CERT": str(bundle), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)})
 
         pip_env = venv_layer.pip_environment(layers, env)
-        install_from = requirements_file
-        if requirements.needs_compiling(requirements_file) and not venv_decision.reuse:
-            install_from = pip_tools_layer.compile_requirements(log, layers, python, runtime.sha256, requirements_file, Path(tmp) / "requirements.txt", pip_env)
-        venv_layer.install(log, venv, venv_wanted, venv_decision, python, install_from, requirements_file.name, app, pip_env)
+        install_from = dependencies.requirements_file(app, Path(tmp) / "pyproject-requirements.txt")
+        if dependencies.needs_compiling and not venv_decision.reuse:
+            install_from = pip_tools_layer.compile_requirements(log, layers, python, runtime.sha256, install_from, Path(tmp) / "requirements.txt", pip_env)
+        venv_layer.install(log, venv, venv_wanted, venv_decision, python, install_from, dependencies.source.name, app, pip_env)
 
         log.section("Software bill of materials")
         tool = {"tool_name": context.buildpack["id"], "tool_version": context.buildpack["version"]}

@@ -32,6 +32,181 @@ def certificates_summary(extra: int, at_launch: bool) -> str:
     return f"{extra} file(s) from ca-certificates bindings, " + ("also at launch" if at_launch else "build only")
 
 
+# Package managers
+
+PACKAGE_MANAGERS_DOCS = "https://github.com/pycnb/pycnb#package-managers"
+
+# What to run to turn each tool's lock into a requirements.txt pip installs, until pycnb installs with the tool itself.
+EXPORT_COMMANDS = {
+    "uv": "uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt",
+    "poetry": "poetry export -f requirements.txt --output requirements.txt --without-hashes",
+    "pipenv": "pipenv requirements > requirements.txt",
+}
+TOOL_NAMES = {"pip": "pip", "uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
+
+
+def package_manager_summary(manager: str, files: list[str], chosen_by: str | None) -> str:
+    how = f"{chosen_by}, of " if chosen_by else "from "
+    return f"{TOOL_NAMES.get(manager, manager)} ({how}{', '.join(files)})"
+
+
+def several_package_managers(found: dict[str, list[str]], env_var: str) -> BuildpackError:
+    listed = "\n".join(f"  {', '.join(files)} ({TOOL_NAMES[manager]})" for manager, files in found.items())
+    names = "|".join(found)
+    return BuildpackError(
+        "The app has files of several package managers",
+        f"Each of these files names the tool that installs the app's dependencies, and they name different tools:\n{listed}\n"
+        "pycnb does not guess which one is current.",
+        [f"Delete the files of the tools you no longer use (an export tool may have left a requirements.txt behind), or",
+         f"set {env_var}={names} (one of them) in the build environment (pack build --env, project.toml) to pick one; "
+         "the other files are then ignored."],
+    )
+
+
+def unknown_package_manager(env_var: str, value: str, managers: tuple[str, ...]) -> BuildpackError:
+    return BuildpackError(
+        f"Invalid {env_var}",
+        f"{env_var} is set to {value!r}, which is not a package manager pycnb knows.",
+        [f"Set {env_var} to one of {', '.join(managers)}.", "Or unset it: with the files of one package manager, it is chosen from them."],
+    )
+
+
+def package_manager_not_present(env_var: str, value: str, wanted_files: list[str], found: list[str]) -> BuildpackError:
+    return BuildpackError(
+        f"{env_var}={value}, but the app has no {' or '.join(wanted_files)}",
+        f"{env_var} picks {TOOL_NAMES[value]}, which installs from {' or '.join(wanted_files)}; the app has "
+        + (", ".join(found) if found else "no package manager file") + ".",
+        [f"Set {env_var} to the tool of a file the app has, or unset it.",
+         f"Or add {wanted_files[0]} to the app (is it excluded by .gitignore or project.toml?)."],
+    )
+
+
+def package_manager_not_supported_yet(manager: str, lock_file: str) -> BuildpackError:
+    tool = TOOL_NAMES[manager]
+    fix = [f"Run `{EXPORT_COMMANDS[manager]}` in the app (it writes the locked, non-dev dependencies as pinned requirements),"]
+    if manager == "poetry":
+        fix[0] += " with Poetry 2.x install the export plugin first: `poetry self add poetry-plugin-export`,"
+    fix += [
+        f"commit requirements.txt, then either delete {lock_file} or set BP_PYTHON_PACKAGE_MANAGER=pip so that pip installs it.",
+        f"Re-run the export whenever {lock_file} changes. See {PACKAGE_MANAGERS_DOCS}.",
+    ]
+    return BuildpackError(
+        f"pycnb does not install with {tool} yet",
+        f"The app has {lock_file}, so its dependencies are locked with {tool}. pycnb installs with pip today;\n"
+        f"installing with {tool} itself is planned. Nothing was downloaded or installed.",
+        fix,
+    )
+
+
+def pipfile_without_lock() -> BuildpackError:
+    return BuildpackError(
+        "Pipfile without Pipfile.lock",
+        "The app has a Pipfile but no Pipfile.lock: the Pipfile alone does not pin the versions to install.",
+        ["Run `pipenv lock` and commit Pipfile.lock,",
+         f"then, since pycnb does not install with Pipenv yet: `{EXPORT_COMMANDS['pipenv']}` and commit requirements.txt."],
+    )
+
+
+def pdm_not_supported() -> BuildpackError:
+    return BuildpackError(
+        "PDM is not supported",
+        "The app has pdm.lock and no requirements.txt. pycnb installs from requirements.txt, requirements.in,\n"
+        "or the [project] dependencies of pyproject.toml (without a lock file).",
+        ["Run `pdm export --format requirements --without-hashes --prod -o requirements.txt` and commit requirements.txt.",
+         f"See {PACKAGE_MANAGERS_DOCS} for what pycnb installs from."],
+    )
+
+
+def setup_py_not_supported(found: str) -> BuildpackError:
+    return BuildpackError(
+        f"{found} alone does not declare the app's dependencies to pycnb",
+        f"The app has {found} but no requirements.txt, requirements.in or pyproject.toml with [project] dependencies.\n"
+        "pycnb does not run setup.py or read setup.cfg to find what to install.",
+        ["Add a requirements.txt listing the app's dependencies (e.g. `pip freeze > requirements.txt` in its virtual environment),",
+         "or one holding the line `-e .` to install the app's own package with its install_requires."],
+    )
+
+
+def poetry_project_without_lock() -> BuildpackError:
+    return BuildpackError(
+        "pyproject.toml is a Poetry project without poetry.lock",
+        "pyproject.toml has a [tool.poetry] table, but the app has no poetry.lock: the versions to install are not locked.",
+        ["Run `poetry lock` and commit poetry.lock,",
+         f"then, since pycnb does not install with Poetry yet: `{EXPORT_COMMANDS['poetry']}` and commit requirements.txt."],
+    )
+
+
+def pyproject_dependencies_dynamic(file: str) -> BuildpackError:
+    return BuildpackError(
+        f"The dependencies in {file} are dynamic",
+        f"{file} lists `dependencies` in [project].dynamic: only its build backend can tell what they are, and pycnb reads them statically.",
+        [f"List the dependencies in [project].dependencies of {file}, or",
+         "add a requirements.txt (pip freeze > requirements.txt) holding them."],
+    )
+
+
+def pyproject_without_dependencies(file: str) -> BuildpackError:
+    return BuildpackError(
+        f"{file} declares no dependencies",
+        f"{file} has no [project] table with `dependencies`, and the app has no lock or requirements file.",
+        [f"List the app's dependencies under [project] in {file}: `dependencies = [\"Django==5.2.8\", \"gunicorn\"]`, or",
+         "add a requirements.txt (pip freeze > requirements.txt)."],
+    )
+
+
+def invalid_pyproject_dependency(file: str, value: object, reason: str) -> BuildpackError:
+    return BuildpackError(
+        f"{file} has a dependency pip cannot read",
+        f"[project].dependencies in {file}: {value!r} is not a requirement:\n{reason}",
+        [f"Write each dependency as a PEP 508 string, e.g. \"Django==5.2.8\" or \"Django>=5.2,<6\", in {file}."],
+    )
+
+
+def pyproject_not_locked(file: str, nothing: bool = False) -> Warning:
+    if nothing:
+        return (
+            f"{file} lists no dependencies",
+            f"[project].dependencies in {file} is empty and there is no [build-system] to install the project with, so nothing\n"
+            "is installed: the app runs with Python's standard library only.\n"
+            f"If that was a mistake, list the app's dependencies there (e.g. `dependencies = [\"Django==5.2.8\"]`) and build again.",
+        )
+    return (
+        f"The dependencies in {file} are not locked",
+        f"They are resolved when the environment is made, so versions can change from build to build\n"
+        f"(the environment is kept while {file}, the extra packages and the runtime are unchanged).\n"
+        "Lock them for repeatable builds: `pip freeze > requirements.txt` in a fresh virtual environment, and commit it.",
+    )
+
+
+def committed_venv(folder: str) -> Warning:
+    return (
+        f"The app has a virtual environment in {folder}/",
+        f"{folder}/ holds a pyvenv.cfg: a virtual environment made on another machine. The build ignores it (the app's\n"
+        "packages come from the environment the build makes), but it is copied into the image as dead weight, with links\n"
+        "to a Python that is not there. Add it to .gitignore and to `[_].exclude` in project.toml (or the platform's ignore file).",
+    )
+
+
+def venv_instead_of_dependencies(folder: str) -> BuildpackError:
+    return BuildpackError(
+        "No dependency file, only a committed virtual environment",
+        f"The app has {folder}/ (a virtual environment) but no requirements.txt, lock file or pyproject.toml:\n"
+        "a virtual environment made on another machine cannot be reused in the image.",
+        [f"In that environment, run `pip freeze > requirements.txt` and commit requirements.txt.",
+         f"Remove {folder}/ from the app (add it to .gitignore and to `[_].exclude` in project.toml)."],
+    )
+
+
+def no_package_manager_files() -> BuildpackError:
+    return BuildpackError(
+        "No file declares the app's dependencies",
+        "The app has none of requirements.txt, requirements.in, uv.lock, poetry.lock, Pipfile.lock, or a pyproject.toml with dependencies.",
+        ["Add a requirements.txt listing the app's dependencies at the top level of the app.",
+         "If it exists: check its name and that it is not in a subfolder.",
+         "Check that it is not excluded by .gitignore or by `[_].exclude` in project.toml, and that it is committed."],
+    )
+
+
 # Python version
 
 def invalid_version_env_var(name: str, value: str) -> BuildpackError:

@@ -120,18 +120,10 @@ def _from_runtime_txt(app_dir: Path) -> VersionRequest | None:
 
 
 def _from_pyproject(app_dir: Path) -> VersionRequest | None:
-    path = app_dir / PYPROJECT
-    if not path.is_file():
+    document = load_pyproject(app_dir)
+    if document is None:
         return None
-    try:
-        document = tomllib.loads(app_files.read_text(path, app_dir))
-    except tomllib.TOMLDecodeError as error:
-        raise messages.invalid_pyproject(PYPROJECT, str(error)) from None
-    except (ValueError, RecursionError):  # tomllib's int() of over 4300 digits; arrays nested thousands deep
-        raise messages.invalid_pyproject(PYPROJECT, "it holds a number too long or arrays or tables nested too deeply to read") from None
     project = document.get("project", {})
-    if not isinstance(project, dict):
-        raise messages.invalid_project_table(PYPROJECT, type(project).__name__)
     requires = project.get("requires-python")
     if not requires:
         return None
@@ -145,6 +137,23 @@ def _from_pyproject(app_dir: Path) -> VersionRequest | None:
     except (InvalidSpecifier, ValueError):
         raise messages.invalid_requires_python(PYPROJECT, str(requires)) from None
     return VersionRequest(f"requires-python in {PYPROJECT}", specifier=specifier)
+
+
+def load_pyproject(app_dir: Path) -> dict | None:
+    """The app's pyproject.toml as a dict (None without one), its [project] checked to be a table."""
+    path = app_dir / PYPROJECT
+    if not path.is_file():
+        return None
+    try:
+        document = tomllib.loads(app_files.read_text(path, app_dir))
+    except tomllib.TOMLDecodeError as error:
+        raise messages.invalid_pyproject(PYPROJECT, str(error)) from None
+    except (ValueError, RecursionError):  # tomllib's int() of over 4300 digits; arrays nested thousands deep
+        raise messages.invalid_pyproject(PYPROJECT, "it holds a number too long or arrays or tables nested too deeply to read") from None
+    project = document.get("project", {})
+    if not isinstance(project, dict):
+        raise messages.invalid_project_table(PYPROJECT, type(project).__name__)
+    return document
 
 
 def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:

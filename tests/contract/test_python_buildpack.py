@@ -155,3 +155,47 @@ def test_requirements_txt_linked_into_a_subfolder_is_installed(docker_client, st
     result = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
     assert result.exit_code == 0, result.output
     assert "Successfully installed six-1.17.0" in result.output
+
+
+# Package managers: detect passes on every Python app file, so that build can say what to do.
+
+PYTHON_APP_FILES = ["requirements.txt", "requirements.in", "uv.lock", "poetry.lock", "Pipfile.lock", "pyproject.toml",
+                    "setup.py", "setup.cfg", "Pipfile", "pdm.lock", "requirments.txt", ".venv/pyvenv.cfg"]
+
+
+def test_detect_passes_on_every_python_app_file(docker_client, staged, tmp_path):
+    for name in PYTHON_APP_FILES:
+        app = tmp_path / name.replace("/", "-") / "app"
+        (app / name).parent.mkdir(parents=True)
+        (app / name).write_text("")
+        result = run_phase(docker_client, "python", "detect", app, tmp_path / name.replace("/", "-") / "work")
+        assert (name, result.exit_code) == (name, 0), result.output
+
+
+def test_a_lock_file_of_a_tool_not_installed_with_yet_fails_build_before_any_layer(docker_client, staged, tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1.0'\ndependencies = ['six']\n")
+    (app / "uv.lock").write_text("version = 1\n")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work")
+    assert result.exit_code == 1, result.output
+    assert "! ERROR: pycnb does not install with uv yet" in result.output
+    assert "`uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt`" in result.output
+    assert "Traceback" not in result.output
+    assert list((result.layers / "pycnb_python").iterdir()) == []
+
+
+def test_pyproject_dependencies_without_a_lock_are_installed_by_pip_and_reused(docker_client, staged, tmp_path, ca_binding):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1.0'\ndependencies = ['six==1.17.0']\n")
+    work = tmp_path / "work"
+    first = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
+    assert first.exit_code == 0, first.output
+    assert "Package manager    pip (from pyproject.toml)" in first.output
+    assert "! WARNING: The dependencies in pyproject.toml are not locked" in first.output
+    assert "Installing dependencies from pyproject.toml" in first.output
+    assert "Successfully installed six-1.17.0" in first.output
+    second = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
+    assert second.exit_code == 0, second.output
+    assert "no installer runs" in second.output

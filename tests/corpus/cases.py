@@ -224,6 +224,53 @@ REQUIREMENTS = [
            network=True, layers=frozenset({"python.toml", "pip-cache.toml"})),
 ]
 
+NO_REQUIREMENTS = ("requirements.txt",)
+PYPROJECT_PROJECT = "[project]\nname = 'app'\nversion = '1.0'\n"
+
+PACKAGE_MANAGERS = [
+    python("manager-several", "! ERROR: The app has files of several package managers",
+           files={"uv.lock": "version = 1\n", "poetry.lock": "", "pyproject.toml": PYPROJECT_PROJECT}),
+    python("manager-several-lists-them", "!   uv.lock (uv)", files={"uv.lock": "version = 1\n", "pyproject.toml": PYPROJECT_PROJECT}),
+    python("manager-env-var-unknown", "! BP_PYTHON_PACKAGE_MANAGER is set to 'conda', which is not a package manager pycnb knows.",
+           env={"BP_PYTHON_PACKAGE_MANAGER": "conda"}),
+    python("manager-env-var-not-present", "! ERROR: BP_PYTHON_PACKAGE_MANAGER=uv, but the app has no uv.lock",
+           env={"BP_PYTHON_PACKAGE_MANAGER": "uv"}),
+    python("manager-uv-not-yet", "uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt",
+           remove=NO_REQUIREMENTS, files={"uv.lock": "version = 1\n", "pyproject.toml": PYPROJECT_PROJECT}),
+    python("manager-poetry-not-yet", "! ERROR: pycnb does not install with Poetry yet",
+           remove=NO_REQUIREMENTS, files={"poetry.lock": "", "pyproject.toml": PYPROJECT_PROJECT}),
+    python("manager-pipenv-not-yet", "pipenv requirements > requirements.txt",
+           remove=NO_REQUIREMENTS, files={"Pipfile.lock": "{}\n", "Pipfile": "[packages]\ndjango = '*'\n"}),
+    # The env var picks a tool among several; the one picked here is not installed with yet.
+    python("manager-env-var-picks-uv", "! ERROR: pycnb does not install with uv yet",
+           files={"uv.lock": "version = 1\n", "pyproject.toml": PYPROJECT_PROJECT}, env={"BP_PYTHON_PACKAGE_MANAGER": "uv"}),
+    python("manager-pipfile-without-lock", "! ERROR: Pipfile without Pipfile.lock", remove=NO_REQUIREMENTS, files={"Pipfile": "[packages]\n"}),
+    python("manager-pdm", "! ERROR: PDM is not supported", remove=NO_REQUIREMENTS, files={"pdm.lock": "", "pyproject.toml": "[tool.pdm]\n"}),
+    python("manager-setup-py", "! ERROR: setup.py alone does not declare the app's dependencies to pycnb",
+           remove=NO_REQUIREMENTS, files={"setup.py": "from setuptools import setup\nsetup(install_requires=['Django'])\n"}),
+    python("manager-setup-cfg", "! ERROR: setup.cfg alone does not declare the app's dependencies to pycnb",
+           remove=NO_REQUIREMENTS, files={"setup.cfg": "[options]\ninstall_requires = Django\n"}),
+    python("manager-poetry-project-without-lock", "! ERROR: pyproject.toml is a Poetry project without poetry.lock",
+           remove=NO_REQUIREMENTS, files={"pyproject.toml": "[tool.poetry]\nname = 'app'\n"}),
+    python("manager-pyproject-without-project", "! ERROR: pyproject.toml declares no dependencies",
+           remove=NO_REQUIREMENTS, files={"pyproject.toml": "[tool.ruff]\nline-length = 100\n"}),
+    python("manager-pyproject-dynamic-dependencies", "! ERROR: The dependencies in pyproject.toml are dynamic",
+           remove=NO_REQUIREMENTS, files={"pyproject.toml": PYPROJECT_PROJECT + "dynamic = ['dependencies']\n"}),
+    python("manager-pyproject-bad-dependency", "! [project].dependencies in pyproject.toml: 'Django>>5' is not a requirement:",
+           remove=NO_REQUIREMENTS, files={"pyproject.toml": PYPROJECT_PROJECT + "dependencies = ['Django>>5']\n"}),
+    python("manager-pyproject-dependency-injects-a-line", "! ERROR: pyproject.toml has a dependency pip cannot read",
+           remove=NO_REQUIREMENTS, files={"pyproject.toml": PYPROJECT_PROJECT + "dependencies = ['Django\\n-r /etc/passwd']\n"}),
+    # A lock-free project without dependencies builds (nothing to install), with a warning.
+    python("manager-pyproject-no-dependencies", "! WARNING: pyproject.toml lists no dependencies", exit_code=0,
+           remove=NO_REQUIREMENTS, files={"pyproject.toml": PYPROJECT_PROJECT}, layers=BUILT_PYTHON_LAYERS),
+    python("manager-only-a-venv", "! ERROR: No dependency file, only a committed virtual environment",
+           remove=NO_REQUIREMENTS, files={".venv/pyvenv.cfg": "home = /usr/bin\n"}),
+    python("manager-no-python-file", "", phase="detect", exit_code=100, remove=NO_REQUIREMENTS, files={"venv/bin/python": ""}),
+    # A venv committed beside requirements.txt is ignored: the build goes on and says to exclude it.
+    python("manager-committed-venv", "! WARNING: The app has a virtual environment in venv/", exit_code=0,
+           files={"requirements.txt": "", "venv/pyvenv.cfg": "home = /usr/bin\n"}, layers=BUILT_PYTHON_LAYERS),
+]
+
 PROCFILE = [
     procfile("procfile-no-colon", "! ERROR: Invalid Procfile: line 2 is not a process definition",
              files={"Procfile": "web: gunicorn myproject.wsgi\nworker celery -A myproject worker\n"}),
@@ -301,4 +348,4 @@ DJANGO = [
                    "            'staticfiles': {'BACKEND': 'storages.backends.s3.S3Storage'}}\n"}),
 ]
 
-CASES = PYTHON_VERSION + REQUIREMENTS + PROCFILE + DJANGO
+CASES = PYTHON_VERSION + REQUIREMENTS + PACKAGE_MANAGERS + PROCFILE + DJANGO

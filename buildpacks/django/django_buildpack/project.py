@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -12,6 +13,7 @@ from packaging.utils import canonicalize_name
 MANAGE_PY_ENV_VAR = "BP_DJANGO_MANAGE_PY"
 MANAGE_PY = "manage.py"
 REQUIREMENTS_FILES = ("requirements.txt", "requirements.in")
+PYPROJECT = "pyproject.toml"
 # The Python buildpack refuses larger requirements files (python_buildpack/app_files.py).
 MAX_REQUIREMENTS_BYTES = 10 * 1024 * 1024
 # The line `django-admin startproject` writes into manage.py.
@@ -82,7 +84,26 @@ def declared_packages(app_dir: Path) -> set[str]:
     for name in REQUIREMENTS_FILES:
         if (app_dir / name).is_file():
             read(app_dir / name)
-            break
+            return found
+    return _pyproject_dependencies(app_dir)
+
+
+def _pyproject_dependencies(app_dir: Path) -> set[str]:
+    """Canonical names in pyproject.toml's [project].dependencies, which the Python buildpack installs
+    when the app has no requirements file. Lenient like declared_packages: anything unreadable is skipped."""
+    path = app_dir / PYPROJECT
+    if not is_file(path) or not inside_app(path, app_dir) or path.stat().st_size > MAX_REQUIREMENTS_BYTES:
+        return set()
+    try:
+        dependencies = tomllib.loads(path.read_text(encoding="utf-8", errors="replace")).get("project", {}).get("dependencies", [])
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError, AttributeError):
+        return set()
+    found = set()
+    for dependency in dependencies if isinstance(dependencies, list) else []:
+        try:
+            found.add(canonicalize_name(Requirement(dependency).name))
+        except (InvalidRequirement, TypeError):
+            continue
     return found
 
 

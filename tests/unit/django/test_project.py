@@ -101,3 +101,16 @@ def test_procfile_processes_running_a_command(tmp_path):
                                        "worker: celery -A myproject worker\n")
     assert project.procfile_processes_running(tmp_path, "collectstatic") == ["web"]
     assert project.procfile_processes_running(tmp_path / "missing", "collectstatic") == []
+
+
+def test_declared_packages_come_from_pyproject_dependencies_without_a_requirements_file(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\ndependencies = ['Django>=5.2', 'gunicorn', 7, '>>bad']\n")
+    assert project.declared_packages(tmp_path) == {"django", "gunicorn"}
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    assert project.declared_packages(tmp_path) == {"flask"}
+
+
+@pytest.mark.parametrize("text", ["[project\n", "project = 1\n", "[project]\ndependencies = 'Django'\n", "a = " + "[" * 2000 + "]" * 2000])
+def test_an_unreadable_pyproject_declares_nothing(tmp_path, text):
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert project.declared_packages(tmp_path) == set()

@@ -77,6 +77,11 @@ def test_the_env_var_naming_a_manager_not_present_is_an_error(tmp_path):
     assert "the app has requirements.txt." in error.details
 
 
+def test_the_env_var_naming_pip_for_a_lock_free_pyproject_is_pip(tmp_path):
+    assert choose(app(tmp_path, **{"pyproject.toml": PROJECT}), {ENV_VAR: "pip"}).summary() == "pip (from pyproject.toml)"
+    assert failure(app(tmp_path / "setup", "setup.py"), {ENV_VAR: "pip"}).title.startswith("setup.py alone")
+
+
 def test_an_unknown_manager_in_the_env_var_is_an_error(tmp_path):
     error = failure(app(tmp_path, "requirements.txt"), {ENV_VAR: "conda"})
     assert error.title == f"Invalid {ENV_VAR}"

@@ -83,6 +83,8 @@ def choose(app_dir: Path, env: dict[str, str], pyproject: dict | None) -> Choice
     if requested:
         if requested not in MANAGERS:
             raise messages.unknown_package_manager(ENV_VAR, requested, MANAGERS)
+        if requested == PIP and not tools:
+            return _without_manager_files(app_dir, pyproject)  # pip from pyproject.toml, or the error that fits
         if requested not in tools:
             wanted = [name for name, manager in MANAGER_FILES if manager == requested]
             raise messages.package_manager_not_present(ENV_VAR, requested, wanted, [file for files in tools.values() for file in files])

@@ -83,9 +83,10 @@ def package_manager_not_present(env_var: str, value: str, wanted_files: list[str
 
 def package_manager_not_supported_yet(manager: str, lock_file: str) -> BuildpackError:
     tool = TOOL_NAMES[manager]
-    fix = [f"Run `{EXPORT_COMMANDS[manager]}` in the app (it writes the locked, non-dev dependencies as pinned requirements),"]
-    if manager == "poetry":
-        fix[0] += " with Poetry 2.x install the export plugin first: `poetry self add poetry-plugin-export`,"
+    fix = ["With Poetry 2.x, install the export plugin once: `poetry self add poetry-plugin-export`."] if manager == "poetry" else []
+    fix += [
+        f"Run `{EXPORT_COMMANDS[manager]}` in the app (it writes the locked, non-dev dependencies as pinned requirements),"
+    ]
     fix += [
         f"commit requirements.txt, then either delete {lock_file} or set BP_PYTHON_PACKAGE_MANAGER=pip so that pip installs it.",
         f"Re-run the export whenever {lock_file} changes. See {PACKAGE_MANAGERS_DOCS}.",

@@ -65,6 +65,7 @@ def build(context: BuildContext, log: Logger) -> None:
         runtime_sha256=runtime.sha256,
         requirements_digest=requirements.digest(dependencies.files, app),
         extra_packages=extra_packages,
+        package_manager=choice.manager,
     )
     venv, venv_decision = venv_layer.plan(layers, venv_wanted)
 

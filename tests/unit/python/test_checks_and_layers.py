@@ -45,6 +45,13 @@ def test_venv_decision():
     assert remade.summary() == "install: the Python version changed (3.11.2 to 3.13.15); the requirements files changed"
 
 
+def test_venv_made_by_another_package_manager_is_made_anew_and_older_metadata_counts_as_pip():
+    wanted = venv.VenvMetadata(venv.LAYER_SCHEMA, "3.13.15", "r1", "d1", [], package_manager="uv")
+    cached = {"layer_schema": venv.LAYER_SCHEMA, "python_version": "3.13.15", "runtime_sha256": "r1", "requirements_digest": "d1", "extra_packages": []}
+    assert venv.decide(cached, wanted).summary() == "install: the package manager changed (pip to uv)"
+    assert venv.decide(cached, venv.VenvMetadata(venv.LAYER_SCHEMA, "3.13.15", "r1", "d1", [])).reuse
+
+
 def test_pip_environment_builds_c_extensions_without_debug_info_unless_the_user_says(tmp_path):
     from cnb.layers import Layers
 

@@ -52,6 +52,9 @@ class VenvMetadata:
     runtime_sha256: str
     requirements_digest: str
     extra_packages: list[str]
+    # The tool that made the environment (package_managers.MANAGERS). Environments cached before it was
+    # recorded were all made by pip.
+    package_manager: str = "pip"
 
 
 def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
@@ -65,6 +68,8 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
         remake.append(f"the Python version changed ({cached.get('python_version')} to {wanted.python_version})")
     elif cached.get("runtime_sha256") != wanted.runtime_sha256:
         remake.append("the Python runtime was rebuilt")
+    if cached.get("package_manager", "pip") != wanted.package_manager:
+        remake.append(f"the package manager changed ({cached.get('package_manager', 'pip')} to {wanted.package_manager})")
     update = []
     if cached.get("requirements_digest") != wanted.requirements_digest:
         update.append("the requirements files changed")

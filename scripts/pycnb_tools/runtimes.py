@@ -187,7 +187,7 @@ def build(client: docker.DockerClient, version: str, stack: Stack = TRIXIE, targ
 def _compile(client: docker.DockerClient, version: str, stack: Stack, archive: Path) -> Path:
     out = archive.parent
     source = fetch_source(version)
-    shell.say(f"Compiling Python {version} with PGO and LTO in {stack.build_image} (about 10-15 minutes on 2 cores)")
+    shell.say(f"Compiling Python {version} with PGO and LTO in {stack.build_image} (PGO and LTO: 20-35 minutes on 2 cores, versions side by side)")
     try:
         client.containers.run(
             stack.build_image, ["/recipe/compile_cpython.sh", f"/src/{source.name}", version, f"/out/{archive.name}"],

@@ -7,9 +7,9 @@
 # The prefix is the folder the Python buildpack installs the runtime at in every image
 # (`/layers/<buildpack id>/<layer>`), so sysconfig, python3-config, the pkg-config files and the
 # config Makefile name the installed runtime, and what embeds Python (uWSGI, mod_wsgi) links
-# and runs against it. The interpreter still finds its prefix from its own location and
-# libpython through an $ORIGIN-relative rpath, so the folder works anywhere; the buildpack
-# rewrites those text files when it installs the runtime somewhere else.
+# and runs against it. The interpreter has libpython linked in and finds its prefix from its own
+# location, so the folder works anywhere; the buildpack rewrites those text files when it
+# installs the runtime somewhere else.
 set -euo pipefail
 
 source_tarball=$1 version=$2 output=$3
@@ -22,8 +22,7 @@ tar -xf "$source_tarball" -C "$work"
 cd "$src"
 
 # --enable-shared: a libpython3.X.so that embedders link (-lpython3.X), as Heroku's and
-#   python-build-standalone's runtimes have. The interpreter finds it through the rpath below,
-#   given in LDFLAGS_NODIST so that it is not passed on to extensions built later.
+#   python-build-standalone's runtimes have (the interpreter itself is relinked below).
 # --enable-optimizations --with-lto: PGO and LTO, as Heroku's and python-build-standalone's
 #   builds use; with a shared libpython, configure also adds -fno-semantic-interposition, so
 #   calls inside libpython are as direct as in a static build. The profile run is CPython's own
@@ -31,9 +30,17 @@ cd "$src"
 #   after the install.
 # --with-ensurepip=install: ship pip, as python-build-standalone's install_only does.
 ./configure --prefix="$prefix" --enable-shared --enable-optimizations --with-lto \
-    --with-ensurepip=install --enable-loadable-sqlite-extensions \
-    LDFLAGS_NODIST='-Wl,-rpath,\$$ORIGIN/../lib' > "$work/configure.log" 2>&1 || { tail -50 "$work/configure.log" >&2; exit 1; }
+    --with-ensurepip=install --enable-loadable-sqlite-extensions > "$work/configure.log" 2>&1 || { tail -50 "$work/configure.log" >&2; exit 1; }
 make -j"$(nproc)" > "$work/make.log" 2>&1 || { tail -80 "$work/make.log" >&2; exit 1; }
+# The interpreter links libpython's objects in, as Debian's python3.13 and python-build-standalone's
+# do (CPython gh-133312): code in a shared library reaches the thread state through __tls_get_addr
+# on every access, which cost about 8% of our runtime benchmark. libpython3.X.so stays for
+# embedders; extension modules take the C API from the interpreter, which exports it
+# (LINKFORSHARED), as before. Only the link runs again: every object is already built, with the
+# profile, and the link repeats the LTO of the shared library's.
+rm python
+make python LINK_PYTHON_DEPS='$(LIBRARY_OBJS)' LINK_PYTHON_OBJS='$(LIBRARY_OBJS)' > "$work/relink.log" 2>&1 || { tail -80 "$work/relink.log" >&2; exit 1; }
+if grep -E -- ' -c [^ ]+\.c' "$work/relink.log" >&2; then echo "relinking the interpreter recompiled sources" >&2; exit 1; fi
 make install > "$work/install.log" 2>&1 || { tail -80 "$work/install.log" >&2; exit 1; }
 
 lib=$prefix/lib/python$minor
@@ -100,7 +107,8 @@ ln -s "$work/moved/bin/python3" "$work/python-link"
 PYTHONDONTWRITEBYTECODE=1 "$work/python-link" -c "import sys; assert sys.base_prefix == '$work/moved', sys.base_prefix"
 mv "$work/moved" "$prefix"
 "$prefix/bin/python3-config" --embed --ldflags | grep -q -- "-lpython$minor"
-readelf -d "$prefix/bin/python$minor" | grep -q 'RUNPATH.*\$ORIGIN/../lib\|RPATH.*\$ORIGIN/../lib'
+if readelf -d "$prefix/bin/python$minor" | grep -q 'NEEDED.*libpython'; then echo "the interpreter loads libpython" >&2; exit 1; fi
+readelf -d "$prefix/lib/libpython$minor.so.1.0" | grep -q 'SONAME.*libpython'
 
 tar -C "$(dirname "$prefix")" -czf "$output.partial" "$(basename "$prefix")"
 mv "$output.partial" "$output"

@@ -4,8 +4,8 @@ A runtime is compiled for `/layers/pycnb_python/python`, where every image has i
 sysconfig data, `python3-config`, pkg-config files, config Makefile and script shebangs name that
 folder. When a platform puts the layers elsewhere (`-layers`), those text files are rewritten, so
 what builds against the runtime (uWSGI, mod_wsgi, C extensions) links the runtime that is there.
-ELF files are left alone: the interpreter finds libpython through an `$ORIGIN`-relative rpath and
-its prefix from its own location.
+ELF files are left alone: the interpreter has libpython linked in and finds its prefix from its
+own location.
 """
 
 from __future__ import annotations

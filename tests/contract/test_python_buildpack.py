@@ -59,7 +59,7 @@ def test_build_installs_then_reuses_everything(docker_client, staged, tmp_path, 
     second = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
     assert second.exit_code == 0, second.output
     assert "Using cached Python 3.13." in second.output
-    assert "- Using cached virtual environment\n  The requirements files, extra packages and runtime are unchanged: no installer runs" in second.output
+    assert "- Using cached virtual environment\n  The dependency files, extra packages, installer and runtime are unchanged: no installer runs" in second.output
     assert "Running:" not in second.output
 
 
@@ -176,11 +176,11 @@ def test_a_lock_file_of_a_tool_not_installed_with_yet_fails_build_before_any_lay
     app = tmp_path / "app"
     app.mkdir()
     (app / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1.0'\ndependencies = ['six']\n")
-    (app / "uv.lock").write_text("version = 1\n")
+    (app / "poetry.lock").write_text("[metadata]\nlock-version = '2.1'\n")
     result = run_phase(docker_client, "python", "build", app, tmp_path / "work")
     assert result.exit_code == 1, result.output
-    assert "! ERROR: pycnb does not install with uv yet" in result.output
-    assert "`uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt`" in result.output
+    assert "! ERROR: pycnb does not install with Poetry yet" in result.output
+    assert "`poetry export -f requirements.txt --output requirements.txt --without-hashes`" in result.output
     assert "Traceback" not in result.output
     assert list((result.layers / "pycnb_python").iterdir()) == []
 

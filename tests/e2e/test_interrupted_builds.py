@@ -163,7 +163,7 @@ def test_a_build_killed_while_updating_a_cached_environment(docker_client, build
 
     again = pack_build(cache.image, app, extra=cache.args)
     assert again.returncode == 0, again.log
-    assert "- Updating cached virtual environment since:\n  - the requirements files changed" in again.log
+    assert "- Updating cached virtual environment since:\n  - the dependency files changed" in again.log
     assert_serves(docker_client, cache.image)
 
 

@@ -47,13 +47,13 @@ def test_a_django_app_with_only_pyproject_dependencies_builds_with_pip_and_serve
         assert status == 200 and "The install worked successfully!" in body
 
 
-def test_a_uv_lock_fails_through_pack_with_the_export_command(builder_image, tmp_path):
+def test_a_poetry_lock_fails_through_pack_with_the_export_command(builder_image, tmp_path):
     app = tmp_path / "app"
     app.mkdir()
     (app / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n')
-    (app / "uv.lock").write_text("version = 1\n")
-    result = pack_build(unique_image("uv-lock"), app)
+    (app / "poetry.lock").write_text("[metadata]\nlock-version = '2.1'\n")
+    result = pack_build(unique_image("poetry-lock"), app)
     assert result.returncode != 0
     assert "No buildpack groups passed detection" not in result.log
-    assert "ERROR: pycnb does not install with uv yet" in result.log, result.log
-    assert "uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt" in result.log
+    assert "ERROR: pycnb does not install with Poetry yet" in result.log, result.log
+    assert "poetry export -f requirements.txt --output requirements.txt --without-hashes" in result.log

@@ -54,8 +54,8 @@ def test_removing_a_package_removes_it_from_the_image(docker_client, first_build
     (app / "requirements.txt").write_text(BASE_REQUIREMENTS)
     result = pack_build(IMAGE, app)
     assert result.returncode == 0, result.log
-    assert "Environment cache  update in place: the requirements files changed" in result.log
-    assert "- Updating cached virtual environment since:\n  - the requirements files changed" in result.log
+    assert "Environment cache  update in place: the dependency files changed" in result.log
+    assert "- Updating cached virtual environment since:\n  - the dependency files changed" in result.log
     assert "Successfully uninstalled six-1.17.0" in result.log
     installed = run_python(docker_client, IMAGE, "import importlib.metadata as m; print(sorted(d.metadata['Name'].lower() for d in m.distributions()))")
     assert "'six'" not in installed and "'psycopg2'" in installed

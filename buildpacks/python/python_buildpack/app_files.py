@@ -18,6 +18,11 @@ def inside_app(path: Path, app_dir: Path) -> bool:
     return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(app_dir))
 
 
+def stays_inside(app_dir: Path, relative: str) -> bool:
+    """Whether a folder a lock file names relative to the app (`../lib`, `packages/core`) is in the app."""
+    return inside_app(app_dir / relative, app_dir)
+
+
 def exists(path: Path, *, file: bool = False) -> bool:
     """Path.exists (or is_file), but False for a name the system refuses to look up (over 255 bytes
     a part or 4096 in all, ENAMETOOLONG), where pathlib raises: pip finds no such file either."""

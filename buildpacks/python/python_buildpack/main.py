@@ -14,8 +14,6 @@ from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.sbom import write_cyclonedx
 
 from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
-from .layers import pip_tools as pip_tools_layer
-from .package_managers import pip
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
 
@@ -48,11 +46,11 @@ def build(context: BuildContext, log: Logger) -> None:
     checks.check_environment(context.env)
     pyproject = python_version.load_pyproject(app)
     choice = package_managers.choose(app, context.env, pyproject)
-    package_managers.refuse_unsupported(choice)
-    dependencies = pip.read(app, choice, pyproject)
+    dependencies = package_managers.read(app, choice, pyproject, context.env)
     resolution = python_version.resolve(app, context.env)
     index = runtime_index.load(runtime_index.locate(context.buildpack_dir, context.env), download.settings(context.env))
     runtime = index.select(resolution.request, context.target)
+    dependencies.check_runtime(runtime.version)
     extra_packages = _extra_packages(context)
     certificates = ca_certificates.extra_certificates(context.platform_dir, context.env)
     embed_certificates = context.flag(ca_certificates.EMBED_ENV_VAR, default=False)
@@ -66,6 +64,7 @@ def build(context: BuildContext, log: Logger) -> None:
         requirements_digest=requirements.digest(dependencies.files, app),
         extra_packages=extra_packages,
         package_manager=choice.manager,
+        installer_version=dependencies.installer_version,
     )
     venv, venv_decision = venv_layer.plan(layers, venv_wanted)
 
@@ -87,10 +86,8 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.nothing_to_embed(ca_certificates.EMBED_ENV_VAR))
     for path in ca_certificates.with_private_keys(certificates):
         log.warning(*messages.private_key_in_ca_binding(path.parent.name, path.name))
-    if dependencies.from_pyproject:
-        log.warning(*messages.pyproject_not_locked(package_managers.PYPROJECT, nothing=dependencies.lists_nothing()))
-    elif dependencies.lists_nothing():
-        log.warning(*messages.empty_requirements(dependencies.source.relative_to(app)))
+    for title, body in dependencies.warnings(app):
+        log.warning(title, body)
     for folder in package_managers.committed_venvs(app):
         log.warning(*messages.committed_venv(folder))
     for title, body in resolution.warnings:
@@ -109,10 +106,8 @@ def build(context: BuildContext, log: Logger) -> None:
             env.update({"PIP_CERT": str(bundle), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)})
 
         pip_env = venv_layer.pip_environment(layers, env)
-        install_from = dependencies.requirements_file(app, Path(tmp) / "pyproject-requirements.txt")
-        if dependencies.needs_compiling and not venv_decision.reuse:
-            install_from = pip_tools_layer.compile_requirements(log, layers, python, runtime.sha256, install_from, Path(tmp) / "requirements.txt", pip_env)
-        venv_layer.install(log, venv, venv_wanted, venv_decision, python, install_from, dependencies.source.name, app, pip_env)
+        installer = dependencies.installer(log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, venv_decision.reuse)
+        venv_layer.install(log, venv, venv_wanted, venv_decision, python, installer, pip_env)
 
         log.section("Software bill of materials")
         tool = {"tool_name": context.buildpack["id"], "tool_version": context.buildpack["version"]}

@@ -99,6 +99,102 @@ def package_manager_not_supported_yet(manager: str, lock_file: str) -> Buildpack
     )
 
 
+def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str) -> str:
+    extra = f", plus groups {', '.join(groups)}" if groups else f", no dev or default groups ({groups_env_var} adds some)"
+    return f"uv {version} (build only): uv sync --locked{extra}"
+
+
+def lock_without_pyproject(lock: str, tool: str, init_command: str) -> BuildpackError:
+    return BuildpackError(
+        f"{lock} has no pyproject.toml beside it",
+        f"{TOOL_NAMES[tool]} reads the project's dependencies from pyproject.toml and checks {lock} against it; "
+        f"the app has {lock} but no pyproject.toml at its top level.",
+        [f"Commit pyproject.toml (made by `{init_command}`) next to {lock}, or",
+         f"delete {lock} if the app is installed some other way (requirements.txt)."],
+    )
+
+
+def invalid_lock(lock: str, reason: str, lock_command: str) -> BuildpackError:
+    return BuildpackError(
+        f"{lock} cannot be read",
+        f"{lock} is not valid: {reason}",
+        [f"Run `{lock_command}` to write it again, and commit it.", "Do not edit lock files by hand, or resolve merge conflicts in them by hand."],
+    )
+
+
+def stale_lock(lock: str, lock_command: str, output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        f"{lock} is out of date",
+        f"pyproject.toml has changed since {lock} was written, so installing from it would not give what the project asks for. "
+        "The tool's output ends:\n" + "\n".join(output[-8:]),
+        [f"Run `{lock_command}` in the app and commit {lock} with pyproject.toml."],
+    )
+
+
+def lock_from_newer_tool(lock: str, tool: str, found: str, ours: str, supported: str) -> BuildpackError:
+    name = TOOL_NAMES[tool]
+    return BuildpackError(
+        f"{lock} was written by a newer {name} than pycnb installs with",
+        f"{lock} says `{found}`; {name} {ours}, which pycnb installs with, reads up to `{supported}`.",
+        [f"Lock with {name} {ours} (`{tool} lock`) and commit {lock}, or",
+         "use a pycnb release whose pinned tool reads this lock format."],
+    )
+
+
+def tool_failed(tool: str, command: str, output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        f"`{command}` failed",
+        f"{TOOL_NAMES[tool]}'s output is above; it ends with:\n" + "\n".join(output[-12:]),
+        [f"Run `{command}` in a fresh clone of the app to reproduce it.",
+         "If a package index is unreachable or refuses credentials, check the index settings given to the build."],
+    )
+
+
+def invalid_tool_setting(file: str, setting: str, value: str) -> BuildpackError:
+    return BuildpackError(
+        f"{setting} in {file} is not a version specifier",
+        f"It is {value!r}.",
+        [f"Write a version such as `0.13.8` or a specifier such as `>=0.13`, in {file}."],
+    )
+
+
+def tool_version_required(tool: str, setting: str, required: str, ours: str, file: str) -> BuildpackError:
+    name = TOOL_NAMES[tool]
+    return BuildpackError(
+        f"The project requires {name} {required}; pycnb installs with {name} {ours}",
+        f"{setting} in {file} says which {name} versions may install the project, and {ours} is not one of them.",
+        [f"Allow {name} {ours} in {setting} (for example `>={ours.rsplit('.', 1)[0]}`), or remove the setting;",
+         f"check that the lock file still installs with {name} {ours} (`{tool} --version`)."],
+    )
+
+
+def local_source_outside_app(lock: str, package: str, folder: str) -> BuildpackError:
+    return BuildpackError(
+        f"{lock} takes {package} from a folder outside the app",
+        f"The lock installs {package} from {folder!r}, which is outside the app folder: only the app folder is sent to the build.",
+        ["Move the package into the app (a workspace member or a path inside the repository), or",
+         "publish it to a package index the build can reach and depend on it by version."],
+    )
+
+
+def invalid_group_name(env_var: str, name: str) -> BuildpackError:
+    return BuildpackError(
+        f"{env_var} names an invalid group {name!r}",
+        "Dependency group names are letters, digits, `.`, `_` and `-`, separated by commas.",
+        [f"Set {env_var} to group names separated by commas, e.g. `{env_var}=docs,metrics`."],
+    )
+
+
+def runtime_outside_requires_python(version: str, requires: str, file: str) -> BuildpackError:
+    return BuildpackError(
+        f"Python {version} does not satisfy the project's requires-python ({requires})",
+        f"The Python version was chosen from the app's version files, but requires-python in {file} excludes it, "
+        "so the package manager would refuse to install the project. Nothing was installed.",
+        [f"Pin a version that satisfies {requires} in .python-version, or",
+         f"widen requires-python in {file} and lock again."],
+    )
+
+
 def pipfile_without_lock() -> BuildpackError:
     return BuildpackError(
         "Pipfile without Pipfile.lock",
@@ -613,11 +709,12 @@ def package_index_unreachable(url: str, reason: str) -> BuildpackError:
     )
 
 
-def pip_tools_install_failed(output: list[str]) -> BuildpackError:
+def tool_install_failed(package: str, version: str, output: list[str]) -> BuildpackError:
     return BuildpackError(
-        "Installing pip-tools failed",
-        "pip-tools resolves requirements.in when the app has no requirements.txt. pip's output ends:\n" + "\n".join(output[-15:]),
-        ["Check that PyPI (or your PIP_INDEX_URL) is reachable from the build.", "Or run `pip-compile requirements.in` yourself and commit requirements.txt."],
+        f"Installing {package} {version} failed",
+        f"pycnb installs {package} for this build only, pinned with hashes, with the runtime's pip. pip's output ends:\n" + "\n".join(output[-15:]),
+        ["Check that PyPI (or your PIP_INDEX_URL) is reachable from the build and serves this version.",
+         "A mirror must serve the exact files PyPI does: the hashes are checked."],
     )
 
 

@@ -39,10 +39,10 @@ def test_venv_decision():
     assert not venv.decide({}, wanted).cached
     decision = venv.decide({**same, "requirements_digest": "d0", "extra_packages": []}, wanted)
     assert decision.update_in_place
-    assert decision.summary() == "update in place: the requirements files changed; the packages other buildpacks asked for changed"
+    assert decision.summary() == "update in place: the dependency files changed; the packages other buildpacks asked for changed"
     remade = venv.decide({**same, "python_version": "3.11.2", "requirements_digest": "d0"}, wanted)
     assert not remade.update_in_place
-    assert remade.summary() == "install: the Python version changed (3.11.2 to 3.13.15); the requirements files changed"
+    assert remade.summary() == "install: the Python version changed (3.11.2 to 3.13.15); the dependency files changed"
 
 
 def test_venv_made_by_another_package_manager_is_made_anew_and_older_metadata_counts_as_pip():

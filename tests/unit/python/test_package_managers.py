@@ -27,7 +27,7 @@ def choose(app_dir, env=None):
 
 def failure(app_dir, env=None) -> BuildpackError:
     with pytest.raises(BuildpackError) as raised:
-        package_managers.refuse_unsupported(choose(app_dir, env))
+        package_managers.read(app_dir, choose(app_dir, env), load_pyproject(app_dir), env or {})
     return raised.value
 
 
@@ -90,7 +90,6 @@ def test_an_unknown_manager_in_the_env_var_is_an_error(tmp_path):
 
 
 @pytest.mark.parametrize(("lock", "command"), [
-    ("uv.lock", "uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt"),
     ("poetry.lock", "poetry export -f requirements.txt --output requirements.txt --without-hashes"),
     ("Pipfile.lock", "pipenv requirements > requirements.txt"),
 ])
@@ -141,7 +140,7 @@ def test_pyproject_static_dependencies_are_installed_by_pip(tmp_path):
     app_dir = app(tmp_path, **{"pyproject.toml": PROJECT})
     choice = choose(app_dir)
     assert (choice.manager, choice.summary()) == ("pip", "pip (from pyproject.toml)")
-    inputs = pip.read(app_dir, choice, load_pyproject(app_dir))
+    inputs = pip.read(app_dir, choice, load_pyproject(app_dir), {})
     assert (inputs.dependencies, inputs.install_project, inputs.lists_nothing()) == (("Django==5.2.8", "gunicorn>=23"), False, False)
     written = inputs.requirements_file(app_dir, tmp_path / "generated.txt")
     assert written.read_text() == "Django==5.2.8\ngunicorn>=23\n"
@@ -151,13 +150,13 @@ def test_pyproject_static_dependencies_are_installed_by_pip(tmp_path):
 def test_a_project_with_a_build_system_is_installed_itself_editable(tmp_path):
     text = PROJECT + "\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"
     app_dir = app(tmp_path, **{"pyproject.toml": text})
-    inputs = pip.read(app_dir, choose(app_dir), load_pyproject(app_dir))
+    inputs = pip.read(app_dir, choose(app_dir), load_pyproject(app_dir), {})
     assert inputs.requirements_file(app_dir, tmp_path / "generated.txt").read_text().splitlines()[-1] == f"-e {app_dir}"
 
 
 def test_a_project_without_dependencies_lists_nothing(tmp_path):
     app_dir = app(tmp_path, **{"pyproject.toml": "[project]\nname = 'app'\n"})
-    assert pip.read(app_dir, choose(app_dir), load_pyproject(app_dir)).lists_nothing()
+    assert pip.read(app_dir, choose(app_dir), load_pyproject(app_dir), {}).lists_nothing()
 
 
 @pytest.mark.parametrize(("project", "title"), [
@@ -170,12 +169,12 @@ def test_a_project_without_dependencies_lists_nothing(tmp_path):
 def test_pyproject_dependencies_pip_cannot_install_are_refused(tmp_path, project, title):
     app_dir = app(tmp_path, **{"pyproject.toml": "[project]\nname = 'app'\n" + project})
     with pytest.raises(BuildpackError) as raised:
-        pip.read(app_dir, choose(app_dir), load_pyproject(app_dir))
+        pip.read(app_dir, choose(app_dir), load_pyproject(app_dir), {})
     assert raised.value.title == title
 
 
 def test_requirements_txt_wins_over_requirements_in(tmp_path):
     app_dir = app(tmp_path, **{"requirements.txt": "Django\n", "requirements.in": "Django\n"})
-    inputs = pip.read(app_dir, choose(app_dir), None)
+    inputs = pip.read(app_dir, choose(app_dir), None, {})
     assert (inputs.source.name, inputs.needs_compiling, inputs.requirements_file(app_dir, tmp_path / "x")) == (
         "requirements.txt", False, app_dir / "requirements.txt")

@@ -42,11 +42,13 @@ def test_any_app_gets_a_package_manager_or_a_build_error(pyproject, files, reque
             document = load_pyproject(app)
             choice = package_managers.choose(app, {package_managers.ENV_VAR: requested} if requested is not None else {}, document)
             choice.summary()
-            package_managers.refuse_unsupported(choice)
-            inputs = pip.read(app, choice, document)
+            inputs = package_managers.read(app, choice, document, {})
         except BuildpackError:
             return
         inputs.installer_summary()
+        inputs.warnings(app)
+        if choice.manager != package_managers.PIP:
+            return
         inputs.lists_nothing()
         written = inputs.requirements_file(app, app / "generated.txt")
         assert written.is_file()

@@ -1,23 +1,22 @@
 """The `venv` layer: the app's dependencies in a virtual environment, reused while its key holds.
 
-The key covers every requirements file's content, the extra packages other buildpacks asked
-for, and the exact runtime (which fixes the Python version, distro, arch and pip). When it
-holds, no installer runs at all. When only the requirements changed, the cached environment
-is brought to exactly the new requirements in place (pip-sync semantics: what is no longer
-required is uninstalled); when the runtime changed, it is made anew.
+The key covers every dependency file's content (requirements or lock files), the extra packages
+other buildpacks asked for, the package manager and its version, and the exact runtime (which
+fixes the Python version, distro, arch and pip). When it holds, no installer runs at all. When
+only the files, extra packages or installer version changed, the package manager's installer
+brings the cached environment to exactly the new dependencies in place (what is no longer
+required is uninstalled); when the runtime or the package manager changed, it is made anew.
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Protocol
 
 from cnb import commands
 from cnb.layers import CacheDecision, Layer, Layers
 from cnb.log import Logger
-from packaging.utils import canonicalize_name
 
 from .. import messages, package_index
 
@@ -55,6 +54,8 @@ class VenvMetadata:
     # The tool that made the environment (package_managers.MANAGERS). Environments cached before it was
     # recorded were all made by pip.
     package_manager: str = "pip"
+    # The installer's own version, when it is not the runtime's pip (uv, Poetry, Pipenv).
+    installer_version: str = ""
 
 
 def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
@@ -71,8 +72,10 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
     if cached.get("package_manager", "pip") != wanted.package_manager:
         remake.append(f"the package manager changed ({cached.get('package_manager', 'pip')} to {wanted.package_manager})")
     update = []
+    if cached.get("installer_version", "") != wanted.installer_version and not remake:
+        update.append(f"the installer changed ({cached.get('installer_version') or 'none'} to {wanted.installer_version or 'none'})")
     if cached.get("requirements_digest") != wanted.requirements_digest:
-        update.append("the requirements files changed")
+        update.append("the dependency files changed")
     if cached.get("extra_packages") != wanted.extra_packages:
         update.append("the packages other buildpacks asked for changed")
     return CacheDecision(cached=True, reasons=tuple(remake + update), update_in_place=bool(update) and not remake)
@@ -104,58 +107,44 @@ def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
     }
 
 
-def install(
-    log: Logger, layer: Layer, wanted: VenvMetadata, decision: CacheDecision,
-    python: Path, requirements_file: Path, source_name: str, app_dir: Path, pip_env: dict[str, str],
-) -> None:
-    """Reuse, update or make the environment from `requirements_file` (named `source_name` in the log)."""
+class Installer(Protocol):
+    """Brings a virtual environment to exactly the app's dependencies: one per package manager."""
+
+    def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None: ...
+
+
+def install(log: Logger, layer: Layer, wanted: VenvMetadata, decision: CacheDecision, python: Path, installer: Installer, pip_env: dict[str, str]) -> None:
+    """Reuse the environment, bring it up to date in place, or make it anew with `installer`."""
     decision.log(log, "virtual environment")
     if decision.reuse:
-        log.detail("The requirements files, extra packages and runtime are unchanged: no installer runs")
+        log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
     else:
-        # The runtime's own pip installs into the environment (`--python`), so pip itself
-        # is not one of the app's packages.
-        pip = [str(python), "-m", "pip", "--python", str(layer.path / "bin" / "python")]
-        requirements = ["-r", str(requirements_file), *wanted.extra_packages]
         if decision.update_in_place:
             layer.invalidate()
-            _remove_unrequired(log, pip, requirements, pip_env, app_dir)
         else:
             layer.reset()
             with log.timed("Creating virtual environment"):
                 code, output = commands.run(log, [str(python), "-m", "venv", "--without-pip", str(layer.path)], env=pip_env, quiet=True)
                 if code != 0:
                     raise messages.venv_creation_failed(output)
-        with log.timed(f"Installing dependencies from {source_name}"):
-            code, output = commands.run(log, [*pip, "install", *requirements], env=pip_env, cwd=app_dir)
-            if code != 0:
-                raise messages.pip_install_failed(output, package_index.unreachable(output, pip_env))
-        code, output = commands.run(log, [*pip, "check"], env=pip_env, quiet=True)
+        installer.install(log, layer.path, update_in_place=decision.update_in_place)
+        code, output = commands.run(log, [*runtime_pip(python, layer.path), "check"], env=pip_env, quiet=True)
         if code != 0:
             raise messages.pip_check_failed(output)
     layer.set_env("VIRTUAL_ENV", str(layer.path))
     layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted), check_content=True)
 
 
-def _remove_unrequired(log: Logger, pip: list[str], requirements: list[str], env: dict[str, str], app_dir: Path) -> None:
-    """Uninstall what the new requirements no longer need: pip resolves them from scratch
-    (`--dry-run --ignore-installed --report`) and whatever it would not install goes."""
-    with log.timed("Removing packages the requirements no longer need"), tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
-        report = Path(tmp) / "report.json"
-        code, output = commands.run(
-            log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *requirements], env=env, cwd=app_dir,
-        )
+def runtime_pip(python: Path, venv: Path) -> list[str]:
+    """The runtime's own pip, acting on the environment (`--python`), so that pip is not one of the app's packages."""
+    return [str(python), "-m", "pip", "--python", str(venv / "bin" / "python")]
+
+
+def install_extra_packages(log: Logger, python: Path, venv: Path, packages: list[str], env: dict[str, str]) -> None:
+    """The packages other buildpacks asked for, added with the runtime's pip after a lock-file install."""
+    if not packages:
+        return
+    with log.timed("Installing packages other buildpacks asked for"):
+        code, output = commands.run(log, [*runtime_pip(python, venv), "install", *packages], env=env)
         if code != 0:
             raise messages.pip_install_failed(output, package_index.unreachable(output, env))
-        needed = {canonicalize_name(item["metadata"]["name"]) for item in json.loads(report.read_text())["install"]}
-        code, output = commands.run(log, [*pip, "list", "--format", "json"], env=env, quiet=True)
-        if code != 0:
-            raise messages.pip_install_failed(output)
-        installed = {canonicalize_name(item["name"]) for item in json.loads("\n".join(output))}
-        unrequired = sorted(installed - needed)
-        if unrequired:
-            code, output = commands.run(log, [*pip, "uninstall", "--yes", *unrequired], env=env)
-            if code != 0:
-                raise messages.pip_install_failed(output)
-        else:
-            log.detail("Nothing to remove")

@@ -1,16 +1,23 @@
-"""pip's inputs: requirements.txt, requirements.in (pinned with pip-tools first), or pyproject.toml's static dependencies."""
+"""pip: its inputs (requirements.txt, requirements.in pinned with pip-compile first, or pyproject.toml's
+static dependencies) and its installer (pip-sync semantics: exactly the requirements, nothing else)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from cnb import commands
+from cnb.layers import Layers
+from cnb.log import Logger
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
-from .. import app_files, messages, requirements
-from ..layers import pip_tools
+from .. import app_files, messages, package_index, requirements
+from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
-from . import PYPROJECT, Choice
+from .choice import PYPROJECT, Choice
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,28 @@ class PipInputs:
         return requirements.lists_nothing(self.files)
 
     def installer_summary(self) -> str:
-        return messages.installer_summary(self.needs_compiling, pip_tools.PIP_TOOLS_VERSION)
+        return messages.installer_summary(self.needs_compiling, tool.PIP_TOOLS.version)
+
+    @property
+    def installer_version(self) -> str:
+        return ""  # the runtime's pip, whose version the runtime's digest fixes
+
+    def check_runtime(self, version: str) -> None:
+        """pip installs from requirements whatever the runtime: python_version warns of a conflict."""
+
+    def warnings(self, app_dir: Path) -> list[messages.Warning]:
+        if self.from_pyproject:
+            return [messages.pyproject_not_locked(PYPROJECT, nothing=self.lists_nothing())]
+        if self.lists_nothing():
+            return [messages.empty_requirements(self.source.relative_to(app_dir))]
+        return []
+
+    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
+                  tmp: Path, extra_packages: list[str], reuse: bool) -> PipInstaller:
+        install_from = self.requirements_file(app_dir, tmp / "pyproject-requirements.txt")
+        if self.needs_compiling and not reuse:
+            install_from = compile_requirements(log, layers, python, runtime_sha256, install_from, tmp / "requirements.txt", env)
+        return PipInstaller(python, install_from, self.source.name, app_dir, env, extra_packages)
 
     def requirements_file(self, app_dir: Path, destination: Path) -> Path:
         """The file pip installs from: the app's own, or one written to `destination` from pyproject.toml."""
@@ -48,7 +76,7 @@ class PipInputs:
         return destination
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None) -> PipInputs:
+def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PipInputs:
     """Everything pip will install from, read and checked before anything is downloaded."""
     if choice.from_pyproject:
         return _from_pyproject(app_dir, pyproject or {})
@@ -78,3 +106,63 @@ def _from_pyproject(app_dir: Path, document: dict) -> PipInputs:
         path, [RequirementsFile(path, app_files.read_text(path, app_dir))],
         dependencies=tuple(dependencies), install_project=isinstance(document.get("build-system"), dict),
     )
+
+
+def compile_requirements(log: Logger, layers: Layers, python: Path, runtime_sha256: str, requirements_in: Path, output: Path, env: dict[str, str]) -> Path:
+    """Pin `requirements_in` into `output` (outside the app) with pip-compile, and log the pinned result."""
+    pip_compile = tool.install(log, layers, tool.PIP_TOOLS, python, runtime_sha256, env)
+    with log.timed(f"Resolving {requirements_in.name} with pip-compile"):
+        argv = [str(pip_compile), "--quiet", "--strip-extras", "--no-header", "--no-emit-index-url", "--output-file", str(output), str(requirements_in)]
+        code, lines = commands.run(log, argv, env=env, cwd=requirements_in.parent)
+        if code != 0:
+            raise messages.pip_compile_failed(requirements_in.name, lines)
+    log.detail("Pinned:")
+    for line in output.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            log.detail(f"  {line.strip()}")
+    return output
+
+
+@dataclass(frozen=True)
+class PipInstaller:
+    """Installs `requirements_file` (named `source_name` in the log) and the extra packages with the runtime's pip."""
+
+    python: Path
+    requirements_file: Path
+    source_name: str
+    app_dir: Path
+    env: dict[str, str]
+    extra_packages: list[str] = field(default_factory=list)
+
+    def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
+        pip = venv_layer.runtime_pip(self.python, venv)
+        wanted = ["-r", str(self.requirements_file), *self.extra_packages]
+        if update_in_place:
+            self._remove_unrequired(log, pip, wanted)
+        with log.timed(f"Installing dependencies from {self.source_name}"):
+            code, output = commands.run(log, [*pip, "install", *wanted], env=self.env, cwd=self.app_dir)
+            if code != 0:
+                raise messages.pip_install_failed(output, package_index.unreachable(output, self.env))
+
+    def _remove_unrequired(self, log: Logger, pip: list[str], wanted: list[str]) -> None:
+        """Uninstall what the new requirements no longer need: pip resolves them from scratch
+        (`--dry-run --ignore-installed --report`) and whatever it would not install goes."""
+        with log.timed("Removing packages the requirements no longer need"), tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
+            report = Path(tmp) / "report.json"
+            code, output = commands.run(
+                log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *wanted], env=self.env, cwd=self.app_dir,
+            )
+            if code != 0:
+                raise messages.pip_install_failed(output, package_index.unreachable(output, self.env))
+            needed = {canonicalize_name(item["metadata"]["name"]) for item in json.loads(report.read_text())["install"]}
+            code, output = commands.run(log, [*pip, "list", "--format", "json"], env=self.env, quiet=True)
+            if code != 0:
+                raise messages.pip_install_failed(output)
+            installed = {canonicalize_name(item["name"]) for item in json.loads("\n".join(output))}
+            unrequired = sorted(installed - needed)
+            if unrequired:
+                code, output = commands.run(log, [*pip, "uninstall", "--yes", *unrequired], env=self.env)
+                if code != 0:
+                    raise messages.pip_install_failed(output)
+            else:
+                log.detail("Nothing to remove")

@@ -1,0 +1,164 @@
+"""uv: an app locked with `uv.lock`, installed with `uv sync --locked` into our environment.
+
+uv runs from its build-only layer (layers/tool.py), held to our runtime: `UV_PYTHON` names the
+environment's interpreter and managed Python downloads are off, so a `.python-version` uv reads
+cannot make it build the environment on another Python. `--locked` refuses a lock that no longer
+matches pyproject.toml; `uv sync` is exact, so what the lock no longer lists is uninstalled.
+Dev groups never reach the image: `--no-default-groups`, plus the groups `BP_PYTHON_INSTALL_GROUPS` names.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cnb import commands
+from cnb.layers import Layers
+from cnb.log import Logger
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+from .. import app_files, messages
+from ..layers import tool, venv as venv_layer
+from ..requirements import RequirementsFile
+from . import groups as dependency_groups
+from .choice import PYPROJECT, Choice
+
+UV_LOCK = "uv.lock"
+CACHE_LAYER_NAME = "uv-cache"
+# What uv prints when `--locked` finds the lock stale (uv's `LockError`/`ProjectError::LockMismatch`).
+STALE_LOCK_OUTPUT = "needs to be updated, but `--locked` was provided"
+# The newest uv.lock format uv 0.13 writes and reads (uv.lock's top-level `version`).
+LOCK_VERSION = 1
+# Where a package comes from in uv.lock when it is a folder of the user's (not an index or a URL).
+LOCAL_SOURCES = ("path", "directory", "editable", "virtual")
+
+
+@dataclass(frozen=True)
+class UvProject:
+    source: Path  # uv.lock
+    files: list[RequirementsFile]  # pyproject.toml and uv.lock: they key the environment's cache
+    requires_python: SpecifierSet | None
+    groups: tuple[str, ...] = ()
+
+    @property
+    def installer_version(self) -> str:
+        return f"uv {tool.UV.version}; groups: {','.join(self.groups) or 'none'}"
+
+    def installer_summary(self) -> str:
+        return messages.uv_installer_summary(tool.UV.version, self.groups, dependency_groups.ENV_VAR)
+
+    def warnings(self, app_dir: Path) -> list[messages.Warning]:
+        return []
+
+    def check_runtime(self, version: str) -> None:
+        if self.requires_python is not None and not self.requires_python.contains(version, prereleases=True):
+            raise messages.runtime_outside_requires_python(version, str(self.requires_python), PYPROJECT)
+
+    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
+                  tmp: Path, extra_packages: list[str], reuse: bool) -> "UvInstaller":
+        uv = tool.install(log, layers, tool.UV, python, runtime_sha256, env)
+        # uv's download and build cache: kept between builds, never in the image.
+        cache = layers.get(CACHE_LAYER_NAME)
+        cache.path.mkdir(parents=True, exist_ok=True)
+        cache.commit(cache=True)
+        return UvInstaller(uv, python, cache.path, app_dir, env, self.groups, extra_packages)
+
+
+@dataclass(frozen=True)
+class UvInstaller:
+    uv: Path
+    python: Path
+    cache_dir: Path
+    app_dir: Path
+    env: dict[str, str]
+    groups: tuple[str, ...] = ()
+    extra_packages: list[str] = field(default_factory=list)
+
+    def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
+        env = {
+            **self.env,
+            "UV_PROJECT_ENVIRONMENT": str(venv),
+            "UV_PYTHON": str(venv / "bin" / "python"),
+            "UV_PYTHON_DOWNLOADS": "never",
+            "UV_CACHE_DIR": str(self.cache_dir),
+            # Cache and environment are layers on one filesystem; each layer is exported on its own,
+            # so the links become copies in the image.
+            "UV_LINK_MODE": "hardlink",
+            "UV_COMPILE_BYTECODE": "1",
+            "UV_NO_PROGRESS": "1",
+        }
+        argv = [str(self.uv), "sync", "--locked", "--no-default-groups", *(f"--group={group}" for group in self.groups)]
+        with log.timed(f"Installing dependencies from {UV_LOCK} with uv sync"):
+            code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
+            if code != 0:
+                if any(STALE_LOCK_OUTPUT in line for line in output):
+                    raise messages.stale_lock(UV_LOCK, "uv lock", output)
+                raise messages.tool_failed("uv", "uv sync --locked", output)
+        venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
+
+
+def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> UvProject:
+    """uv.lock and pyproject.toml, checked before anything is downloaded."""
+    if pyproject is None:
+        raise messages.lock_without_pyproject(UV_LOCK, "uv", "uv init")
+    lock_path = app_dir / UV_LOCK
+    lock_text = app_files.read_text(lock_path, app_dir)
+    try:
+        lock = tomllib.loads(lock_text)
+    except tomllib.TOMLDecodeError as error:
+        raise messages.invalid_lock(UV_LOCK, str(error), "uv lock") from None
+    except (ValueError, RecursionError):
+        raise messages.invalid_lock(UV_LOCK, "it holds a number too long or arrays or tables nested too deeply to read", "uv lock") from None
+    version = lock.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise messages.invalid_lock(UV_LOCK, "it has no integer `version` at the top, as every uv.lock has", "uv lock")
+    if version > LOCK_VERSION:
+        raise messages.lock_from_newer_tool(UV_LOCK, "uv", f"version = {version}", tool.UV.version, f"version = {LOCK_VERSION}")
+    _check_required_version(pyproject)
+    _check_local_sources(lock, app_dir)
+    pyproject_path = app_dir / PYPROJECT
+    return UvProject(
+        lock_path,
+        [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
+        _requires_python(pyproject),
+        dependency_groups.selected(env),
+    )
+
+
+def _requires_python(pyproject: dict) -> SpecifierSet | None:
+    """[project].requires-python; python_version has already refused an invalid one."""
+    requires = pyproject.get("project", {}).get("requires-python")
+    try:
+        return SpecifierSet(requires) if isinstance(requires, str) and requires.strip() else None
+    except InvalidSpecifier:
+        return None
+
+
+def _check_required_version(pyproject: dict) -> None:
+    """`[tool.uv] required-version`: the project may pin the uv that locks it; ours must match."""
+    uv_settings = pyproject.get("tool", {}).get("uv", {}) if isinstance(pyproject.get("tool"), dict) else {}
+    required = uv_settings.get("required-version") if isinstance(uv_settings, dict) else None
+    if required is None:
+        return
+    text = str(required).strip()
+    try:
+        specifier = SpecifierSet(text if text[:1] in "<>=!~" else f"=={text}")
+        allowed = specifier.contains(tool.UV.version, prereleases=True)
+    except (InvalidSpecifier, ValueError):
+        raise messages.invalid_tool_setting(PYPROJECT, "tool.uv.required-version", text) from None
+    if not allowed:
+        raise messages.tool_version_required("uv", "tool.uv.required-version", text, tool.UV.version, PYPROJECT)
+
+
+def _check_local_sources(lock: dict, app_dir: Path) -> None:
+    """A package the lock takes from a folder must be in the app: nothing else is in the build."""
+    packages = lock.get("package", [])
+    for package in packages if isinstance(packages, list) else []:
+        source = package.get("source") if isinstance(package, dict) else None
+        if not isinstance(source, dict):
+            continue
+        for kind in LOCAL_SOURCES:
+            folder = source.get(kind)
+            if isinstance(folder, str) and not app_files.stays_inside(app_dir, folder):
+                raise messages.local_source_outside_app(UV_LOCK, str(package.get("name", "?")), folder)

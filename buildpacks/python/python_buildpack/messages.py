@@ -597,10 +597,10 @@ def not_utf8(file: str, line_number: int) -> BuildpackError:
 
 # Environment
 
-def forbidden_env_vars(names: list[str]) -> BuildpackError:
+def forbidden_env_vars(names: list[str], tool: str = "pip") -> BuildpackError:
     return BuildpackError(
         "Env vars that break the install are set",
-        "These env vars would make pip install outside the app's virtual environment, or Python\n"
+        f"These env vars would make {TOOL_NAMES[tool]} install outside the app's virtual environment, or with another Python, or\n"
         f"load another standard library: {', '.join(names)}",
         [f"Unset {', '.join(names)} in the build environment (pack build --env, project.toml, the platform's settings)."],
     )

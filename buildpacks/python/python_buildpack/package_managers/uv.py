@@ -28,6 +28,12 @@ UV_LOCK = "uv.lock"
 CACHE_LAYER_NAME = "uv-cache"
 # What uv prints when `--locked` finds the lock stale (uv's `LockError`/`ProjectError::LockMismatch`).
 STALE_LOCK_OUTPUT = "needs to be updated, but `--locked` was provided"
+# uv's settings that would move the environment, the cache or the Python uv installs with: pycnb sets
+# them (Heroku's Python CNB refuses the same set).
+FORBIDDEN_ENV_VARS = (
+    "UV_CACHE_DIR", "UV_LINK_MODE", "UV_MANAGED_PYTHON", "UV_NO_CACHE", "UV_NO_MANAGED_PYTHON", "UV_PROJECT", "UV_PROJECT_ENVIRONMENT",
+    "UV_PYTHON", "UV_PYTHON_DOWNLOADS", "UV_PYTHON_PREFERENCE", "UV_FROZEN", "UV_SYSTEM_PYTHON",
+)
 # The newest uv.lock format uv 0.13 writes and reads (uv.lock's top-level `version`).
 LOCK_VERSION = 1
 # Where a package comes from in uv.lock when it is a folder of the user's (not an index or a URL).
@@ -100,6 +106,9 @@ class UvInstaller:
 
 def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> UvProject:
     """uv.lock and pyproject.toml, checked before anything is downloaded."""
+    forbidden = [name for name in FORBIDDEN_ENV_VARS if env.get(name)]
+    if forbidden:
+        raise messages.forbidden_env_vars(forbidden, "uv")
     if pyproject is None:
         raise messages.lock_without_pyproject(UV_LOCK, "uv", "uv init")
     lock_path = app_dir / UV_LOCK

@@ -1,0 +1,96 @@
+"""uv through the real pack: a Django app made with the real uv (`uv init`, `uv add`, `uv add --dev`)
+builds with `uv sync --locked`, serves 200, leaves its dev group out of the image, reuses its
+environment when nothing changed, and loses a dependency `uv remove` took out of the lock."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.logs import summary_value
+from support.package_tools import tool, tool_env
+
+pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+
+DJANGO = "django==5.2.8"
+
+
+def uv(app: Path, *args: str) -> None:
+    subprocess.run([str(tool("uv")), *args], cwd=app, check=True, env=tool_env(UV_PYTHON_DOWNLOADS="never"), capture_output=True)
+
+
+def python_in(docker_client, image: str, code: str) -> tuple[int, str]:
+    container = docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", detach=True)
+    try:
+        status = container.wait(timeout=120)["StatusCode"]
+        return status, container.logs().decode()
+    finally:
+        container.remove(force=True)
+
+
+@pytest.fixture(scope="module")
+def uv_app(tmp_path_factory) -> Path:
+    """What a uv tutorial leaves: `uv init --app`, a Django project, dependencies added with `uv add`, a dev group."""
+    app = tmp_path_factory.mktemp("uv") / "app"
+    app.mkdir()
+    uv(app, "init", "--app", "--no-package", "--name", "mysite", "--no-pin-python", "--vcs", "none")
+    uv(app, "tool", "run", "--from", DJANGO, "django-admin", "startproject", "mysite", ".")
+    uv(app, "add", "--no-sync", DJANGO, "gunicorn", "six")
+    uv(app, "add", "--no-sync", "--dev", "pytest")
+    (app / ".python-version").write_text("3.13\n")
+    (app / "Procfile").write_text("web: gunicorn mysite.wsgi\n")
+    with (app / "mysite" / "settings.py").open("a") as settings:
+        settings.write("\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n")
+    assert not (app / ".venv").exists()
+    return app
+
+
+@pytest.fixture(scope="module")
+def builds(docker_client, builder_image, uv_app):
+    """Three builds of one image: the first, one with nothing changed, one after `uv remove six`."""
+    image = unique_image("uv-app")
+    logs = [pack_build(image, uv_app)]
+    assert logs[0].returncode == 0, logs[0].log
+    yield image, uv_app, logs
+    remove_image_and_cache(docker_client, image)
+
+
+def test_a_uv_app_builds_with_uv_sync_and_serves(docker_client, builds):
+    image, _, logs = builds
+    log = logs[0].log
+    assert summary_value(log, "Package manager") == "uv (from uv.lock)"
+    assert summary_value(log, "Requirements") == "pyproject.toml, uv.lock"
+    assert "uv sync --locked --no-default-groups" in log
+    assert "web: exec gunicorn mysite.wsgi" in log or "gunicorn mysite.wsgi" in log
+    with run_image(docker_client, image) as running:
+        status, body = running.get("/")
+        assert status == 200 and "The install worked successfully!" in body
+
+
+def test_the_dev_group_is_not_in_the_image_and_the_runtime_is_ours(docker_client, builds):
+    image, _, _ = builds
+    status, output = python_in(docker_client, image, "import sys, six, django; print(sys.prefix, sys.base_prefix); import pytest")
+    assert status != 0 and "No module named 'pytest'" in output, output
+    assert "/layers/pycnb_python/venv /layers/pycnb_python/python" in output
+    # uv itself is a build-only tool: not in the image, not on the PATH.
+    status, output = python_in(docker_client, image, "import shutil, pathlib; print(shutil.which('uv'), pathlib.Path('/layers/pycnb_python/uv').exists())")
+    assert output.strip().endswith("None False"), output
+
+
+def test_a_rebuild_with_nothing_changed_runs_no_installer(builds):
+    image, app, logs = builds
+    again = pack_build(image, app)
+    assert again.returncode == 0, again.log
+    assert "no installer runs" in again.log
+    assert "uv sync" not in again.log.split("Installing dependencies", 1)[-1].split("Software bill of materials", 1)[0]
+
+
+def test_a_dependency_uv_remove_took_out_is_gone_after_the_next_build(docker_client, builds):
+    image, app, _ = builds
+    uv(app, "remove", "--no-sync", "six")
+    after = pack_build(image, app)
+    assert after.returncode == 0, after.log
+    assert "update in place: the dependency files changed" in summary_value(after.log, "Environment cache")
+    status, output = python_in(docker_client, image, "import django; import six")
+    assert status != 0 and "No module named 'six'" in output, output

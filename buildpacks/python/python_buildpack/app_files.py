@@ -20,7 +20,10 @@ def inside_app(path: Path, app_dir: Path) -> bool:
 
 def stays_inside(app_dir: Path, relative: str) -> bool:
     """Whether a folder a lock file names relative to the app (`../lib`, `packages/core`) is in the app."""
-    return inside_app(app_dir / relative, app_dir)
+    try:
+        return inside_app(app_dir / relative, app_dir)
+    except ValueError:  # a NUL in the name: no such folder anywhere
+        return False
 
 
 def exists(path: Path, *, file: bool = False) -> bool:

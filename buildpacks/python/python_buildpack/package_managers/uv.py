@@ -138,10 +138,14 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
 def _requires_python(pyproject: dict) -> SpecifierSet | None:
     """[project].requires-python; python_version has already refused an invalid one."""
     requires = pyproject.get("project", {}).get("requires-python")
-    try:
-        return SpecifierSet(requires) if isinstance(requires, str) and requires.strip() else None
-    except InvalidSpecifier:
+    if not isinstance(requires, str) or not requires.strip():
         return None
+    try:
+        specifier = SpecifierSet(requires)
+        specifier.contains("3.0.0")  # packaging parses the versions on first use
+    except (InvalidSpecifier, ValueError):
+        return None
+    return specifier
 
 
 def _check_required_version(pyproject: dict) -> None:

@@ -26,6 +26,18 @@ def installer_summary(pins_requirements_in: bool, pip_tools_version: str) -> str
     return f"pip, from the runtime{pinning}"
 
 
+def uv_pip_installer_summary(uv_version: str, env_var: str) -> str:
+    return f"uv {uv_version} (build only, {env_var}=uv): uv pip compile, then uv pip sync"
+
+
+def unknown_installer(env_var: str, value: str, installers: tuple[str, ...]) -> BuildpackError:
+    return BuildpackError(
+        f"{env_var} is set to {value!r}, which is not an installer pycnb knows",
+        f"{env_var} chooses what installs requirements.txt: {' or '.join(installers)} (pip when unset).",
+        [f"Set {env_var} to one of {', '.join(installers)}, or unset it."],
+    )
+
+
 def certificates_summary(extra: int, at_launch: bool) -> str:
     if not extra:
         return "the build image's"

@@ -85,3 +85,18 @@ def test_workspace_members_and_the_project_itself_are_local_sources_inside_the_a
 def test_the_required_version_that_allows_ours_passes(tmp_path):
     pyproject = PYPROJECT + f"[tool.uv]\nrequired-version = '>={tool.UV.version.rsplit('.', 1)[0]}'\n"
     assert read(app(tmp_path, pyproject=pyproject)).groups == ()
+
+
+@pytest.mark.parametrize(("value", "with_uv"), [("", False), ("pip", False), ("uv", True), (" uv ", True)])
+def test_uv_installs_requirements_txt_only_when_asked(tmp_path, value, with_uv):
+    (tmp_path / "requirements.txt").write_text("Django==5.2.8\n")
+    inputs = read(tmp_path, {"BP_PYTHON_INSTALLER": value})
+    assert inputs.with_uv is with_uv
+    assert inputs.installer_version == (f"uv {tool.UV.version}" if with_uv else "")
+    assert ("uv pip sync" in inputs.installer_summary()) is with_uv
+
+
+def test_an_unknown_installer_is_an_error_naming_the_choices(tmp_path):
+    (tmp_path / "requirements.txt").write_text("Django==5.2.8\n")
+    error = failure(tmp_path, {"BP_PYTHON_INSTALLER": "conda"})
+    assert error.fix == ["Set BP_PYTHON_INSTALLER to one of pip, uv, or unset it."]

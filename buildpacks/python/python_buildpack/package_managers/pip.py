@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cnb import commands
@@ -17,6 +17,7 @@ from packaging.utils import canonicalize_name
 from .. import app_files, messages, package_index, requirements
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
+from . import uv_pip
 from .choice import PYPROJECT, Choice
 
 
@@ -27,6 +28,7 @@ class PipInputs:
     # pyproject.toml: its [project].dependencies, and whether the project itself is installed
     dependencies: tuple[str, ...] | None = None
     install_project: bool = False
+    with_uv: bool = False  # BP_PYTHON_INSTALLER=uv: uv resolves and installs them (uv_pip.py)
 
     @property
     def needs_compiling(self) -> bool:
@@ -42,11 +44,14 @@ class PipInputs:
         return requirements.lists_nothing(self.files)
 
     def installer_summary(self) -> str:
+        if self.with_uv:
+            return messages.uv_pip_installer_summary(tool.UV.version, uv_pip.ENV_VAR)
         return messages.installer_summary(self.needs_compiling, tool.PIP_TOOLS.version)
 
     @property
     def installer_version(self) -> str:
-        return ""  # the runtime's pip, whose version the runtime's digest fixes
+        # The runtime's pip, whose version the runtime's digest fixes, or uv's.
+        return f"uv {tool.UV.version}" if self.with_uv else ""
 
     def check_runtime(self, version: str) -> None:
         """pip installs from requirements whatever the runtime: python_version warns of a conflict."""
@@ -61,6 +66,8 @@ class PipInputs:
     def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
                   tmp: Path, extra_packages: list[str], reuse: bool) -> PipInstaller:
         install_from = self.requirements_file(app_dir, tmp / "pyproject-requirements.txt")
+        if self.with_uv:
+            return uv_pip.installer(log, layers, python, runtime_sha256, install_from, self.source.name, app_dir, env, tmp, extra_packages)
         if self.needs_compiling and not reuse:
             install_from = compile_requirements(log, layers, python, runtime_sha256, install_from, tmp / "requirements.txt", env)
         return PipInstaller(python, install_from, self.source.name, app_dir, env, extra_packages)
@@ -78,10 +85,11 @@ class PipInputs:
 
 def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PipInputs:
     """Everything pip will install from, read and checked before anything is downloaded."""
+    with_uv = uv_pip.wanted(env)
     if choice.from_pyproject:
-        return _from_pyproject(app_dir, pyproject or {})
+        return replace(_from_pyproject(app_dir, pyproject or {}), with_uv=with_uv)
     source = requirements.find(app_dir)
-    return PipInputs(source, requirements.collect(source, app_dir))
+    return PipInputs(source, requirements.collect(source, app_dir), with_uv=with_uv)
 
 
 def _from_pyproject(app_dir: Path, document: dict) -> PipInputs:

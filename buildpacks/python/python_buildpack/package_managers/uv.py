@@ -64,11 +64,31 @@ class UvProject:
     def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
                   tmp: Path, extra_packages: list[str], reuse: bool) -> "UvInstaller":
         uv = tool.install(log, layers, tool.UV, python, runtime_sha256, env)
-        # uv's download and build cache: kept between builds, never in the image.
-        cache = layers.get(CACHE_LAYER_NAME)
-        cache.path.mkdir(parents=True, exist_ok=True)
-        cache.commit(cache=True)
-        return UvInstaller(uv, python, cache.path, app_dir, env, self.groups, extra_packages)
+        return UvInstaller(uv, python, cache_dir(layers), app_dir, env, self.groups, extra_packages)
+
+
+def cache_dir(layers: Layers) -> Path:
+    """uv's download and build cache: kept between builds, never in the image. Declared on every
+    build that runs uv, else the lifecycle would drop it from the cache."""
+    cache = layers.get(CACHE_LAYER_NAME)
+    cache.path.mkdir(parents=True, exist_ok=True)
+    cache.commit(cache=True)
+    return cache.path
+
+
+def environment(env: dict[str, str], cache: Path, venv: Path) -> dict[str, str]:
+    """The env uv runs with: the user's (UV_INDEX_* and credentials included), held to the environment's Python."""
+    return {
+        **env,
+        "UV_PYTHON": str(venv / "bin" / "python"),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_CACHE_DIR": str(cache),
+        # Cache and environment are layers on one filesystem; each layer is exported on its own,
+        # so the links become copies in the image.
+        "UV_LINK_MODE": "hardlink",
+        "UV_COMPILE_BYTECODE": "1",
+        "UV_NO_PROGRESS": "1",
+    }
 
 
 @dataclass(frozen=True)
@@ -82,18 +102,7 @@ class UvInstaller:
     extra_packages: list[str] = field(default_factory=list)
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
-        env = {
-            **self.env,
-            "UV_PROJECT_ENVIRONMENT": str(venv),
-            "UV_PYTHON": str(venv / "bin" / "python"),
-            "UV_PYTHON_DOWNLOADS": "never",
-            "UV_CACHE_DIR": str(self.cache_dir),
-            # Cache and environment are layers on one filesystem; each layer is exported on its own,
-            # so the links become copies in the image.
-            "UV_LINK_MODE": "hardlink",
-            "UV_COMPILE_BYTECODE": "1",
-            "UV_NO_PROGRESS": "1",
-        }
+        env = {**environment(self.env, self.cache_dir, venv), "UV_PROJECT_ENVIRONMENT": str(venv)}
         argv = [str(self.uv), "sync", "--locked", "--no-default-groups", *(f"--group={group}" for group in self.groups)]
         with log.timed(f"Installing dependencies from {UV_LOCK} with uv sync"):
             code, output = commands.run(log, argv, env=env, cwd=self.app_dir)

@@ -1,0 +1,69 @@
+"""uv as the installer of pip's inputs, opt-in with `BP_PYTHON_INSTALLER=uv`: the same requirements files,
+resolved with `uv pip compile` and installed with `uv pip sync`, so the environment holds exactly what
+they resolve to (what they no longer need is uninstalled), as with pip.
+
+uv reads its own settings, not pip's: `UV_INDEX_URL`/`UV_DEFAULT_INDEX` and `UV_EXTRA_INDEX_URL` replace
+`PIP_INDEX_URL` and `PIP_EXTRA_INDEX_URL`, and no `PIP_*` variable reaches it (the README lists them).
+CA certificates from bindings reach it through `SSL_CERT_FILE`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cnb import commands
+from cnb.layers import Layers
+from cnb.log import Logger
+
+from .. import messages
+from ..layers import tool
+from . import uv
+
+ENV_VAR = "BP_PYTHON_INSTALLER"
+INSTALLERS = ("pip", "uv")
+
+
+def wanted(env: dict[str, str]) -> bool:
+    """Whether the build asked for uv to install pip's inputs; an error for an installer pycnb does not know."""
+    value = env.get(ENV_VAR, "").strip()
+    if value and value not in INSTALLERS:
+        raise messages.unknown_installer(ENV_VAR, value, INSTALLERS)
+    return value == "uv"
+
+
+@dataclass(frozen=True)
+class UvPipInstaller:
+    uv: Path
+    cache_dir: Path
+    requirements_file: Path
+    source_name: str
+    app_dir: Path
+    env: dict[str, str]
+    tmp: Path
+    extra_packages: list[str] = field(default_factory=list)
+
+    def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
+        env = uv.environment(self.env, self.cache_dir, venv)
+        inputs = [str(self.requirements_file)]
+        if self.extra_packages:
+            extra = self.tmp / "extra-packages.in"
+            extra.write_text("".join(f"{package}\n" for package in self.extra_packages))
+            inputs.append(str(extra))
+        resolved = self.tmp / "uv-resolved.txt"
+        python = str(venv / "bin" / "python")
+        with log.timed(f"Resolving {self.source_name} with uv pip compile"):
+            argv = [str(self.uv), "pip", "compile", "--python", python, "--quiet", "--no-header", "--output-file", str(resolved), *inputs]
+            code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
+            if code != 0:
+                raise messages.tool_failed("uv", f"uv pip compile {self.source_name}", output)
+        with log.timed(f"Installing dependencies from {self.source_name} with uv pip sync"):
+            code, output = commands.run(log, [str(self.uv), "pip", "sync", "--python", python, str(resolved)], env=env, cwd=self.app_dir)
+            if code != 0:
+                raise messages.tool_failed("uv", "uv pip sync", output)
+
+
+def installer(log: Logger, layers: Layers, python: Path, runtime_sha256: str, requirements_file: Path, source_name: str,
+              app_dir: Path, env: dict[str, str], tmp: Path, extra_packages: list[str]) -> UvPipInstaller:
+    executable = tool.install(log, layers, tool.UV, python, runtime_sha256, env)
+    return UvPipInstaller(executable, uv.cache_dir(layers), requirements_file, source_name, app_dir, env, tmp, extra_packages)

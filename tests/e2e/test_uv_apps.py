@@ -1,12 +1,14 @@
 """uv through the real pack: a Django app made with the real uv (`uv init`, `uv add`, `uv add --dev`)
 builds with `uv sync --locked`, serves 200, leaves its dev group out of the image, reuses its
-environment when nothing changed, and loses a dependency `uv remove` took out of the lock."""
+environment when nothing changed, and loses a dependency `uv remove` took out of the lock. uv also
+installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it."""
 
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from support.apps import EXAMPLE_APP, copy_app
 from support.images import pack_build, remove_image_and_cache, run_image, unique_image
 from support.logs import summary_value
 from support.package_tools import tool, tool_env
@@ -14,6 +16,7 @@ from support.package_tools import tool, tool_env
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 DJANGO = "django==5.2.8"
+REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\n"
 
 
 def uv(app: Path, *args: str) -> None:
@@ -94,3 +97,25 @@ def test_a_dependency_uv_remove_took_out_is_gone_after_the_next_build(docker_cli
     assert "update in place: the dependency files changed" in summary_value(after.log, "Environment cache")
     status, output = python_in(docker_client, image, "import django; import six")
     assert status != 0 and "No module named 'six'" in output, output
+
+
+def test_uv_installs_a_requirements_txt_app_when_asked_and_keeps_it_exact(docker_client, builder_image, tmp_path):
+    app = copy_app(EXAMPLE_APP, tmp_path / "app", **{"requirements.txt": REQUIREMENTS + "six==1.17.0\n"})
+    image = unique_image("uv-pip")
+    env = {"BP_PYTHON_INSTALLER": "uv"}
+    try:
+        first = pack_build(image, app, env=env)
+        assert first.returncode == 0, first.log
+        assert summary_value(first.log, "Package manager") == "pip (from requirements.txt)"
+        assert summary_value(first.log, "Installer").startswith("uv 0.13.8 (build only, BP_PYTHON_INSTALLER=uv)")
+        assert "uv pip sync" in first.log
+        with run_image(docker_client, image) as running:
+            status, _ = running.get("/")
+            assert status == 200
+        (app / "requirements.txt").write_text(REQUIREMENTS)
+        second = pack_build(image, app, env=env)
+        assert second.returncode == 0, second.log
+        status, output = python_in(docker_client, image, "import django; import six")
+        assert status != 0 and "No module named 'six'" in output, output
+    finally:
+        remove_image_and_cache(docker_client, image)

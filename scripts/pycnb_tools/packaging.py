@@ -10,6 +10,7 @@ import hashlib
 import json
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from . import shell
@@ -24,19 +25,29 @@ IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")
 
 
 def _vendored_libraries() -> Path:
-    """The pinned libraries, installed once per pin set into the cache."""
+    """The pinned libraries, installed once per pin set into the cache. Several `./pycnb` processes
+    (work trees, CI) may stage at once: each installs into a folder of its own, and the first to
+    finish publishes it; the others keep the published one."""
     digest = hashlib.sha256(VENDOR_REQUIREMENTS.read_bytes()).hexdigest()[:12]
     target = cache_dir() / "vendor" / digest
     if not target.exists():
-        partial = target.with_suffix(".partial")
-        shutil.rmtree(partial, ignore_errors=True)
-        shell.run(
-            STEP,
-            [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary=:all:", "--no-compile", "--target", str(partial), "-r", str(VENDOR_REQUIREMENTS)],
-            fix="check that PyPI is reachable and buildpacks/vendor.txt names existing versions",
-        )
-        shutil.rmtree(partial / "bin", ignore_errors=True)
-        partial.rename(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f"{digest}.partial-", dir=target.parent))
+        try:
+            shell.run(
+                STEP,
+                [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary=:all:", "--no-compile", "--target", str(partial), "-r", str(VENDOR_REQUIREMENTS)],
+                fix="check that PyPI is reachable and buildpacks/vendor.txt names existing versions",
+            )
+            shutil.rmtree(partial / "bin", ignore_errors=True)
+            partial.chmod(0o755)
+            try:
+                partial.rename(target)
+            except OSError:  # another process published it first
+                if not target.exists():
+                    raise
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
     return target
 
 

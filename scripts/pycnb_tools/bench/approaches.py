@@ -83,8 +83,11 @@ class Pycnb:
         """A name no build has used: no previous image, no cache volumes."""
         self.image = f"pycnb-bench/a:r{repetition}-{os.getpid()}"
 
+    def build_env(self) -> dict[str, str]:
+        return {"PIP_INDEX_URL": self.index_url}
+
     def build(self, app_dir: Path) -> Build:
-        argv = [str(toolchain.pack()), *app.pack_build_args(self.image, app_dir, env={"PIP_INDEX_URL": self.index_url}), "--timestamps"]
+        argv = [str(toolchain.pack()), *app.pack_build_args(self.image, app_dir, env=self.build_env()), "--timestamps"]
         seconds, peak, log = _timed(argv, pack.env(), "pack build")
         return Build(seconds, peak, phase_profile(log))
 
@@ -97,6 +100,18 @@ class Pycnb:
         for volume in self.client.volumes.list():
             if volume.name.startswith(prefix):
                 volume.remove(force=True)
+
+
+class PycnbWithUv(Pycnb):
+    """pycnb with uv installing requirements.txt (`BP_PYTHON_INSTALLER=uv`), against A's pip."""
+
+    key, title = "U", "pycnb, BP_PYTHON_INSTALLER=uv (pack build)"
+
+    def start_cold(self, repetition: int) -> None:
+        self.image = f"pycnb-bench/u:r{repetition}-{os.getpid()}"
+
+    def build_env(self) -> dict[str, str]:
+        return {**super().build_env(), "BP_PYTHON_INSTALLER": "uv", "UV_DEFAULT_INDEX": self.index_url}
 
 
 class Dockerfile:

@@ -15,7 +15,9 @@ FIGURES = {
     "changed_layer_bytes": ("Changed layers vs previous image", "MB"),
     "first_200_seconds": ("docker run to first HTTP 200", "s"),
 }
-APPROACHES = ("A", "B", "C")
+APPROACHES = ("A", "U", "B", "C")
+# Each ratio the tables show: pycnb against the Dockerfile and the floor, and uv against pip within pycnb.
+RATIOS = (("A", "B"), ("A", "C"), ("U", "A"))
 
 
 def _median(samples: list[dict], figure: str) -> float | None:
@@ -43,8 +45,8 @@ def summarize(samples: dict[str, dict[str, list[dict]]]) -> dict:
         summary[scenario] = {
             "median": medians,
             "ratio": {
-                f"A/{other}": {figure: _ratio(medians.get("A", {}).get(figure), medians.get(other, {}).get(figure)) for figure in FIGURES}
-                for other in ("B", "C")
+                f"{top}/{bottom}": {figure: _ratio(medians.get(top, {}).get(figure), medians.get(bottom, {}).get(figure)) for figure in FIGURES}
+                for top, bottom in RATIOS
             },
             "phases_A": phases,
             "runs": by_approach,
@@ -116,15 +118,18 @@ def markdown(result: dict) -> str:
 
 def _scenario_tables(result: dict) -> list[str]:
     lines = [
-        "A: pycnb (`pack build`). B: the Dockerfile a user would write (`docker buildx build`, BuildKit). "
+        "A: pycnb (`pack build`). U: pycnb with uv installing requirements.txt (`BP_PYTHON_INSTALLER=uv`). "
+        "B: the Dockerfile a user would write (`docker buildx build`, BuildKit). "
         "C: the floor, the same install and collectstatic in a fresh container, with no image.",
         "",
     ]
     for figure, (title, unit) in FIGURES.items():
-        lines += [f"## {title} ({unit})", "", "| scenario | A | B | C | A/B | A/C |", "|---|---:|---:|---:|---:|---:|"]
+        pairs = [f"{top}/{bottom}" for top, bottom in RATIOS]
+        lines += [f"## {title} ({unit})", "", "| scenario | " + " | ".join(APPROACHES + tuple(pairs)) + " |",
+                  "|---|" + "---:|" * (len(APPROACHES) + len(pairs))]
         for scenario, entry in result["scenarios"].items():
             cells = [_format(entry["median"].get(key, {}).get(figure), unit) for key in APPROACHES]
-            ratios = [entry["ratio"][pair][figure] for pair in ("A/B", "A/C")]
+            ratios = [entry["ratio"].get(pair, {}).get(figure) for pair in pairs]
             lines.append(f"| {scenario} | " + " | ".join(cells) + " | " + " | ".join("–" if r is None else f"{r:.2f}" for r in ratios) + " |")
         lines.append("")
     return lines

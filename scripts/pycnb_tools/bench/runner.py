@@ -16,7 +16,10 @@ import docker
 from .. import shell, toolchain
 from ..paths import ROOT
 from . import base_images, docker_cli, measure, package_index, report, runtime, scenarios
-from .approaches import Dockerfile, Floor, Pycnb
+from .approaches import Dockerfile, Floor, Pycnb, PycnbWithUv
+
+# The uv the Python buildpack installs for `BP_PYTHON_INSTALLER=uv`: the local index must serve it too.
+UV_PINS = ROOT / "buildpacks" / "python" / "python_buildpack" / "tools" / "uv.txt"
 
 
 def _machine() -> str:
@@ -40,7 +43,7 @@ def _reference_index(client: docker.DockerClient, tmp: Path) -> Path:
     """The package index of the reference app and of the dependency a scenario adds."""
     added = tmp / "added.txt"
     added.write_text(scenarios.ADDED_DEPENDENCY + "\n")
-    return package_index.fill(client, base_images.BUILD_IMAGE, [scenarios.REFERENCE_APP / "requirements.txt", added])
+    return package_index.fill(client, base_images.BUILD_IMAGE, [scenarios.REFERENCE_APP / "requirements.txt", added, UV_PINS])
 
 
 def _runtime(client: docker.DockerClient, index: Path, repetitions: int) -> dict:
@@ -62,7 +65,7 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
         chosen = scenarios.QUICK if quick else scenarios.ALL
         samples: dict[str, dict[str, list[dict]]] = {scenario: {} for scenario in chosen}
         with package_index.serve(index) as url:
-            approaches = [Pycnb(client, url), Dockerfile(client, url, cli), Floor(client, url)]
+            approaches = [Pycnb(client, url), PycnbWithUv(client, url), Dockerfile(client, url, cli), Floor(client, url)]
             for repetition in range(1, repetitions + 1):
                 for approach in approaches:
                     _run_scenarios(client, approach, chosen, repetition, Path(tmp) / approach.key, samples)

@@ -72,11 +72,9 @@ def fill(client: docker.DockerClient, image: str, requirement_files: list[Path])
     (partial / "requirements").mkdir()
     for number, path in enumerate(requirement_files):
         shutil.copyfile(path, partial / "requirements" / f"{number}.txt")
-    requirement_args = " ".join(f"-r /index/requirements/{number}.txt" for number in range(len(requirement_files)))
-    script = (
-        f"python -m pip download --quiet --dest /index/files {requirement_args} && "
-        f"python -m pip download --quiet --dest /index/files {' '.join(BUILD_REQUIREMENTS)}"
-    )
+    # One download per file: pip checks hashes for all files of a run once one has them (pinned tools do).
+    downloads = [f"-r /index/requirements/{number}.txt" for number in range(len(requirement_files))] + [" ".join(BUILD_REQUIREMENTS)]
+    script = " && ".join(f"python -m pip download --quiet --dest /index/files {arguments}" for arguments in downloads)
     try:
         client.containers.run(
             image, ["sh", "-c", script], remove=True, network_mode="host",

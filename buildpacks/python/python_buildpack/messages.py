@@ -134,12 +134,29 @@ def invalid_lock(lock: str, reason: str, lock_command: str) -> BuildpackError:
     )
 
 
-def stale_lock(lock: str, lock_command: str, output: list[str]) -> BuildpackError:
+def stale_lock(lock: str, lock_command: str, output: list[str], index_differs: bool = False) -> BuildpackError:
+    if index_differs:
+        return BuildpackError(
+            f"{lock} does not match this build's package index",
+            f"{lock} records the index each package comes from, and the build gives another index (see the warning above), "
+            "so the lock reads as out of date. The tool's output ends:\n" + "\n".join(output[-8:]),
+            [f"Lock against the index the build uses (`UV_DEFAULT_INDEX=<index> {lock_command}`) and commit {lock}, or",
+             "declare the index in pyproject.toml ([[tool.uv.index]]) and give its credentials to the build, not its URL."],
+        )
     return BuildpackError(
         f"{lock} is out of date",
         f"pyproject.toml has changed since {lock} was written, so installing from it would not give what the project asks for. "
         "The tool's output ends:\n" + "\n".join(output[-8:]),
         [f"Run `{lock_command}` in the app and commit {lock} with pyproject.toml."],
+    )
+
+
+def lock_index_differs(lock: str, lock_indexes: list[str], build_index: str, env_vars: tuple[str, ...]) -> Warning:
+    return (
+        f"{lock} was locked against another package index than this build's",
+        f"The lock's packages come from {', '.join(mask_url_credentials(url) for url in lock_indexes)}; "
+        f"{' or '.join(env_vars)} gives the build {mask_url_credentials(build_index)}. uv will read the lock as out of date. "
+        "Lock against the index the build uses, or declare the index in pyproject.toml ([[tool.uv.index]]).",
     )
 
 

@@ -100,3 +100,13 @@ def test_an_unknown_installer_is_an_error_naming_the_choices(tmp_path):
     (tmp_path / "requirements.txt").write_text("Django==5.2.8\n")
     error = failure(tmp_path, {"BP_PYTHON_INSTALLER": "conda"})
     assert error.fix == ["Set BP_PYTHON_INSTALLER to one of pip, uv, or unset it."]
+
+
+def test_a_build_index_the_lock_was_not_made_against_is_a_warning_with_credentials_masked(tmp_path):
+    lock = LOCK + "[[package]]\nname = 'six'\nversion = '1.17.0'\nsource = { registry = 'https://pypi.org/simple' }\n"
+    project = read(app(tmp_path, lock), {"UV_DEFAULT_INDEX": "https://user:s3cret@mirror.example/simple/"})
+    [(title, body)] = project.warnings(tmp_path)
+    assert title == "uv.lock was locked against another package index than this build's"
+    assert "https://pypi.org/simple" in body and "s3cret" not in body and "mirror.example" in body
+    same = read(app(tmp_path, lock), {"UV_INDEX_URL": "https://pypi.org/simple/"})
+    assert same.warnings(tmp_path) == []

@@ -34,6 +34,8 @@ FORBIDDEN_ENV_VARS = (
     "UV_CACHE_DIR", "UV_LINK_MODE", "UV_MANAGED_PYTHON", "UV_NO_CACHE", "UV_NO_MANAGED_PYTHON", "UV_PROJECT", "UV_PROJECT_ENVIRONMENT",
     "UV_PYTHON", "UV_PYTHON_DOWNLOADS", "UV_PYTHON_PREFERENCE", "UV_FROZEN", "UV_SYSTEM_PYTHON",
 )
+# The settings that give uv its default index, newest name first.
+INDEX_ENV_VARS = ("UV_DEFAULT_INDEX", "UV_INDEX_URL")
 # The newest uv.lock format uv 0.13 writes and reads (uv.lock's top-level `version`).
 LOCK_VERSION = 1
 # Where a package comes from in uv.lock when it is a folder of the user's (not an index or a URL).
@@ -46,6 +48,8 @@ class UvProject:
     files: list[RequirementsFile]  # pyproject.toml and uv.lock: they key the environment's cache
     requires_python: SpecifierSet | None
     groups: tuple[str, ...] = ()
+    lock_indexes: tuple[str, ...] = ()  # the registries uv.lock's packages come from
+    build_index: str | None = None  # the default index the build gives uv, when it gives one
 
     @property
     def installer_version(self) -> str:
@@ -54,7 +58,14 @@ class UvProject:
     def installer_summary(self) -> str:
         return messages.uv_installer_summary(tool.UV.version, self.groups, dependency_groups.ENV_VAR)
 
+    @property
+    def index_differs(self) -> bool:
+        """Whether the build's index is not one the lock was made against: `uv sync --locked` then calls the lock stale."""
+        return bool(self.build_index and self.lock_indexes and _normal_index(self.build_index) not in map(_normal_index, self.lock_indexes))
+
     def warnings(self, app_dir: Path) -> list[messages.Warning]:
+        if self.index_differs:
+            return [messages.lock_index_differs(UV_LOCK, list(self.lock_indexes), self.build_index or "", INDEX_ENV_VARS)]
         return []
 
     def check_runtime(self, version: str) -> None:
@@ -64,7 +75,7 @@ class UvProject:
     def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
                   tmp: Path, extra_packages: list[str], reuse: bool) -> "UvInstaller":
         uv = tool.install(log, layers, tool.UV, python, runtime_sha256, env)
-        return UvInstaller(uv, python, cache_dir(layers), app_dir, env, self.groups, extra_packages)
+        return UvInstaller(uv, python, cache_dir(layers), app_dir, env, self.groups, extra_packages, self.index_differs)
 
 
 def cache_dir(layers: Layers) -> Path:
@@ -100,6 +111,7 @@ class UvInstaller:
     env: dict[str, str]
     groups: tuple[str, ...] = ()
     extra_packages: list[str] = field(default_factory=list)
+    index_differs: bool = False
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
         env = {**environment(self.env, self.cache_dir, venv), "UV_PROJECT_ENVIRONMENT": str(venv)}
@@ -108,7 +120,7 @@ class UvInstaller:
             code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
             if code != 0:
                 if any(STALE_LOCK_OUTPUT in line for line in output):
-                    raise messages.stale_lock(UV_LOCK, "uv lock", output)
+                    raise messages.stale_lock(UV_LOCK, "uv lock", output, index_differs=self.index_differs)
                 raise messages.tool_failed("uv", "uv sync --locked", output)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
@@ -141,7 +153,23 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
         [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
         _requires_python(pyproject),
         dependency_groups.selected(env),
+        _registries(lock),
+        next((env[name].strip() for name in INDEX_ENV_VARS if env.get(name, "").strip()), None),
     )
+
+
+def _registries(lock: dict) -> tuple[str, ...]:
+    packages = lock.get("package", [])
+    found: dict[str, None] = {}
+    for package in packages if isinstance(packages, list) else []:
+        source = package.get("source") if isinstance(package, dict) else None
+        if isinstance(source, dict) and isinstance(source.get("registry"), str):
+            found[source["registry"]] = None
+    return tuple(found)
+
+
+def _normal_index(url: str) -> str:
+    return url.strip().rstrip("/")
 
 
 def _requires_python(pyproject: dict) -> SpecifierSet | None:

@@ -21,7 +21,7 @@ SAMPLE = [
     BY_NAME["python-version-unknown"],
     BY_NAME["django-settings-syntax-error"],
     # Without a requirements file, pack used to stop at "No buildpack groups passed detection".
-    BY_NAME["manager-poetry-not-yet"],
+    BY_NAME["uv-path-source-outside-app"],
     # pack runs the whole order, and pycnb/python must pass first: the Procfile goes into the example app.
     dataclasses.replace(BY_NAME["procfile-no-colon"], base="example"),
 ]

@@ -250,6 +250,9 @@ PACKAGE_MANAGERS = [
                                           "pyproject.toml": PYPROJECT_PROJECT + "requires-python = '>=3.12'\n"}),
     python("uv-forbidden-env-var", "These env vars would make uv install outside the app's virtual environment", remove=NO_REQUIREMENTS,
            files={"uv.lock": "version = 1\n", "pyproject.toml": PYPROJECT_PROJECT}, env={"UV_PROJECT_ENVIRONMENT": "/tmp/elsewhere"}),
+    python("pyproject-project-outside-requires-python", "! ERROR: Python 3.11.2 does not satisfy the project's requires-python (>=3.12)",
+           remove=NO_REQUIREMENTS, files={".python-version": "3.11\n", "pyproject.toml": PYPROJECT_PROJECT
+                                          + "requires-python = '>=3.12'\ndependencies = ['six']\n[build-system]\nrequires = ['setuptools']\n"}),
     python("installer-env-var-unknown", "! ERROR: BP_PYTHON_INSTALLER is set to 'poetry', which is not an installer pycnb knows",
            env={"BP_PYTHON_INSTALLER": "poetry"}),
     python("uv-invalid-group-name", "! ERROR: BP_PYTHON_INSTALL_GROUPS names an invalid group 'docs;rm'", remove=NO_REQUIREMENTS,

@@ -1,50 +1,70 @@
 """Package managers through the real pack: a Django app that declares its dependencies only in
-pyproject.toml builds with pip and serves; an app whose lock file names a tool pycnb does not install
+pyproject.toml (made with `uv init` and `uv add --frozen`, no lock) builds with pip, serves, leaves its
+dev group out and loses a removed dependency; an app whose lock file names a tool pycnb does not install
 with yet fails with the export command instead of pack's "No buildpack groups passed detection"."""
 
 import subprocess
-import venv
 from pathlib import Path
 
 import pytest
 
 from support.images import pack_build, remove_image_and_cache, run_image, unique_image
 from support.logs import summary_value
+from support.package_tools import tool, tool_env
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
-DJANGO = "Django==5.2.8"
+DJANGO = "django==5.2.8"
 
 
 @pytest.fixture(scope="module")
 def pyproject_app(docker_client, builder_image, tmp_path_factory):
-    """`django-admin startproject`, then a pyproject.toml with its dependencies and no lock, as `uv init` leaves one."""
-    tools = tmp_path_factory.mktemp("django-venv")
-    venv.create(tools, with_pip=True)
-    subprocess.run([str(tools / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", DJANGO], check=True)
+    """A Django project with a pyproject.toml and no lock, as `uv init` and `uv add --frozen` leave one
+    (PEP 621 dependencies, a PEP 735 dev group), built with pip."""
     app = tmp_path_factory.mktemp("pyproject") / "app"
     app.mkdir()
-    subprocess.run([str(tools / "bin" / "django-admin"), "startproject", "mysite", str(app)], check=True)
+    uv(app, "init", "--app", "--no-package", "--name", "mysite", "--no-pin-python", "--vcs", "none")
+    uv(app, "tool", "run", "--from", DJANGO, "django-admin", "startproject", "mysite", ".")
+    uv(app, "add", "--frozen", DJANGO, "gunicorn>=23", "six")
+    uv(app, "add", "--frozen", "--dev", "pytest")
+    assert not (app / "uv.lock").exists()
     with (app / "mysite" / "settings.py").open("a") as settings:
         settings.write("\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n")
-    (app / "pyproject.toml").write_text(
-        f'[project]\nname = "mysite"\nversion = "0.1.0"\nrequires-python = ">=3.13"\ndependencies = ["{DJANGO}", "gunicorn>=23"]\n'
-    )
     image = unique_image("pyproject")
     result = pack_build(image, app)
     assert result.returncode == 0, result.log
-    yield image, result.log
+    yield image, app, result.log
     remove_image_and_cache(docker_client, image)
 
 
+def uv(app: Path, *args: str) -> None:
+    subprocess.run([str(tool("uv")), *args], cwd=app, check=True, env=tool_env(UV_PYTHON_DOWNLOADS="never"), capture_output=True)
+
+
+def python_in(docker_client, image: str, code: str) -> str:
+    return docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", remove=True).decode()
+
+
 def test_a_django_app_with_only_pyproject_dependencies_builds_with_pip_and_serves(docker_client, pyproject_app):
-    image, log = pyproject_app
+    image, _, log = pyproject_app
     assert summary_value(log, "Package manager") == "pip (from pyproject.toml)"
     assert "! WARNING: The dependencies in pyproject.toml are not locked" in log
     assert "web: exec gunicorn mysite.wsgi:application" in log  # the Django buildpack found Django in pyproject.toml
     with run_image(docker_client, image) as running:
         status, body = running.get("/")
         assert status == 200 and "The install worked successfully!" in body
+    found = python_in(docker_client, image, "import importlib.util as u; print([m for m in ('six', 'pytest') if u.find_spec(m)])")
+    assert found.strip() == "['six']"  # the dev group is not installed
+
+
+def test_a_dependency_removed_from_pyproject_is_gone_after_the_next_build(docker_client, pyproject_app):
+    image, app, _ = pyproject_app
+    uv(app, "remove", "--frozen", "six")
+    again = pack_build(image, app)
+    assert again.returncode == 0, again.log
+    assert "update in place: the dependency files changed" in summary_value(again.log, "Environment cache")
+    found = python_in(docker_client, image, "import importlib.util as u; print([m for m in ('django', 'six') if u.find_spec(m)])")
+    assert found.strip() == "['django']"
 
 
 def test_a_poetry_lock_fails_through_pack_with_the_export_command(builder_image, tmp_path):

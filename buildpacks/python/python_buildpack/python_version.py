@@ -139,6 +139,19 @@ def _from_pyproject(app_dir: Path) -> VersionRequest | None:
     return VersionRequest(f"requires-python in {PYPROJECT}", specifier=specifier)
 
 
+def requires_python(pyproject: dict | None) -> SpecifierSet | None:
+    """[project].requires-python of a loaded pyproject.toml, or None (resolve() refuses an invalid one)."""
+    requires = (pyproject or {}).get("project", {}).get("requires-python")
+    if not isinstance(requires, str) or not requires.strip():
+        return None
+    try:
+        specifier = SpecifierSet(requires)
+        specifier.contains("3.0.0")  # packaging parses the versions on first use
+    except (InvalidSpecifier, ValueError):
+        return None
+    return specifier
+
+
 def load_pyproject(app_dir: Path) -> dict | None:
     """The app's pyproject.toml as a dict (None without one), its [project] checked to be a table."""
     path = app_dir / PYPROJECT

@@ -12,9 +12,10 @@ from cnb import commands
 from cnb.layers import Layers
 from cnb.log import Logger
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from .. import app_files, messages, package_index, requirements
+from .. import app_files, messages, package_index, python_version, requirements
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import uv_pip
@@ -29,6 +30,7 @@ class PipInputs:
     dependencies: tuple[str, ...] | None = None
     install_project: bool = False
     with_uv: bool = False  # BP_PYTHON_INSTALLER=uv: uv resolves and installs them (uv_pip.py)
+    requires_python: SpecifierSet | None = None  # pyproject.toml's, when pip installs the project itself
 
     @property
     def needs_compiling(self) -> bool:
@@ -54,7 +56,10 @@ class PipInputs:
         return f"uv {tool.UV.version}" if self.with_uv else ""
 
     def check_runtime(self, version: str) -> None:
-        """pip installs from requirements whatever the runtime: python_version warns of a conflict."""
+        """A project pip installs must allow the runtime (pip would refuse it after the downloads);
+        requirements files do not say which Python they need: python_version warns of a conflict."""
+        if self.install_project and self.requires_python is not None and not self.requires_python.contains(version, prereleases=True):
+            raise messages.runtime_outside_requires_python(version, str(self.requires_python), PYPROJECT)
 
     def warnings(self, app_dir: Path) -> list[messages.Warning]:
         if self.from_pyproject:
@@ -113,6 +118,7 @@ def _from_pyproject(app_dir: Path, document: dict) -> PipInputs:
     return PipInputs(
         path, [RequirementsFile(path, app_files.read_text(path, app_dir))],
         dependencies=tuple(dependencies), install_project=isinstance(document.get("build-system"), dict),
+        requires_python=python_version.requires_python(document),
     )
 
 

@@ -18,7 +18,7 @@ from cnb.layers import Layers
 from cnb.log import Logger
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from .. import app_files, messages
+from .. import app_files, messages, python_version
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups
@@ -151,7 +151,7 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
     return UvProject(
         lock_path,
         [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
-        _requires_python(pyproject),
+        python_version.requires_python(pyproject),
         dependency_groups.selected(env),
         _registries(lock),
         next((env[name].strip() for name in INDEX_ENV_VARS if env.get(name, "").strip()), None),
@@ -170,19 +170,6 @@ def _registries(lock: dict) -> tuple[str, ...]:
 
 def _normal_index(url: str) -> str:
     return url.strip().rstrip("/")
-
-
-def _requires_python(pyproject: dict) -> SpecifierSet | None:
-    """[project].requires-python; python_version has already refused an invalid one."""
-    requires = pyproject.get("project", {}).get("requires-python")
-    if not isinstance(requires, str) or not requires.strip():
-        return None
-    try:
-        specifier = SpecifierSet(requires)
-        specifier.contains("3.0.0")  # packaging parses the versions on first use
-    except (InvalidSpecifier, ValueError):
-        return None
-    return specifier
 
 
 def _check_required_version(pyproject: dict) -> None:

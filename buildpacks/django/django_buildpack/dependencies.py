@@ -113,7 +113,7 @@ def uv_lock_packages(path: Path, app_dir: Path) -> set[str]:
                 needed = _name(dependency.get("name"))
                 if needed:
                     yield needed, None
-                    yield from ((needed, extra) for extra in _list(dependency.get("extra")) if isinstance(extra, str))
+                    yield from ((needed, asked) for asked in _list(dependency.get("extra")) if isinstance(asked, str))
 
     return _reachable({(root, None) for root in roots}, needs) - roots
 
@@ -147,7 +147,7 @@ def poetry_lock_packages(path: Path, app_dir: Path) -> set[str]:
                 if needed_name and not (isinstance(constraint, dict) and constraint.get("optional") is True):
                     yield needed_name, None
                     extras = constraint.get("extras") if isinstance(constraint, dict) else None
-                    yield from ((needed_name, extra) for extra in _list(extras) if isinstance(extra, str))
+                    yield from ((needed_name, asked) for asked in _list(extras) if isinstance(asked, str))
 
     return _reachable(_pyproject_requirements(app_dir), needs)
 

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from support.apps import FIXTURES, copy_app, nest_in_backend
+from support.apps import FIXTURES, ROOT, copy_app, nest_in_backend
 from support.lifecycle import run_phase
 from support.logs import summary_value
 
@@ -65,6 +65,31 @@ def test_detect_says_why_without_manage_py(docker_client, builder_image, tmp_pat
     result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
     assert result.exit_code == 100
     assert result.output.strip() == "pycnb/django: Django is declared but manage.py is missing; set BP_DJANGO_MANAGE_PY to its path in the app"
+
+
+LOCKS = ROOT / "tests" / "fixtures" / "locks"
+
+
+def lock_app(app_dir, lock):
+    """The django-no-procfile project with the dependency files of tests/fixtures/locks/<lock> instead of requirements.txt."""
+    app = copy_app(FIXTURES / "django-no-procfile", app_dir)
+    (app / "requirements.txt").unlink()
+    shutil.copytree(LOCKS / lock, app, dirs_exist_ok=True)
+    return app
+
+
+@pytest.mark.parametrize("lock", ["uv", "poetry", "pipenv"])
+def test_detect_finds_django_in_each_lock_file(docker_client, builder_image, tmp_path, lock):
+    result = run_phase(docker_client, "django", "detect", lock_app(tmp_path / "app", lock), tmp_path / "work")
+    assert result.exit_code == 0, result.output
+    # gunicorn is pinned in each lock's main dependencies.
+    assert tomllib.loads(result.plan.read_text()) == {"requires": [{"name": "python", "metadata": {"packages": ["django-heroku==0.3.1"]}}]}
+
+
+@pytest.mark.parametrize("lock", ["uv-django-dev-only", "poetry-django-dev-only", "pipenv-django-dev-only"])
+def test_detect_fails_quietly_when_django_is_only_a_dev_dependency(docker_client, builder_image, tmp_path, lock):
+    result = run_phase(docker_client, "django", "detect", lock_app(tmp_path / "app", lock), tmp_path / "work")
+    assert (result.exit_code, result.output.strip()) == (100, "")
 
 
 def test_build_collects_static_files_and_writes_processes(docker_client, python_layers, tmp_path):

@@ -14,7 +14,7 @@ from cnb.log import Logger
 from cnb import permissions
 from cnb.plan import BuildPlan, Require
 
-from . import collectstatic, database_tls, messages, processes, project, settings, writable
+from . import app_files, collectstatic, database_tls, dependencies, messages, processes, project, settings, writable
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
@@ -32,13 +32,13 @@ BUILD_TIME_ENV = {"PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def detect(context: DetectContext, log: Logger) -> None:
-    declared = project.declared_packages(context.app_dir)
+    declared = dependencies.declared_packages(context.app_dir, context.env)
     if "django" not in declared:
         raise DetectFail
     manage = project.manage_py(context.app_dir, context.env)
-    if not project.inside_app(manage, context.app_dir):
+    if not app_files.inside_app(manage, context.app_dir):
         raise DetectFail(messages.manage_py_outside_app(context.env.get(project.MANAGE_PY_ENV_VAR) or project.MANAGE_PY, project.MANAGE_PY_ENV_VAR))
-    if not project.is_file(manage):
+    if not app_files.is_file(manage):
         raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     BuildPlan(requires=[Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})]).write(context.build_plan_path)
@@ -65,7 +65,7 @@ def build(context: BuildContext, log: Logger) -> None:
     # folder of the real manage.py. `manage.py -> backend/manage.py` (a backend/frontend
     # repository) runs backend/manage.py with backend/ on sys.path. Detect refused a link out of the app.
     real_manage = project.real_manage_py(manage)
-    if not project.inside_app(real_manage, app):
+    if not app_files.inside_app(real_manage, app):
         raise messages.manage_py_outside_app_at_build(manage_name)
     project_folder = project.project_dir(manage)
     nested = project_folder != Path(os.path.realpath(app))
@@ -76,7 +76,7 @@ def build(context: BuildContext, log: Logger) -> None:
         raise messages.no_settings_module(manage_name)
     if not project.is_module_path(settings_module):
         raise messages.invalid_settings_module(settings_module, "DJANGO_SETTINGS_MODULE" if env.get("DJANGO_SETTINGS_MODULE") else manage_name)
-    declared = project.declared_packages(app)
+    declared = dependencies.declared_packages(app, env)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
     read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)

@@ -1,25 +1,20 @@
-"""Finding the Django project in the app: manage.py, the declared dependencies, the settings module."""
+"""Finding the Django project in the app: manage.py, the settings module, the Procfile's commands.
+
+Which packages the app declares is dependencies.py's concern."""
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
 from pathlib import Path
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
+from .app_files import is_file, read_text
 
 MANAGE_PY_ENV_VAR = "BP_DJANGO_MANAGE_PY"
 MANAGE_PY = "manage.py"
-REQUIREMENTS_FILES = ("requirements.txt", "requirements.in")
-PYPROJECT = "pyproject.toml"
-# The Python buildpack refuses larger requirements files (python_buildpack/app_files.py).
-MAX_REQUIREMENTS_BYTES = 10 * 1024 * 1024
 # The line `django-admin startproject` writes into manage.py.
 _SETTINGS_DEFAULT = re.compile(r"""os\.environ\.setdefault\(\s*['"]DJANGO_SETTINGS_MODULE['"]\s*,\s*['"](?P<module>[\w.]+)['"]\s*\)""")
 _MODULE_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
-_INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?<=-r))(?P<path>\S+)")
 
 
 def manage_py(app_dir: Path, env: dict[str, str]) -> Path:
@@ -42,79 +37,12 @@ def project_dir(manage: Path) -> Path:
     return real_manage_py(manage).parent
 
 
-def inside_app(path: Path, app_dir: Path) -> bool:
-    """Whether `path`, links resolved, is in the app (os.path.realpath does not raise on a link loop)."""
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(app_dir))
-
-
-def is_file(path: Path) -> bool:
-    """Path.is_file, but False for a name the system refuses to look up (over 255 bytes a part
-    or 4096 in all, ENAMETOOLONG), where pathlib raises."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
-
-
-def declared_packages(app_dir: Path) -> set[str]:
-    """Canonical names in requirements.txt (else requirements.in) and its -r includes.
-
-    Lenient on purpose: detect must never fail on a file the Python buildpack will explain. So a
-    file that is a link out of the app, or too large to be a real requirements file, is not read:
-    the Python buildpack's build says what is wrong with it.
-    """
-    found: set[str] = set()
-    seen: set[Path] = set()
-
-    def read(path: Path) -> None:
-        if path in seen or not is_file(path) or not inside_app(path, app_dir) or path.stat().st_size > MAX_REQUIREMENTS_BYTES:
-            return
-        seen.add(path)
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            line = line.split(" #", 1)[0].strip()
-            include = _INCLUDE.match(line)
-            if include:
-                read(path.parent / include.group("path"))
-            elif line and not line.startswith(("#", "-")):
-                try:
-                    found.add(canonicalize_name(Requirement(line).name))
-                except InvalidRequirement:
-                    continue
-
-    for name in REQUIREMENTS_FILES:
-        if (app_dir / name).is_file():
-            read(app_dir / name)
-            return found
-    return _pyproject_dependencies(app_dir)
-
-
-def _pyproject_dependencies(app_dir: Path) -> set[str]:
-    """Canonical names in pyproject.toml's [project].dependencies, which the Python buildpack installs
-    when the app has no requirements file. Lenient like declared_packages: anything unreadable is skipped."""
-    path = app_dir / PYPROJECT
-    if not is_file(path) or not inside_app(path, app_dir) or path.stat().st_size > MAX_REQUIREMENTS_BYTES:
-        return set()
-    try:
-        dependencies = tomllib.loads(path.read_text(encoding="utf-8", errors="replace")).get("project", {}).get("dependencies", [])
-    except (tomllib.TOMLDecodeError, ValueError, RecursionError, AttributeError):
-        return set()
-    found = set()
-    for dependency in dependencies if isinstance(dependencies, list) else []:
-        try:
-            found.add(canonicalize_name(Requirement(dependency).name))
-        except (InvalidRequirement, TypeError):
-            continue
-    return found
-
-
 def procfile_processes_running(app_dir: Path, word: str) -> list[str]:
     """The names of the Procfile's processes whose command mentions `word`. Lenient: a Procfile the
     procfile buildpack would refuse (a link out of the app, too large) is not read."""
-    procfile = app_dir / "Procfile"
-    if not procfile.is_file() or not inside_app(procfile, app_dir) or procfile.stat().st_size > MAX_REQUIREMENTS_BYTES:
-        return []
+    text = read_text(app_dir / "Procfile", app_dir)
     names = []
-    for line in procfile.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines() if text is not None else []:
         name, colon, command = line.partition(":")
         if colon and not name.lstrip().startswith("#") and word in command:
             names.append(name.strip())

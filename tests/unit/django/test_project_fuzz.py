@@ -7,7 +7,7 @@ import io
 from cnb.context import DetectContext, Target
 from cnb.errors import DetectFail
 from cnb.log import Logger
-from django_buildpack import collectstatic, main, project
+from django_buildpack import collectstatic, dependencies, main, project
 from hypothesis import given
 from hypothesis import strategies as st
 from support.fuzz import ENV_TEXT, LINE_FRAGMENT, LONG, UNICODE, WHITESPACE, app_dir, concatenations, lines_of
@@ -40,7 +40,7 @@ def test_any_requirements_give_a_set_of_names(main, base):
     with app_dir() as app:
         (app / "requirements.txt").write_bytes(main)
         (app / "base.txt").write_bytes(base)
-        assert isinstance(project.declared_packages(app), set)
+        assert isinstance(dependencies.declared_packages(app), set)
 
 
 @given(MANAGE_PY, st.one_of(st.just(""), MODULE))

@@ -207,7 +207,8 @@ def pipfile_without_lock() -> BuildpackError:
 # Pipenv
 
 def pipenv_installer_summary(version: str, categories: tuple[str, ...], groups_env_var: str) -> str:
-    extra = f", plus categories {', '.join(categories)}" if categories else f", [packages] only, no dev-packages ({groups_env_var} adds categories)"
+    extra = (f", plus categories {', '.join(categories)}" if categories
+             else f", [packages] only, no dev-packages ({groups_env_var} adds categories)")
     return f"Pipenv {version} (build only): pipenv verify, then pipenv sync{extra}"
 
 

@@ -121,7 +121,8 @@ class PipenvInstaller:
         if update_in_place:
             # `pipenv sync` never uninstalls what the lock no longer lists: start from an empty environment.
             with log.timed("Emptying the environment (pipenv sync never uninstalls)"):
-                code, output = commands.run(log, [str(self.python), "-m", "venv", "--clear", "--without-pip", str(venv)], env=self.env, quiet=True)
+                argv = [str(self.python), "-m", "venv", "--clear", "--without-pip", str(venv)]
+                code, output = commands.run(log, argv, env=self.env, quiet=True)
                 if code != 0:
                     raise messages.venv_creation_failed(output)
         env = self.environment(venv)
@@ -171,18 +172,21 @@ def parse_lock(text: str) -> dict:
     except json.JSONDecodeError as error:
         raise messages.invalid_lock(PIPFILE_LOCK, f"it is not JSON ({error})", "pipenv lock") from None
     except (ValueError, RecursionError):
-        raise messages.invalid_lock(PIPFILE_LOCK, "it holds a number too long or objects nested too deeply to read", "pipenv lock") from None
+        reason = "it holds a number too long or objects nested too deeply to read"
+        raise messages.invalid_lock(PIPFILE_LOCK, reason, "pipenv lock") from None
     if not isinstance(lock, dict):
         raise messages.invalid_lock(PIPFILE_LOCK, f"it is a JSON {type(lock).__name__}, not an object", "pipenv lock")
     meta = lock.get(LOCK_META)
     digest = meta.get("hash") if isinstance(meta, dict) else None
     if not isinstance(digest, dict) or not isinstance(digest.get("sha256"), str):
-        raise messages.invalid_lock(PIPFILE_LOCK, 'it has no `_meta.hash.sha256`, the Pipfile\'s hash every Pipfile.lock records', "pipenv lock")
+        reason = "it has no `_meta.hash.sha256`, the Pipfile's hash every Pipfile.lock records"
+        raise messages.invalid_lock(PIPFILE_LOCK, reason, "pipenv lock")
     spec = meta.get("pipfile-spec")
     if not isinstance(spec, int) or isinstance(spec, bool):
         raise messages.invalid_lock(PIPFILE_LOCK, "it has no integer `_meta.pipfile-spec`, as every Pipfile.lock has", "pipenv lock")
     if spec > PIPFILE_SPEC:
-        raise messages.lock_from_newer_tool(PIPFILE_LOCK, "pipenv", f'"pipfile-spec": {spec}', tool.PIPENV.version, f'"pipfile-spec": {PIPFILE_SPEC}')
+        found, supported = f'"pipfile-spec": {spec}', f'"pipfile-spec": {PIPFILE_SPEC}'
+        raise messages.lock_from_newer_tool(PIPFILE_LOCK, "pipenv", found, tool.PIPENV.version, supported)
     for section in ("default", "develop"):
         if section not in lock:  # Pipenv would rewrite the app's lock to add it
             raise messages.invalid_lock(PIPFILE_LOCK, f'it has no "{section}" section, as every Pipfile.lock has', "pipenv lock")

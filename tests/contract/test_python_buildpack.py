@@ -1,5 +1,6 @@
 """The staged Python buildpack run as the lifecycle runs it, in the build image."""
 
+import json
 import stat
 import tomllib
 
@@ -199,3 +200,51 @@ def test_pyproject_dependencies_without_a_lock_are_installed_by_pip_and_reused(d
     second = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
     assert second.exit_code == 0, second.output
     assert "no installer runs" in second.output
+
+
+# Pipenv: Pipfile.lock installed with pipenv sync, reused while unchanged; a stale lock fails before any layer.
+
+PIPENV_PIPFILE = "[packages]\nsix = '==1.17.0'\n"
+
+
+def _pipenv_app(path, pipfile=PIPENV_PIPFILE):
+    from python_buildpack.package_managers import pipenv
+
+    path.mkdir()
+    (path / "Pipfile").write_text(pipfile)
+    lock = {
+        "_meta": {"hash": {"sha256": pipenv.pipfile_hash(PIPENV_PIPFILE)}, "pipfile-spec": 6, "requires": {}, "sources": pipenv.DEFAULT_SOURCES},
+        "default": {"six": {"hashes": ["sha256:4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274",
+                                       "sha256:ff70335d468e7eb6ec65b95b99d3a2836546063f63acc5171de367e834932a81"],
+                            "index": "pypi", "version": "==1.17.0"}},
+        "develop": {"iniconfig": {"hashes": ["sha256:" + "0" * 64], "index": "pypi", "version": "==2.1.0"}},
+    }
+    (path / "Pipfile.lock").write_text(json.dumps(lock, indent=4) + "\n")
+    return path
+
+
+def test_a_pipfile_lock_is_installed_with_pipenv_and_reused(docker_client, staged, tmp_path, ca_binding):
+    app = _pipenv_app(tmp_path / "app")
+    work = tmp_path / "work"
+    first = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
+    assert first.exit_code == 0, first.output
+    assert "Package manager    Pipenv (from Pipfile.lock)" in first.output
+    assert "Installing dependencies from Pipfile.lock with pipenv sync" in first.output
+    site = next((first.layers / "pycnb_python" / "venv" / "lib").glob("python*/site-packages"))
+    installed = sorted(path.name for path in site.glob("*.dist-info"))
+    assert installed == ["six-1.17.0.dist-info"]  # develop's iniconfig (with a hash nothing matches) is never installed
+    assert sorted(path.name for path in app.iterdir()) == ["Pipfile", "Pipfile.lock"]  # nothing written into the app
+    second = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
+    assert second.exit_code == 0, second.output
+    assert "no installer runs" in second.output
+    assert "Installing dependencies from Pipfile.lock with pipenv sync" not in second.output
+
+
+def test_a_stale_pipfile_lock_fails_build_before_any_layer(docker_client, staged, tmp_path):
+    app = _pipenv_app(tmp_path / "app", PIPENV_PIPFILE + "gunicorn = '*'\n")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work")
+    assert result.exit_code == 1, result.output
+    assert "! ERROR: Pipfile.lock is out of date" in result.output
+    assert "Run `pipenv lock` in the app and commit Pipfile.lock with the Pipfile." in result.output
+    assert "Traceback" not in result.output
+    assert list((result.layers / "pycnb_python").iterdir()) == []

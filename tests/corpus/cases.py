@@ -8,6 +8,7 @@ through the staged buildpack as the lifecycle does; `test_bad_inputs_pack.py` ru
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -227,6 +228,18 @@ REQUIREMENTS = [
 NO_REQUIREMENTS = ("requirements.txt",)
 PYPROJECT_PROJECT = "[project]\nname = 'app'\nversion = '1.0'\n"
 
+PIPFILE = "[packages]\ndjango = '*'\n"
+
+
+def pipfile_lock(spec: int = 6, requires: dict | None = None, **packages: dict) -> str:
+    """A Pipfile.lock for PIPFILE as Pipenv writes it (its `_meta.hash` is the hash Pipenv computes), with `packages` added."""
+    from python_buildpack.package_managers import pipenv
+
+    default = {"django": {"hashes": ["sha256:" + "0" * 64], "index": "pypi", "version": "==5.2.8"}, **packages}
+    meta = {"hash": {"sha256": pipenv.pipfile_hash(PIPFILE)}, "pipfile-spec": spec, "requires": requires or {}, "sources": pipenv.DEFAULT_SOURCES}
+    return json.dumps({"_meta": meta, "default": default, "develop": {}}, indent=4) + "\n"
+
+
 PACKAGE_MANAGERS = [
     python("manager-several", "! ERROR: The app has files of several package managers",
            files={"uv.lock": "version = 1\n", "poetry.lock": "", "pyproject.toml": PYPROJECT_PROJECT}),
@@ -259,8 +272,23 @@ PACKAGE_MANAGERS = [
            files={"uv.lock": "version = 1\n", "pyproject.toml": PYPROJECT_PROJECT}, env={"BP_PYTHON_INSTALL_GROUPS": "docs;rm"}),
     python("manager-poetry-not-yet", "! ERROR: pycnb does not install with Poetry yet",
            remove=NO_REQUIREMENTS, files={"poetry.lock": "", "pyproject.toml": PYPROJECT_PROJECT}),
-    python("manager-pipenv-not-yet", "pipenv requirements > requirements.txt",
-           remove=NO_REQUIREMENTS, files={"Pipfile.lock": "{}\n", "Pipfile": "[packages]\ndjango = '*'\n"}),
+    python("pipenv-lock-invalid", "! ERROR: Pipfile.lock cannot be read", remove=NO_REQUIREMENTS,
+           files={"Pipfile.lock": "<<<<<<< HEAD\n{}\n", "Pipfile": PIPFILE}),
+    python("pipenv-lock-without-pipfile", "! ERROR: Pipfile.lock without Pipfile", remove=NO_REQUIREMENTS, files={"Pipfile.lock": pipfile_lock()}),
+    python("pipenv-lock-stale", "! ERROR: Pipfile.lock is out of date", remove=NO_REQUIREMENTS,
+           files={"Pipfile.lock": pipfile_lock(), "Pipfile": PIPFILE + "gunicorn = '*'\n"}),
+    python("pipenv-lock-from-newer-pipenv", "! ERROR: Pipfile.lock was written by a newer Pipenv than pycnb installs with", remove=NO_REQUIREMENTS,
+           files={"Pipfile.lock": pipfile_lock(spec=7), "Pipfile": PIPFILE}),
+    python("pipenv-path-source-outside-app", "! ERROR: Pipfile.lock takes shared from a folder outside the app", remove=NO_REQUIREMENTS,
+           files={"Pipfile.lock": pipfile_lock(shared={"editable": True, "path": "../shared"}), "Pipfile": PIPFILE}),
+    python("pipenv-forbidden-env-var", "These env vars would make Pipenv install outside the app's virtual environment", remove=NO_REQUIREMENTS,
+           files={"Pipfile.lock": pipfile_lock(), "Pipfile": PIPFILE}, env={"PIPENV_VENV_IN_PROJECT": "1"}),
+    python("pipenv-runtime-not-the-lock-python", "! ERROR: Python 3.13.15 is not the Python Pipfile.lock was locked for (python_version 3.11)",
+           remove=NO_REQUIREMENTS, files={"Pipfile.lock": pipfile_lock(requires={"python_version": "3.11"}), "Pipfile": PIPFILE}),
+    python("pipenv-lock-python-invalid", "! ERROR: Invalid Python version in Pipfile.lock", remove=(*NO_REQUIREMENTS, *NO_VERSION_FILE),
+           files={"Pipfile.lock": pipfile_lock(requires={"python_version": "latest"}), "Pipfile": PIPFILE}),
+    python("pipenv-unknown-category", "! ERROR: BP_PYTHON_INSTALL_GROUPS names 'docs', which Pipfile.lock does not have", remove=NO_REQUIREMENTS,
+           files={"Pipfile.lock": pipfile_lock(), "Pipfile": PIPFILE}, env={"BP_PYTHON_INSTALL_GROUPS": "docs"}),
     # The env var picks a tool among several: uv's own check of the project runs, not pip's.
     python("manager-env-var-picks-uv", "! ERROR: The project requires uv ==0.1.0; pycnb installs with uv",
            files={"uv.lock": "version = 1\n", "pyproject.toml": PYPROJECT_PROJECT + "[tool.uv]\nrequired-version = '==0.1.0'\n"},

@@ -228,8 +228,68 @@ def pipfile_without_lock() -> BuildpackError:
     return BuildpackError(
         "Pipfile without Pipfile.lock",
         "The app has a Pipfile but no Pipfile.lock: the Pipfile alone does not pin the versions to install.",
-        ["Run `pipenv lock` and commit Pipfile.lock,",
-         f"then, since pycnb does not install with Pipenv yet: `{EXPORT_COMMANDS['pipenv']}` and commit requirements.txt."],
+        ["Run `pipenv lock` in the app and commit Pipfile.lock with the Pipfile; pycnb then installs it with `pipenv sync`.",
+         "Check that Pipfile.lock is not excluded by .gitignore or by `[_].exclude` in project.toml."],
+    )
+
+
+# Pipenv
+
+def pipenv_installer_summary(version: str, categories: tuple[str, ...], groups_env_var: str) -> str:
+    extra = (f", plus categories {', '.join(categories)}" if categories
+             else f", [packages] only, no dev-packages ({groups_env_var} adds categories)")
+    return f"Pipenv {version} (build only): pipenv verify, then pipenv sync{extra}"
+
+
+def pipfile_lock_without_pipfile() -> BuildpackError:
+    return BuildpackError(
+        "Pipfile.lock without Pipfile",
+        "The app has Pipfile.lock but no Pipfile. pycnb installs a Pipfile.lock only while it matches its Pipfile\n"
+        "(as `pipenv install --deploy` does), and without the Pipfile that cannot be checked. Nothing was downloaded.",
+        ["Commit the Pipfile next to Pipfile.lock (is it excluded by .gitignore or by `[_].exclude` in project.toml?), or",
+         f"if you only have the lock: `{EXPORT_COMMANDS['pipenv']}`, commit requirements.txt and delete Pipfile.lock."],
+    )
+
+
+def invalid_pipfile(reason: str) -> BuildpackError:
+    return BuildpackError(
+        "Pipfile cannot be read",
+        f"The Pipfile is not one Pipenv can lock: {reason}",
+        ["Fix the Pipfile (TOML: `[packages]` and `[dev-packages]` tables of `name = \"version\"`),",
+         "then run `pipenv lock` and commit the Pipfile with Pipfile.lock."],
+    )
+
+
+def pipfile_lock_stale(locked_for: str = "", pipfile_hash: str = "", output: list[str] | None = None) -> BuildpackError:
+    """`output` when `pipenv verify` found it stale; the two hashes when pycnb did, before any download."""
+    found = (f"(the lock was written for a Pipfile whose hash is {locked_for[:12]}..., the Pipfile's is {pipfile_hash[:12]}...)"
+             if pipfile_hash else "(`pipenv verify` says so)")
+    tail = ("\nPipenv's output ends:\n" + "\n".join(output[-8:])) if output else ""
+    return BuildpackError(
+        "Pipfile.lock is out of date",
+        "The Pipfile has changed since Pipfile.lock was written, so installing from the lock would not give what the Pipfile asks for\n"
+        f"{found}. Nothing was installed.{tail}",
+        ["Run `pipenv lock` in the app and commit Pipfile.lock with the Pipfile."],
+    )
+
+
+def unknown_pipenv_category(name: str, found: list[str], env_var: str) -> BuildpackError:
+    return BuildpackError(
+        f"{env_var} names {name!r}, which Pipfile.lock does not have",
+        f"{env_var} selects extra Pipenv categories (Pipfile sections) to install; Pipfile.lock has: {', '.join(found) or 'none'}.",
+        [f"Name categories Pipfile.lock has in {env_var}, or",
+         f"add a [{name}] section to the Pipfile, run `pipenv lock` and commit Pipfile.lock."],
+    )
+
+
+def runtime_not_pipfile_python(version: str, key: str, wanted: str) -> BuildpackError:
+    return BuildpackError(
+        f"Python {version} is not the Python Pipfile.lock was locked for ({key} {wanted})",
+        f"The Python version was chosen from the app's version files, but Pipfile.lock's `_meta.requires` says {key} = {wanted!r}\n"
+        "(from the Pipfile's [requires]); `pipenv install --deploy` refuses such a build too. Nothing was installed.",
+        [f"Make them agree: pin {wanted} in .python-version, or",
+         f"set `{key} = \"{version.rsplit('.', 1)[0] if key == 'python_version' else version}\"` under [requires] in the Pipfile, "
+         "run `pipenv lock` and commit both files."],
     )
 
 
@@ -373,6 +433,14 @@ def invalid_runtime_txt(file: str, line_number: int, line: str) -> BuildpackErro
         f"Invalid Python version in {file}",
         f"{file}, line {line_number}: {line!r} is not of the form `python-3.13.15`.",
         ["Replace runtime.txt with a .python-version file containing e.g. `3.13` (runtime.txt is deprecated)."],
+    )
+
+
+def invalid_pipfile_lock_python(file: str, key: str, value: object) -> BuildpackError:
+    return BuildpackError(
+        f"Invalid Python version in {file}",
+        f"`_meta.requires.{key}` in {file} is {value!r}, which is not a Python version.",
+        [f"Write it as {VERSION_FORMATS} under [requires] in the Pipfile, then run `pipenv lock` and commit both files."],
     )
 
 

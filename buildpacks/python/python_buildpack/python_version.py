@@ -4,12 +4,15 @@ Order (the first source present wins; the build log names it):
 1. `BP_PYTHON_VERSION` (Paketo's name, for platforms that set it)
 2. `.python-version` (pyenv, uv, Heroku)
 3. `runtime.txt` (Heroku classic, deprecated)
-4. `requires-python` in `pyproject.toml` (PEP 621)
-5. the newest version in the runtime index
+4. `python_full_version` or `python_version` in `Pipfile.lock`'s `_meta.requires` (Pipenv, from the
+   Pipfile's `[requires]`)
+5. `requires-python` in `pyproject.toml` (PEP 621)
+6. the newest version in the runtime index
 """
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from dataclasses import dataclass
@@ -22,6 +25,9 @@ from . import app_files, messages
 VERSION_FILE = ".python-version"
 RUNTIME_TXT = "runtime.txt"
 PYPROJECT = "pyproject.toml"
+PIPFILE_LOCK = "Pipfile.lock"
+# The keys of Pipfile.lock's `_meta.requires` that name a Python version, the more exact first (Pipenv reads them in that order).
+PIPFILE_LOCK_KEYS = ("python_full_version", "python_version")
 ENV_VAR = "BP_PYTHON_VERSION"
 
 # At most 9 digits a part: int() refuses a run of over 4300 digits, and no version has more than 9.
@@ -119,6 +125,39 @@ def _from_runtime_txt(app_dir: Path) -> VersionRequest | None:
     return _parse_version(_RUNTIME_TXT.match(lines[0][1]).group("version"), RUNTIME_TXT)
 
 
+def _from_pipfile_lock(app_dir: Path) -> VersionRequest | None:
+    path = app_dir / PIPFILE_LOCK
+    if not app_files.exists(path, file=True):
+        return None
+    return pipfile_lock_request(app_files.read_text(path, app_dir))
+
+
+def pipfile_lock_request(text: str) -> VersionRequest | None:
+    """The Python version Pipfile.lock was locked for (`_meta.requires`), None when it names none.
+
+    A lock that is not JSON, or not shaped like one, names no version here: the Pipenv reader
+    refuses it when Pipenv installs the app; when another tool does, the file is not the app's lock.
+    `"*"` is Pipenv's "any version".
+    """
+    try:
+        lock = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    meta = lock.get("_meta") if isinstance(lock, dict) else None
+    requires = meta.get("requires") if isinstance(meta, dict) else None
+    if not isinstance(requires, dict):
+        return None
+    for key in PIPFILE_LOCK_KEYS:
+        value = requires.get(key)
+        if value is None or (isinstance(value, str) and value.strip() in ("", "*")):
+            continue
+        request = _parse_version(value.strip(), f"{key} in {PIPFILE_LOCK}") if isinstance(value, str) else None
+        if request is None:
+            raise messages.invalid_pipfile_lock_python(PIPFILE_LOCK, key, value)
+        return request
+    return None
+
+
 def _from_pyproject(app_dir: Path) -> VersionRequest | None:
     document = load_pyproject(app_dir)
     if document is None:
@@ -173,7 +212,9 @@ def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:
     """The request from the first source present, and the sources it overrode."""
     found = [
         request
-        for request in (_from_env(env), _from_version_file(app_dir), _from_runtime_txt(app_dir), _from_pyproject(app_dir))
+        for request in (
+            _from_env(env), _from_version_file(app_dir), _from_runtime_txt(app_dir), _from_pipfile_lock(app_dir), _from_pyproject(app_dir),
+        )
         if request is not None
     ]
     warnings = []

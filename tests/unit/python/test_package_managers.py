@@ -91,7 +91,6 @@ def test_an_unknown_manager_in_the_env_var_is_an_error(tmp_path):
 
 @pytest.mark.parametrize(("lock", "command"), [
     ("poetry.lock", "poetry export -f requirements.txt --output requirements.txt --without-hashes"),
-    ("Pipfile.lock", "pipenv requirements > requirements.txt"),
 ])
 def test_a_manager_not_installed_with_yet_fails_with_the_export_command(tmp_path, lock, command):
     error = failure(app(tmp_path, lock, "pyproject.toml"))

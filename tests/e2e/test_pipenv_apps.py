@@ -1,0 +1,110 @@
+"""Pipenv through the real pack: a Django app made at test time with the real Pipenv (`pipenv install`,
+`pipenv install --dev`, `django-admin startproject`, its virtualenv outside the app as Pipenv makes it
+by default) builds with `pipenv sync`, serves, and holds no dev package; a rebuild with no change runs
+no installer; after `pipenv uninstall` a rebuild has the package gone from the image."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from support import package_tools
+from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.logs import summary_value
+
+pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+
+SITE_PACKAGES = "/layers/pycnb_python/venv/lib/python*/site-packages"
+
+
+def pipenv(app: Path, workon: Path, *args: str) -> str:
+    """Run the real Pipenv (the version pycnb pins) in `app` as a user does; its virtualenvs in `workon`, outside the app."""
+    env = package_tools.tool_env(WORKON_HOME=str(workon), PIPENV_YES="1", PIPENV_NOSPIN="1", PIPENV_VERBOSITY="-1")
+    result = subprocess.run([str(package_tools.tool("pipenv")), *args], cwd=app, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"pipenv {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+def distributions(docker_client, image: str) -> set[str]:
+    """The names of the distributions installed in the image's environment."""
+    output = docker_client.containers.run(image, entrypoint=["bash"], command=["-c", f"ls {SITE_PACKAGES}"], remove=True).decode()
+    return {line.split("-")[0].lower() for line in output.split() if line.endswith(".dist-info")}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """`pipenv install django gunicorn dj-database-url`, `pipenv install --dev pytest`, then `django-admin startproject`."""
+    app = tmp_path_factory.mktemp("pipenv") / "app"
+    app.mkdir()
+    workon = tmp_path_factory.mktemp("pipenv-virtualenvs")
+    pipenv(app, workon, "install", "django", "gunicorn", "dj-database-url")
+    pipenv(app, workon, "install", "--dev", "pytest")
+    pipenv(app, workon, "run", "django-admin", "startproject", "mysite", ".")
+    with (app / "mysite" / "settings.py").open("a") as settings:
+        settings.write("\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n")
+    (app / "Procfile").write_text("web: gunicorn mysite.wsgi\n")
+    assert not (app / ".venv").exists()
+    return app, workon
+
+
+@pytest.fixture(scope="module")
+def image(docker_client, builder_image, app):
+    image = unique_image("pipenv")
+    yield image
+    remove_image_and_cache(docker_client, image)
+
+
+@pytest.fixture(scope="module")
+def first_build(app, image):
+    result = pack_build(image, app[0])
+    assert result.returncode == 0, result.log
+    return result.log
+
+
+@pytest.fixture(scope="module")
+def rebuild(first_build, app, image):
+    result = pack_build(image, app[0])
+    assert result.returncode == 0, result.log
+    return result.log
+
+
+@pytest.fixture(scope="module")
+def after_uninstall(rebuild, app, image):
+    folder, workon = app
+    pipenv(folder, workon, "uninstall", "dj-database-url")
+    result = pack_build(image, folder)
+    assert result.returncode == 0, result.log
+    return result.log
+
+
+def test_a_django_app_made_with_pipenv_builds_with_pipenv_and_serves(docker_client, first_build, image):
+    assert summary_value(first_build, "Package manager") == "Pipenv (from Pipfile.lock)"
+    assert summary_value(first_build, "Installer").startswith("Pipenv 2026.10.3 (build only): pipenv verify, then pipenv sync")
+    # The Python version comes from the lock ([requires] python_version, written by pipenv for the Python it ran with).
+    assert "from python_version in Pipfile.lock" in summary_value(first_build, "Python")
+    assert "Installing dependencies from Pipfile.lock with pipenv sync" in first_build
+    with run_image(docker_client, image) as running:
+        status, body = running.get("/")
+        assert status == 200 and "The install worked successfully!" in body
+
+
+def test_dev_packages_and_pipenv_are_not_in_the_image(docker_client, first_build, image):
+    installed = distributions(docker_client, image)
+    assert {"django", "gunicorn", "dj_database_url"} <= installed
+    assert not installed & {"pytest", "pipenv", "pip", "virtualenv"}
+
+
+def test_a_rebuild_with_no_change_runs_no_installer(rebuild):
+    assert "no installer runs" in rebuild
+    assert "Installing dependencies from Pipfile.lock with pipenv sync" not in rebuild
+
+
+def test_after_pipenv_uninstall_a_rebuild_has_the_package_gone(docker_client, after_uninstall, image):
+    assert "Emptying the environment (pipenv sync never uninstalls)" in after_uninstall
+    installed = distributions(docker_client, image)
+    assert "dj_database_url" not in installed and {"django", "gunicorn"} <= installed
+    with run_image(docker_client, image) as running:
+        status, _ = running.get("/")
+        assert status == 200

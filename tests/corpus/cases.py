@@ -266,6 +266,11 @@ PACKAGE_MANAGERS = [
     python("pyproject-project-outside-requires-python", "! ERROR: Python 3.11.2 does not satisfy the project's requires-python (>=3.12)",
            remove=NO_REQUIREMENTS, files={".python-version": "3.11\n", "pyproject.toml": PYPROJECT_PROJECT
                                           + "requires-python = '>=3.12'\ndependencies = ['six']\n[build-system]\nrequires = ['setuptools']\n"}),
+    python("uv-lock-stale", "! ERROR: uv.lock is out of date", remove=NO_REQUIREMENTS, network=True,
+           files={"uv.lock": "version = 1\nrevision = 3\nrequires-python = '>=3.11'\n\n"
+                             "[[package]]\nname = 'app'\nversion = '1.0'\nsource = { virtual = '.' }\n",
+                  "pyproject.toml": PYPROJECT_PROJECT + "requires-python = '>=3.11'\ndependencies = ['six']\n"},
+           layers=frozenset({"python.toml", "pip-cache.toml", "uv.toml", "uv-cache.toml"})),
     python("installer-env-var-unknown", "! ERROR: BP_PYTHON_INSTALLER is set to 'poetry', which is not an installer pycnb knows",
            env={"BP_PYTHON_INSTALLER": "poetry"}),
     python("uv-invalid-group-name", "! ERROR: BP_PYTHON_INSTALL_GROUPS names an invalid group 'docs;rm'", remove=NO_REQUIREMENTS,

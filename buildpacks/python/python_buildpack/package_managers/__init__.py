@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import pip, uv
+from . import pip, poetry, uv
 from .. import messages
 from .choice import (
     ENV_VAR, MANAGER_FILES, MANAGERS, OTHER_PYTHON_FILES, PIP, PIPENV, POETRY, PYPROJECT, UV, Choice, choose, committed_venvs, found,
@@ -22,7 +22,7 @@ __all__ = [
     "committed_venvs", "found", "is_python_app", "read",
 ]
 
-_READERS = {PIP: pip.read, UV: uv.read}
+_READERS = {PIP: pip.read, UV: uv.read, POETRY: poetry.read}
 
 
 def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]):

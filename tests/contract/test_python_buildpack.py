@@ -175,12 +175,12 @@ def test_detect_passes_on_every_python_app_file(docker_client, staged, tmp_path)
 def test_a_lock_file_of_a_tool_not_installed_with_yet_fails_build_before_any_layer(docker_client, staged, tmp_path):
     app = tmp_path / "app"
     app.mkdir()
-    (app / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1.0'\ndependencies = ['six']\n")
-    (app / "poetry.lock").write_text("[metadata]\nlock-version = '2.1'\n")
+    (app / "Pipfile").write_text("[packages]\nsix = '*'\n")
+    (app / "Pipfile.lock").write_text('{"_meta": {}, "default": {}, "develop": {}}\n')
     result = run_phase(docker_client, "python", "build", app, tmp_path / "work")
     assert result.exit_code == 1, result.output
-    assert "! ERROR: pycnb does not install with Poetry yet" in result.output
-    assert "`poetry export -f requirements.txt --output requirements.txt --without-hashes`" in result.output
+    assert "! ERROR: pycnb does not install with Pipenv yet" in result.output
+    assert "`pipenv requirements > requirements.txt`" in result.output
     assert "Traceback" not in result.output
     assert list((result.layers / "pycnb_python").iterdir()) == []
 

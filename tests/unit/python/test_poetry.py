@@ -34,11 +34,12 @@ def run_poetry(app: Path, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
-def poetry_project(folder: Path, *, requires_python: str = ">=3.11") -> Path:
-    """`poetry init` with PyPI's simple index as source, as a user makes a project."""
+def poetry_project(folder: Path, *, index: bool = True) -> Path:
+    """`poetry init`, with PyPI's simple index as source unless the project needs no index, as a user makes a project."""
     folder.mkdir(parents=True)
-    run_poetry(folder, "init", "--name", folder.name, "--python", requires_python)
-    run_poetry(folder, "source", "add", "--priority=primary", "pypi-simple", SIMPLE_INDEX)
+    run_poetry(folder, "init", "--name", folder.name, "--python", ">=3.11")
+    if index:
+        run_poetry(folder, "source", "add", "--priority=primary", "pypi-simple", SIMPLE_INDEX)
     return folder
 
 
@@ -225,8 +226,8 @@ def test_the_tool_poetry_python_constraint_is_checked_against_the_runtime(tmp_pa
 
 def test_a_path_dependency_outside_the_app_is_refused(tmp_path):
     """`poetry add ../shared` from an app next to a shared library, as monorepos do: only the app folder is built."""
-    poetry_project(tmp_path / "shared")
-    app = poetry_project(tmp_path / "app")
+    poetry_project(tmp_path / "shared", index=False)
+    app = poetry_project(tmp_path / "app", index=False)
     run_poetry(app, "add", "--lock", "../shared")
     assert 'url = "../shared"' in (app / "poetry.lock").read_text()
     error = failure(app)
@@ -235,8 +236,8 @@ def test_a_path_dependency_outside_the_app_is_refused(tmp_path):
 
 
 def test_a_path_dependency_inside_the_app_is_accepted(tmp_path):
-    app = poetry_project(tmp_path / "app")
-    poetry_project(app / "libs" / "shared")
+    app = poetry_project(tmp_path / "app", index=False)
+    poetry_project(app / "libs" / "shared", index=False)
     run_poetry(app, "add", "--lock", "./libs/shared")
     assert 'url = "libs/shared"' in (app / "poetry.lock").read_text()
     read(app)

@@ -116,7 +116,10 @@ def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: 
     return f"uv {version} (build only): uv sync --locked{extra}"
 
 
-def poetry_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str) -> str:
+def poetry_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str, main: bool = True) -> str:
+    if not main:  # the project declares no dependencies: Poetry has no `main` group
+        selection = f"--only {','.join(groups)}" if groups else "--only-root (the project declares no dependencies)"
+        return f"Poetry {version} (build only): poetry sync {selection}"
     extra = f", plus groups {', '.join(groups)}" if groups else f", no other group ({groups_env_var} adds some)"
     return f"Poetry {version} (build only): poetry sync --only main{extra}"
 
@@ -138,7 +141,7 @@ def lock_newer_minor(lock: str, tool: str, found: str, ours: str, supported: str
 def unknown_install_groups(env_var: str, missing: list[str], available: list[str], file: str) -> BuildpackError:
     return BuildpackError(
         f"{env_var} names groups the project does not have: {', '.join(missing)}",
-        f"The dependency groups in {file} are: {', '.join(available)}.",
+        f"The dependency groups in {file} are: {', '.join(available) or 'none'}.",
         [f"Set {env_var} to groups of {file}, separated by commas, or unset it to install only the main dependencies."],
     )
 

@@ -291,3 +291,37 @@ def test_a_stale_lock_and_a_missing_package_folder_get_their_messages(locked, tm
         installer.install(Logger(io.StringIO()), environment, update_in_place=False)
     assert raised.value.title == "Poetry found no package to install for the project itself"
     assert "package-mode = false" in raised.value.fix[0]
+
+
+@pytest.mark.parametrize(("pyproject", "has_main"), [
+    ("[project]\nname = 'app'\nversion = '1.0'\n", False),
+    ("[project]\nname = 'app'\nversion = '1.0'\ndependencies = []\n", True),
+    ("[project]\nname = 'app'\nversion = '1.0'\n[project.optional-dependencies]\nx = ['six']\n", True),
+    ("[tool.poetry]\nname = 'app'\nversion = '1.0'\n[tool.poetry.dependencies]\npython = '^3.11'\n", True),
+])
+def test_a_main_group_is_named_only_when_poetry_gives_the_project_one(tmp_path, pyproject, has_main):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text(pyproject)
+    (app / "poetry.lock").write_text("[metadata]\nlock-version = '2.1'\n")
+    project = read(app)
+    assert project.has_main_group == has_main
+    installer = poetry.PoetryInstaller(Path("/poetry"), Path("/python"), Path("/cache"), app, {}, (), [], project.has_main_group)
+    assert installer.argv()[2] == ("--only=main" if has_main else "--only-root")
+
+
+def test_a_project_without_dependencies_installs_only_itself(tmp_path):
+    """`poetry lock` of a [project] with no dependencies: Poetry has no `main` group and refuses `--only main`."""
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1.0'\n")
+    run_poetry(app, "lock")
+    (app / "app").mkdir()
+    (app / "app" / "__init__.py").write_text("")
+    project = read(app)
+    assert "--only-root" in project.installer_summary()
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=False)
+    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env(), (), [], project.has_main_group)
+    installer.install(Logger(io.StringIO()), environment, update_in_place=False)
+    assert list(environment.glob("lib/python3*/site-packages/app.pth"))  # the project itself, editable

@@ -12,6 +12,7 @@ plus the groups `BP_PYTHON_INSTALL_GROUPS` names. The project itself is installe
 from __future__ import annotations
 
 import re
+import shlex
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,13 +59,14 @@ class PoetryProject:
     requires_python: tuple[str, str, list[SpecifierSet]] | None  # (setting, as written, any of these allows)
     groups: tuple[str, ...] = ()
     lock_warnings: tuple[messages.Warning, ...] = ()
+    has_main_group: bool = True
 
     @property
     def installer_version(self) -> str:
         return f"Poetry {tool.POETRY.version}; groups: {','.join(self.groups) or 'none'}"
 
     def installer_summary(self) -> str:
-        return messages.poetry_installer_summary(tool.POETRY.version, self.groups, dependency_groups.ENV_VAR)
+        return messages.poetry_installer_summary(tool.POETRY.version, self.groups, dependency_groups.ENV_VAR, self.has_main_group)
 
     def warnings(self, app_dir: Path) -> list[messages.Warning]:
         return list(self.lock_warnings)
@@ -83,7 +85,7 @@ class PoetryProject:
         cache = layers.get(CACHE_LAYER_NAME)
         cache.path.mkdir(parents=True, exist_ok=True)
         cache.commit(cache=True)
-        return PoetryInstaller(poetry, python, cache.path, app_dir, env, self.groups, extra_packages)
+        return PoetryInstaller(poetry, python, cache.path, app_dir, env, self.groups, extra_packages, self.has_main_group)
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,14 @@ class PoetryInstaller:
     env: dict[str, str]
     groups: tuple[str, ...] = ()
     extra_packages: list[str] = field(default_factory=list)
+    has_main_group: bool = True
 
     def argv(self) -> list[str]:
-        only = [f"--only={group}" for group in (MAIN_GROUP, *self.groups)]
-        return [str(self.poetry), "sync", *only, "--compile", "--no-interaction", "--no-ansi"]
+        groups = ((MAIN_GROUP,) if self.has_main_group else ()) + self.groups
+        # Poetry refuses to name a group the project does not have, `main` included (a project that
+        # declares no dependencies has none): then only the project itself, if it is a package, is installed.
+        selection = [f"--only={group}" for group in groups] or ["--only-root"]
+        return [str(self.poetry), "sync", *selection, "--compile", "--no-interaction", "--no-ansi"]
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
         env = {
@@ -116,7 +122,7 @@ class PoetryInstaller:
                     raise messages.stale_lock(POETRY_LOCK, "poetry lock", output)
                 if any(NO_PACKAGE_OUTPUT in line for line in output):
                     raise messages.poetry_package_not_found(output)
-                raise messages.tool_failed("poetry", "poetry sync --only main", output)
+                raise messages.tool_failed("poetry", shlex.join(["poetry", *self.argv()[1:]]), output)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 
@@ -148,6 +154,7 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
         _requires_python(pyproject, poetry_settings),
         tuple(group for group in groups if group != MAIN_GROUP),
         lock_warnings,
+        _has_main_group(pyproject, poetry_settings),
     )
 
 
@@ -205,11 +212,20 @@ def _check_local_sources(lock: dict, app_dir: Path) -> None:
             raise messages.local_source_outside_app(POETRY_LOCK, messages.short(str(package.get("name", "?"))), messages.short(url))
 
 
+def _has_main_group(pyproject: dict, settings: dict) -> bool:
+    """Whether Poetry gives the project a `main` group (poetry-core's Factory): it does for a [project].dependencies
+    list (even empty), [project].optional-dependencies, or a [tool.poetry.dependencies] table (even with only `python`)."""
+    project = pyproject.get("project")
+    if isinstance(project, dict) and (project.get("dependencies") is not None or project.get("optional-dependencies")):
+        return True
+    return "dependencies" in settings
+
+
 def _check_groups(pyproject: dict, settings: dict, wanted: tuple[str, ...]) -> None:
     """The groups BP_PYTHON_INSTALL_GROUPS names must be the project's: Poetry fails on others, after downloading itself."""
     if not wanted:
         return
-    available = [MAIN_GROUP]
+    available = [MAIN_GROUP] if _has_main_group(pyproject, settings) else []
     poetry_groups = settings.get("group")
     available += list(poetry_groups) if isinstance(poetry_groups, dict) else []
     if "dev-dependencies" in settings:  # Poetry 1.0's table, read as the `dev` group
@@ -217,7 +233,7 @@ def _check_groups(pyproject: dict, settings: dict, wanted: tuple[str, ...]) -> N
     standard_groups = pyproject.get("dependency-groups")  # PEP 735, read by Poetry 2.2 and later
     available += list(standard_groups) if isinstance(standard_groups, dict) else []
     known = {_canonical(name) for name in available}
-    missing = [name for name in wanted if _canonical(name) not in known]
+    missing = [name for name in wanted if _canonical(name) not in known and name != MAIN_GROUP]
     if missing:
         raise messages.unknown_install_groups(dependency_groups.ENV_VAR, missing, list(dict.fromkeys(available)), PYPROJECT)
 

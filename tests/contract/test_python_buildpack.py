@@ -173,19 +173,6 @@ def test_detect_passes_on_every_python_app_file(docker_client, staged, tmp_path)
         assert (name, result.exit_code) == (name, 0), result.output
 
 
-def test_a_lock_file_of_a_tool_not_installed_with_yet_fails_build_before_any_layer(docker_client, staged, tmp_path):
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1.0'\ndependencies = ['six']\n")
-    (app / "poetry.lock").write_text("[metadata]\nlock-version = '2.1'\n")
-    result = run_phase(docker_client, "python", "build", app, tmp_path / "work")
-    assert result.exit_code == 1, result.output
-    assert "! ERROR: pycnb does not install with Poetry yet" in result.output
-    assert "`poetry export -f requirements.txt --output requirements.txt --without-hashes`" in result.output
-    assert "Traceback" not in result.output
-    assert list((result.layers / "pycnb_python").iterdir()) == []
-
-
 def test_pyproject_dependencies_without_a_lock_are_installed_by_pip_and_reused(docker_client, staged, tmp_path, ca_binding):
     app = tmp_path / "app"
     app.mkdir()

@@ -1,7 +1,6 @@
 """Package managers through the real pack: a Django app that declares its dependencies only in
 pyproject.toml (made with `uv init` and `uv add --frozen`, no lock) builds with pip, serves, leaves its
-dev group out and loses a removed dependency; an app whose lock file names a tool pycnb does not install
-with yet fails with the export command instead of pack's "No buildpack groups passed detection"."""
+dev group out and loses a removed dependency. (Poetry apps: test_poetry_apps.py.)"""
 
 import subprocess
 from pathlib import Path
@@ -66,14 +65,3 @@ def test_a_dependency_removed_from_pyproject_is_gone_after_the_next_build(docker
     found = python_in(docker_client, image, "import importlib.util as u; print([m for m in ('django', 'six') if u.find_spec(m)])")
     assert found.strip() == "['django']"
 
-
-def test_a_poetry_lock_fails_through_pack_with_the_export_command(builder_image, tmp_path):
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "pyproject.toml").write_text('[project]\nname = "app"\nversion = "0.1.0"\ndependencies = ["six"]\n')
-    (app / "poetry.lock").write_text("[metadata]\nlock-version = '2.1'\n")
-    result = pack_build(unique_image("poetry-lock"), app)
-    assert result.returncode != 0
-    assert "No buildpack groups passed detection" not in result.log
-    assert "ERROR: pycnb does not install with Poetry yet" in result.log, result.log
-    assert "poetry export -f requirements.txt --output requirements.txt --without-hashes" in result.log

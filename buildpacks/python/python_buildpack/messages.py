@@ -48,12 +48,8 @@ def certificates_summary(extra: int, at_launch: bool) -> str:
 
 PACKAGE_MANAGERS_DOCS = "https://github.com/pycnb/pycnb#package-managers"
 
-# What to run to turn each tool's lock into a requirements.txt pip installs, until pycnb installs with the tool itself.
-EXPORT_COMMANDS = {
-    "uv": "uv export --format requirements-txt --no-dev --no-hashes -o requirements.txt",
-    "poetry": "poetry export -f requirements.txt --output requirements.txt --without-hashes",
-    "pipenv": "pipenv requirements > requirements.txt",
-}
+# What turns Pipenv's lock into a requirements.txt pip installs, for a lock whose Pipfile is gone.
+PIPENV_EXPORT_COMMAND = "pipenv requirements > requirements.txt"
 TOOL_NAMES = {"pip": "pip", "uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
 
 
@@ -93,27 +89,51 @@ def package_manager_not_present(env_var: str, value: str, wanted_files: list[str
     )
 
 
-def package_manager_not_supported_yet(manager: str, lock_file: str) -> BuildpackError:
-    tool = TOOL_NAMES[manager]
-    fix = ["With Poetry 2.x, install the export plugin once: `poetry self add poetry-plugin-export`."] if manager == "poetry" else []
-    fix += [
-        f"Run `{EXPORT_COMMANDS[manager]}` in the app (it writes the locked, non-dev dependencies as pinned requirements),"
-    ]
-    fix += [
-        f"commit requirements.txt, then either delete {lock_file} or set BP_PYTHON_PACKAGE_MANAGER=pip so that pip installs it.",
-        f"Re-run the export whenever {lock_file} changes. See {PACKAGE_MANAGERS_DOCS}.",
-    ]
-    return BuildpackError(
-        f"pycnb does not install with {tool} yet",
-        f"The app has {lock_file}, so its dependencies are locked with {tool}. pycnb installs with pip today;\n"
-        f"installing with {tool} itself is planned. Nothing was downloaded or installed.",
-        fix,
-    )
-
-
 def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str) -> str:
     extra = f", plus groups {', '.join(groups)}" if groups else f", no dev or default groups ({groups_env_var} adds some)"
     return f"uv {version} (build only): uv sync --locked{extra}"
+
+
+def poetry_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str, main: bool = True) -> str:
+    if not main:  # the project declares no dependencies: Poetry has no `main` group
+        selection = f"--only {','.join(groups)}" if groups else "--only-root (the project declares no dependencies)"
+        return f"Poetry {version} (build only): poetry sync {selection}"
+    extra = f", plus groups {', '.join(groups)}" if groups else f", no other group ({groups_env_var} adds some)"
+    return f"Poetry {version} (build only): poetry sync --only main{extra}"
+
+
+def short(value: str, limit: int = 100) -> str:
+    """A value from the app's files, cut to a length a log line can hold."""
+    return value if len(value) <= limit else value[:limit] + "..."
+
+
+def lock_newer_minor(lock: str, tool: str, found: str, ours: str, supported: str) -> Warning:
+    name = TOOL_NAMES[tool]
+    return (
+        f"{lock} was written by a newer {name}",
+        f"{lock} says `{short(found)}`; {name} {ours}, which pycnb installs with, writes `{supported}`. It reads the lock,\n"
+        f"but may miss what the newer format adds. Lock with {name} {ours} (`{tool} lock`) to be sure of what is installed.",
+    )
+
+
+def unknown_install_groups(env_var: str, missing: list[str], available: list[str], file: str) -> BuildpackError:
+    return BuildpackError(
+        f"{env_var} names groups the project does not have: {', '.join(missing)}",
+        f"The dependency groups in {file} are: {', '.join(available) or 'none'}.",
+        [f"Set {env_var} to groups of {file}, separated by commas, or unset it to install only the main dependencies."],
+    )
+
+
+def poetry_package_not_found(output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        "Poetry found no package to install for the project itself",
+        "pyproject.toml makes the app a package (Poetry's package-mode is on unless set to false), so `poetry sync` installs\n"
+        "the project itself, but no folder or module has the project's name. The dependencies were installed. Poetry's output ends:\n"
+        + "\n".join(output[-6:]),
+        ["If the app is not a package to install (most web apps are not), add `package-mode = false` under [tool.poetry]\n"
+         "in pyproject.toml; Poetry then installs only the dependencies. Or",
+         "name the project's package folders under [tool.poetry]: `packages = [{include = \"mysite\"}]`."],
+    )
 
 
 def lock_without_pyproject(lock: str, tool: str, init_command: str) -> BuildpackError:
@@ -179,11 +199,11 @@ def tool_failed(tool: str, command: str, output: list[str]) -> BuildpackError:
     )
 
 
-def invalid_tool_setting(file: str, setting: str, value: str) -> BuildpackError:
+def invalid_tool_setting(file: str, setting: str, value: str, examples: tuple[str, str] = ("0.13.8", ">=0.13")) -> BuildpackError:
     return BuildpackError(
         f"{setting} in {file} is not a version specifier",
-        f"It is {value!r}.",
-        [f"Write a version such as `0.13.8` or a specifier such as `>=0.13`, in {file}."],
+        f"It is {short(value)!r}.",
+        [f"Write a version such as `{examples[0]}` or a specifier such as `{examples[1]}`, in {file}."],
     )
 
 
@@ -214,13 +234,13 @@ def invalid_group_name(env_var: str, name: str) -> BuildpackError:
     )
 
 
-def runtime_outside_requires_python(version: str, requires: str, file: str) -> BuildpackError:
+def runtime_outside_requires_python(version: str, requires: str, file: str, setting: str = "requires-python") -> BuildpackError:
     return BuildpackError(
-        f"Python {version} does not satisfy the project's requires-python ({requires})",
-        f"The Python version was chosen from the app's version files, but requires-python in {file} excludes it, "
+        f"Python {version} does not satisfy the project's {setting} ({short(requires)})",
+        f"The Python version was chosen from the app's version files, but {setting} in {file} excludes it, "
         "so the package manager would refuse to install the project. Nothing was installed.",
-        [f"Pin a version that satisfies {requires} in .python-version, or",
-         f"widen requires-python in {file} and lock again."],
+        [f"Pin a version that satisfies {short(requires)} in .python-version, or",
+         f"widen {setting} in {file} and lock again."],
     )
 
 
@@ -247,7 +267,7 @@ def pipfile_lock_without_pipfile() -> BuildpackError:
         "The app has Pipfile.lock but no Pipfile. pycnb installs a Pipfile.lock only while it matches its Pipfile\n"
         "(as `pipenv install --deploy` does), and without the Pipfile that cannot be checked. Nothing was downloaded.",
         ["Commit the Pipfile next to Pipfile.lock (is it excluded by .gitignore or by `[_].exclude` in project.toml?), or",
-         f"if you only have the lock: `{EXPORT_COMMANDS['pipenv']}`, commit requirements.txt and delete Pipfile.lock."],
+         f"if you only have the lock: `{PIPENV_EXPORT_COMMAND}`, commit requirements.txt and delete Pipfile.lock."],
     )
 
 
@@ -317,8 +337,7 @@ def poetry_project_without_lock() -> BuildpackError:
     return BuildpackError(
         "pyproject.toml is a Poetry project without poetry.lock",
         "pyproject.toml has a [tool.poetry] table, but the app has no poetry.lock: the versions to install are not locked.",
-        ["Run `poetry lock` and commit poetry.lock,",
-         f"then, since pycnb does not install with Poetry yet: `{EXPORT_COMMANDS['poetry']}` and commit requirements.txt."],
+        ["Run `poetry lock` and commit poetry.lock: pycnb then installs the locked versions with Poetry."],
     )
 
 

@@ -89,17 +89,6 @@ def test_an_unknown_manager_in_the_env_var_is_an_error(tmp_path):
     assert error.fix[0] == f"Set {ENV_VAR} to one of pip, uv, poetry, pipenv."
 
 
-@pytest.mark.parametrize(("lock", "command"), [
-    ("poetry.lock", "poetry export -f requirements.txt --output requirements.txt --without-hashes"),
-])
-def test_a_manager_not_installed_with_yet_fails_with_the_export_command(tmp_path, lock, command):
-    error = failure(app(tmp_path, lock, "pyproject.toml"))
-    assert error.title.startswith("pycnb does not install with ")
-    assert f"The app has {lock}" in error.details
-    assert any(f"`{command}`" in step for step in error.fix)
-    assert ("poetry-plugin-export" in error.fix[0]) == (lock == "poetry.lock")
-
-
 @pytest.mark.parametrize(("files", "title"), [
     ({"Pipfile": ""}, "Pipfile without Pipfile.lock"),
     ({"pdm.lock": "", "pyproject.toml": "[tool.pdm]\n"}, "PDM is not supported"),

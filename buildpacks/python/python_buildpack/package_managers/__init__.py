@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import pip, pipenv, uv
-from .. import messages
+from . import pip, pipenv, poetry, uv
 from .choice import (
     ENV_VAR, MANAGER_FILES, MANAGERS, OTHER_PYTHON_FILES, PIP, PIPENV, POETRY, PYPROJECT, UV, Choice, choose, committed_venvs, found,
     is_python_app,
@@ -22,12 +21,9 @@ __all__ = [
     "committed_venvs", "found", "is_python_app", "read",
 ]
 
-_READERS = {PIP: pip.read, UV: uv.read, PIPENV: pipenv.read}
+_READERS = {PIP: pip.read, UV: uv.read, POETRY: poetry.read, PIPENV: pipenv.read}
 
 
 def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]):
-    """The chosen tool's inputs, read and checked; an error for a tool pycnb does not install with yet."""
-    reader = _READERS.get(choice.manager)
-    if reader is None:
-        raise messages.package_manager_not_supported_yet(choice.manager, choice.files[0])
-    return reader(app_dir, choice, pyproject, env)
+    """The chosen tool's inputs, read and checked before anything is downloaded."""
+    return _READERS[choice.manager](app_dir, choice, pyproject, env)

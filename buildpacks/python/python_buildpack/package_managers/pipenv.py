@@ -30,7 +30,7 @@ from packaging.utils import canonicalize_name
 from .. import app_files, messages, python_version
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
-from . import groups as dependency_groups
+from . import groups as dependency_groups, lock_files
 from .choice import Choice
 
 PIPFILE = "Pipfile"
@@ -143,9 +143,7 @@ class PipenvInstaller:
 
 def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PipenvProject:
     """Pipfile.lock and the Pipfile, checked before anything is downloaded."""
-    forbidden = [name for name in FORBIDDEN_ENV_VARS if env.get(name)]
-    if forbidden:
-        raise messages.forbidden_env_vars(forbidden, "pipenv")
+    lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "pipenv")
     lock_path, pipfile_path = app_dir / PIPFILE_LOCK, app_dir / PIPFILE
     lock_text = app_files.read_text(lock_path, app_dir)
     lock = parse_lock(lock_text)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from packaging.version import InvalidVersion, Version
 from .. import app_files, messages
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
-from . import groups as dependency_groups
+from . import groups as dependency_groups, lock_files
 from .choice import PYPROJECT, Choice
 
 POETRY_LOCK = "poetry.lock"
@@ -128,19 +127,11 @@ class PoetryInstaller:
 
 def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PoetryProject:
     """poetry.lock and pyproject.toml, checked before anything is downloaded."""
-    forbidden = [name for name in FORBIDDEN_ENV_VARS if env.get(name)]
-    if forbidden:
-        raise messages.forbidden_env_vars(forbidden, "poetry")
+    lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "poetry")
     if pyproject is None:
         raise messages.lock_without_pyproject(POETRY_LOCK, "poetry", "poetry init")
     lock_path = app_dir / POETRY_LOCK
-    lock_text = app_files.read_text(lock_path, app_dir)
-    try:
-        lock = tomllib.loads(lock_text)
-    except tomllib.TOMLDecodeError as error:
-        raise messages.invalid_lock(POETRY_LOCK, str(error), "poetry lock") from None
-    except (ValueError, RecursionError):
-        raise messages.invalid_lock(POETRY_LOCK, "it holds a number too long or arrays or tables nested too deeply to read", "poetry lock") from None
+    lock_text, lock = lock_files.read_toml(app_dir, POETRY_LOCK, "poetry lock")
     lock_warnings = _check_lock_version(lock)
     poetry_settings = _poetry_settings(pyproject)
     _check_required_version(poetry_settings)

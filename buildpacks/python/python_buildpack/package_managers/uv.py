@@ -9,7 +9,6 @@ Dev groups never reach the image: `--no-default-groups`, plus the groups `BP_PYT
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from .. import app_files, messages, python_version
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
-from . import groups as dependency_groups
+from . import groups as dependency_groups, lock_files
 from .choice import PYPROJECT, Choice
 
 UV_LOCK = "uv.lock"
@@ -127,19 +126,11 @@ class UvInstaller:
 
 def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> UvProject:
     """uv.lock and pyproject.toml, checked before anything is downloaded."""
-    forbidden = [name for name in FORBIDDEN_ENV_VARS if env.get(name)]
-    if forbidden:
-        raise messages.forbidden_env_vars(forbidden, "uv")
+    lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "uv")
     if pyproject is None:
         raise messages.lock_without_pyproject(UV_LOCK, "uv", "uv init")
     lock_path = app_dir / UV_LOCK
-    lock_text = app_files.read_text(lock_path, app_dir)
-    try:
-        lock = tomllib.loads(lock_text)
-    except tomllib.TOMLDecodeError as error:
-        raise messages.invalid_lock(UV_LOCK, str(error), "uv lock") from None
-    except (ValueError, RecursionError):
-        raise messages.invalid_lock(UV_LOCK, "it holds a number too long or arrays or tables nested too deeply to read", "uv lock") from None
+    lock_text, lock = lock_files.read_toml(app_dir, UV_LOCK, "uv lock")
     version = lock.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise messages.invalid_lock(UV_LOCK, "it has no integer `version` at the top, as every uv.lock has", "uv lock")

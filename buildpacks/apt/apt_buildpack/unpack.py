@@ -1,0 +1,86 @@
+"""Unpacking .deb files into the layer, without root: dpkg-deb streams each package's files as a tar.
+
+Maintainer scripts are not run (they would need root and the real /): the packages that need them to
+work (services, alternatives) are not what an Aptfile is for; libraries and tools work unpacked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import tarfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import messages
+from .run_image import normalise
+
+# What the slim stacks leave out (stacks/trixie/base): documentation, manuals, translations.
+SKIPPED = ("usr/share/doc/", "usr/share/man/", "usr/share/info/", "usr/share/locale/", "usr/share/lintian/", "usr/share/bug/")
+_PC_PREFIX = re.compile(rb"^prefix=/usr\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Unpacked:
+    files: int
+    bytes: int
+
+
+def _members(deb: Path, name: str):
+    """(member, file object) pairs of the package's file system tar, in order."""
+    process = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None
+    try:
+        with tarfile.open(fileobj=process.stdout, mode="r|*") as tar:
+            for member in tar:
+                yield tar, member
+    except tarfile.TarError as error:
+        process.kill()
+        process.wait()
+        raise messages.unpack_failed(name, f"{error}\n{process.stderr.read().decode(errors='replace') if process.stderr else ''}") from None
+    finally:
+        process.stdout.close()
+    if process.wait() != 0:
+        raise messages.unpack_failed(name, process.stderr.read().decode(errors="replace") if process.stderr else "")
+
+
+def paths(deb: Path, name: str) -> list[str]:
+    """The normalised paths of the package's files (not folders)."""
+    return [normalise(member.name) for _, member in _members(deb, name) if not member.isdir()]
+
+
+def unpack(deb: Path, name: str, destination: Path) -> Unpacked:
+    files = size = 0
+    for tar, member in _members(deb, name):
+        path = normalise(member.name)
+        if not path or path.startswith(SKIPPED):
+            continue
+        member.name = path
+        if member.islnk():
+            member.linkname = normalise(member.linkname)
+        try:
+            tar.extract(member, destination, filter="tar")
+        except (tarfile.TarError, OSError) as error:
+            raise messages.unpack_failed(name, f"{member.name}: {error}") from None
+        if member.isfile():
+            files += 1
+            size += member.size
+    return Unpacked(files, size)
+
+
+def relocate(layer: Path) -> None:
+    """Absolute links that point at a file of the layer point into the layer; pkg-config files name the layer as prefix."""
+    for root, folders, names in os.walk(layer):
+        for entry in folders + names:
+            path = Path(root) / entry
+            if path.is_symlink():
+                target = os.readlink(path)
+                if target.startswith("/") and (layer / normalise(target)).exists():
+                    path.unlink()
+                    path.symlink_to(os.path.relpath(layer / normalise(target), path.parent))
+            elif entry.endswith(".pc") and path.is_file():
+                text = path.read_bytes()
+                fixed = _PC_PREFIX.sub(b"prefix=" + str(layer / "usr").encode(), text)
+                if fixed != text:
+                    path.write_bytes(fixed)

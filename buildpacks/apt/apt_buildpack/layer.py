@@ -26,6 +26,12 @@ DATA_PATHS = {
 }
 
 
+# Libraries that apps load by a path from the environment: GeoDjango's settings of the same names
+# (https://docs.djangoproject.com/en/5.2/ref/contrib/gis/install/geolibs/#gdal-library-path), when the
+# settings read them from the environment, as Heroku's GDAL docs have them do.
+LIBRARY_FILES = {"GDAL_LIBRARY_PATH": "libgdal.so.*", "GEOS_LIBRARY_PATH": "libgeos_c.so.*"}
+
+
 @dataclass(frozen=True)
 class AptMetadata:
     layer_schema: int
@@ -81,6 +87,11 @@ def set_env(layer: Layer, arch: str) -> list[str]:
         present = [str(root / folder) for folder in folders if (root / folder).is_dir()]
         if present:
             layer.set_env(name, ":".join(present), scope=scope, action="prepend", delim=":")
+            names.append(name)
+    for name, pattern in LIBRARY_FILES.items():
+        found = sorted((root / libraries[0]).glob(pattern))
+        if found:
+            layer.set_env(name, str(found[0]), action="default")
             names.append(name)
     for name, relative in DATA_PATHS.items():
         if (root / relative).exists():

@@ -57,6 +57,33 @@ def settings_module(manage: Path, env: dict[str, str]) -> str | None:
     return match.group("module") if match else None
 
 
+# The app GeoDjango is (https://docs.djangoproject.com/en/5.2/ref/contrib/gis/tutorial/#configure-settings-py),
+# as a quoted string, as INSTALLED_APPS names it (an import such as `from django.contrib.gis.db import models` does not count).
+_GIS_APP = re.compile(r"""['"]django\.contrib\.gis['"]""")
+# Settings split over modules (settings/base.py, settings/production.py) sit in one folder; more files than this is not a settings folder.
+MAX_SETTINGS_FILES = 50
+
+
+def uses_geodjango(manage: Path, app_dir: Path, env: dict[str, str]) -> bool:
+    """Whether the settings module, or a module beside it, names `django.contrib.gis`. Lenient like
+    declared_packages: files outside the app, or too large to be settings, are not read."""
+    if not is_file(manage) or not inside_app(manage, app_dir):
+        return False
+    module = settings_module(manage, env)
+    if not module or not is_module_path(module):
+        return False
+    base = project_dir(manage) / module.replace(".", "/")
+    folder = base if (base / "__init__.py").is_file() else base.parent
+    if not folder.is_dir() or not inside_app(folder, app_dir):
+        return False
+    files = sorted(folder.glob("*.py"))[:MAX_SETTINGS_FILES]
+    for path in files:
+        if is_file(path) and inside_app(path, app_dir) and path.stat().st_size <= MAX_REQUIREMENTS_BYTES:
+            if _GIS_APP.search(path.read_text(encoding="utf-8", errors="replace")):
+                return True
+    return False
+
+
 def is_module_path(name: str) -> bool:
     """`myproject.settings`, not `myproject/settings.py`: what importlib can import."""
     return bool(_MODULE_PATH.fullmatch(name))

@@ -29,7 +29,7 @@ SUITE = "trixie"
 COMPONENT = "main"
 # Debian's archive keys (package debian-archive-keyring), and apt's own verifier.
 KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.gpg")
-GPGV = "gpgv"
+SQV_KEYRING = Path("/usr/share/keyrings/debian-archive-keyring.pgp")
 CHUNK = 1 << 20
 
 
@@ -91,16 +91,26 @@ def _sha256(path: Path) -> str:
 
 
 def _verified_release(path: Path, url: str, log: Logger) -> str:
-    """The InRelease text, its signature checked with gpgv against Debian's archive keyring when both are here."""
-    if not KEYRING.is_file() or shutil.which(GPGV) is None:
-        title, body = messages.signature_not_checked(f"{GPGV} or {KEYRING} is not in the build image")
-        log.warning(title, body)
+    """The text InRelease signs, as the verifier returns it once the signature checks against Debian's archive keyring.
+
+    Trixie's apt verifies with sqv (Sequoia), older systems with gpgv; either is used, whichever the build image has.
+    """
+    verified = path.with_name("Release.verified")
+    verified.unlink(missing_ok=True)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GNUPGHOME": str(path.parent / "gnupg")}
+    if shutil.which("sqv") and SQV_KEYRING.is_file():
+        argv = ["sqv", "--keyring", str(SQV_KEYRING), "--cleartext", "--output", str(verified), str(path)]
+    elif shutil.which("gpgv") and KEYRING.is_file():
+        argv = ["gpgv", "--keyring", str(KEYRING), "--output", str(verified), str(path)]
     else:
-        result = subprocess.run([GPGV, "--keyring", str(KEYRING), str(path)], capture_output=True, text=True, check=False,
-                                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "GNUPGHOME": str(path.parent / "gnupg")})
-        if result.returncode != 0:
-            raise messages.signature_invalid(url, result.stderr + result.stdout)
-    return path.read_text(encoding="utf-8", errors="replace")
+        title, body = messages.signature_not_checked(f"neither sqv with {SQV_KEYRING} nor gpgv with {KEYRING} is in the build image")
+        log.warning(title, body)
+        return path.read_text(encoding="utf-8", errors="replace")
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, env=env, stdin=subprocess.DEVNULL)
+    if result.returncode != 0 or not verified.is_file():
+        raise messages.signature_invalid(url, result.stderr + result.stdout)
+    log.step(f"Verified the signature of Debian {SUITE}'s release file ({argv[0]})")
+    return verified.read_text(encoding="utf-8", errors="replace")
 
 
 def load_index(mirror: Mirror, cache: Path, arch: str, log: Logger) -> Index:

@@ -54,7 +54,7 @@ def unpack(deb: Path, name: str, destination: Path) -> Unpacked:
     files = size = 0
     for tar, member in _members(deb, name):
         path = normalise(member.name)
-        if not path or path.startswith(SKIPPED):
+        if not path or (path + "/").startswith(SKIPPED):
             continue
         member.name = path
         if member.islnk():

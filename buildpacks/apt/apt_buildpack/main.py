@@ -115,6 +115,8 @@ def build(context: BuildContext, log: Logger) -> None:
             installed.append(line)
             log.detail(line)
         unpack.relocate(layer.path)
+        for link in unpack.link_library_alternatives(layer.path, apt_layer.MULTIARCH.get(arch, "x86_64-linux-gnu")):
+            log.detail(f"Linked {link} (what update-alternatives would do)")
     names = apt_layer.set_env(layer, arch)
     log.step(f"Installed {len(installed)} packages, {messages.size(total)} in the image; set {', '.join(names)}")
     metadata = apt_layer.AptMetadata(**{**apt_layer.metadata_dict(wanted), "installed": installed, "bytes": total})

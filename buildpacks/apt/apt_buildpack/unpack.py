@@ -84,3 +84,21 @@ def relocate(layer: Path) -> None:
                 fixed = _PC_PREFIX.sub(b"prefix=" + str(layer / "usr").encode(), text)
                 if fixed != text:
                     path.write_bytes(fixed)
+
+
+def link_library_alternatives(layer: Path, triplet: str) -> list[str]:
+    """What `update-alternatives` would do for libraries, since maintainer scripts do not run: Debian
+    installs interchangeable implementations (libblas3, liblapack3, OpenBLAS) in a folder of their own,
+    `usr/lib/<triplet>/blas/libblas.so.3`, and their postinst links `usr/lib/<triplet>/libblas.so.3` to one.
+    Each such library gets that link, to the first folder (by name) that has it. Returns the links made."""
+    libraries = layer / "usr" / "lib" / triplet
+    if not libraries.is_dir():
+        return []
+    made = []
+    for folder in sorted(path for path in libraries.iterdir() if path.is_dir() and not path.is_symlink()):
+        for library in sorted(folder.glob("lib*.so.*")):
+            link = libraries / library.name
+            if not (link.exists() or link.is_symlink()):
+                link.symlink_to(f"{folder.name}/{library.name}")
+                made.append(f"{library.name} -> {folder.name}/{library.name}")
+    return made

@@ -27,3 +27,18 @@ def test_env_names_only_the_folders_the_packages_made(tmp_path):
     assert (layer.path / "env/LD_LIBRARY_PATH.delim").read_text() == ":"
     assert (layer.path / "env.build/CPATH.prepend").read_text() == f"{layer.path}/usr/include"
     assert (layer.path / "env/MAGIC.default").read_text() == f"{layer.path}/usr/lib/file/magic.mgc"
+
+
+def test_library_alternatives_are_linked_as_update_alternatives_would(tmp_path):
+    from apt_buildpack import unpack
+
+    libraries = tmp_path / "usr/lib/x86_64-linux-gnu"
+    for folder in ("blas", "openblas-pthread", "lapack"):
+        (libraries / folder).mkdir(parents=True)
+    (libraries / "blas/libblas.so.3").write_bytes(b"")
+    (libraries / "openblas-pthread/libblas.so.3").write_bytes(b"")
+    (libraries / "lapack/liblapack.so.3").write_bytes(b"")
+    (libraries / "libgdal.so.36").write_bytes(b"")
+    assert unpack.link_library_alternatives(tmp_path, "x86_64-linux-gnu") == [
+        "libblas.so.3 -> blas/libblas.so.3", "liblapack.so.3 -> lapack/liblapack.so.3"]
+    assert (libraries / "libblas.so.3").resolve() == (libraries / "blas/libblas.so.3").resolve()

@@ -34,12 +34,14 @@ def builds(docker_client, builder_image, tmp_path_factory):
     with (app / "myproject" / "urls.py").open("a") as file:
         file.write(VIEW)
     image = unique_image("apt-magic")
-    first = pack_build(image, app)
-    assert first.returncode == 0, first.log
-    second = pack_build(image, app)
-    assert second.returncode == 0, second.log
-    yield image, first.log, second.log
-    remove_image_and_cache(docker_client, image)
+    try:
+        first = pack_build(image, app)
+        assert first.returncode == 0, first.log
+        second = pack_build(image, app)
+        assert second.returncode == 0, second.log
+        yield image, first.log, second.log
+    finally:
+        remove_image_and_cache(docker_client, image)
 
 
 def test_the_aptfile_package_and_its_dependencies_are_unpacked(builds):

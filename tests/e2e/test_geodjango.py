@@ -83,10 +83,12 @@ def geodjango(docker_client, builder_image, tmp_path_factory):
     with (app / "myproject" / "urls.py").open("a") as file:
         file.write(VIEW)
     image = unique_image("geodjango")
-    result = pack_build(image, app)
-    assert result.returncode == 0, result.log
-    yield image, result.log
-    remove_image_and_cache(docker_client, image)
+    try:
+        result = pack_build(image, app)
+        assert result.returncode == 0, result.log
+        yield image, result.log
+    finally:
+        remove_image_and_cache(docker_client, image)
 
 
 def test_the_django_buildpack_asks_for_gdal_geos_and_proj_without_an_aptfile(geodjango):

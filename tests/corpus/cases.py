@@ -385,6 +385,11 @@ DJANGO = [
            append={SETTINGS: "\nimport celery\n"}),
     django("django-settings-improperly-configured", "! ERROR: Importing the settings failed: Django says the settings are improperly configured",
            append={SETTINGS: "\nINSTALLED_APPS = INSTALLED_APPS + ['django.contrib.admin']\n"}),
+    # GeoDjango without GDAL_LIBRARY_PATH in the settings: Django's find_library cannot see a layer (nor, here, any GDAL).
+    django("django-geodjango-no-library-path", "GeoDjango cannot find the GDAL library",
+           files={"places/__init__.py": "", "places/models.py": "from django.contrib.gis.db import models\n\n\n"
+                  "class Place(models.Model):\n    location = models.PointField()\n"},
+           append={SETTINGS: "\nINSTALLED_APPS += ['django.contrib.gis', 'places']\n"}),
     django("django-settings-raise", "! ERROR: Importing the settings failed", append={SETTINGS: "\nraise RuntimeError('settings refuse to load')\n"}),
     django("django-bad-wsgi-application", "! ERROR: WSGI_APPLICATION points to a module that does not exist: myproject.wsgy.application",
            append={SETTINGS: "\nWSGI_APPLICATION = 'myproject.wsgy.application'\n"}),

@@ -57,3 +57,13 @@ def test_a_settings_link_out_of_the_app_is_not_read(tmp_path):
     app = make_app(tmp_path / "app", {"mysite/__init__.py": ""})
     (app / "mysite" / "settings.py").symlink_to(outside / "settings.py")
     assert not project.uses_geodjango(app / "manage.py", app, {})
+
+
+def test_django_not_finding_gdal_is_explained_with_the_settings_to_add():
+    from django_buildpack import messages
+
+    output = ('django.core.exceptions.ImproperlyConfigured: Could not find the GDAL library (tried "gdal", "GDAL", "gdal3.10.0"). '
+              "Is GDAL installed? If it is, try setting GDAL_LIBRARY_PATH in your settings.")
+    error = messages.diagnose("collectstatic", output, "mysite.settings")
+    assert error.title == "collectstatic failed: GeoDjango cannot find the GDAL library"
+    assert 'GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")' in error.fix[0]

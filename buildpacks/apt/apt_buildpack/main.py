@@ -101,9 +101,9 @@ def build(context: BuildContext, log: Logger) -> None:
         for package in resolution.install:
             clash = sorted(set(unpack.paths(debs[package.name], package.name)) & run.libc_files)
             if clash:
-                asked = by_request.get(package.name) or next((r for r in requests if package.name in resolution.why.get(r.name, "")), None)
+                asked = by_request.get(package.name)
                 raise messages.replaces_libc(asked.line_number if asked else 0, asked.line if asked else "", package.name,
-                                             f"{package.name} holds /{clash[0]}, a file of the run image's libc6.")
+                                             f"{package.name} ({resolution.why[package.name]}) holds /{clash[0]}, a file of the run image's libc6.")
 
     layer.reset()
     installed, total = [], 0

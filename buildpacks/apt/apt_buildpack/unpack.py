@@ -28,21 +28,20 @@ class Unpacked:
 
 
 def _members(deb: Path, name: str):
-    """(member, file object) pairs of the package's file system tar, in order."""
-    process = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert process.stdout is not None
-    try:
-        with tarfile.open(fileobj=process.stdout, mode="r|*") as tar:
-            for member in tar:
-                yield tar, member
-    except tarfile.TarError as error:
-        process.kill()
-        process.wait()
-        raise messages.unpack_failed(name, f"{error}\n{process.stderr.read().decode(errors='replace') if process.stderr else ''}") from None
-    finally:
-        process.stdout.close()
-    if process.wait() != 0:
-        raise messages.unpack_failed(name, process.stderr.read().decode(errors="replace") if process.stderr else "")
+    """(tar, member) pairs of the package's file system tar, in order, streamed from dpkg-deb."""
+    with subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        try:
+            with tarfile.open(fileobj=process.stdout, mode="r|*") as tar:
+                for member in tar:
+                    yield tar, member
+        except tarfile.TarError as error:
+            process.kill()
+            raise messages.unpack_failed(name, f"{error}\n{process.stderr.read().decode(errors='replace')}") from None
+        process.stdout.read()  # the tar's padding, so that dpkg-deb is not stopped by a closed pipe
+        errors = process.stderr.read().decode(errors="replace")
+        if process.wait() != 0:
+            raise messages.unpack_failed(name, errors)
 
 
 def paths(deb: Path, name: str) -> list[str]:

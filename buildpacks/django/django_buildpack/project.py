@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from .app_files import is_file, read_text
+from .app_files import inside_app, is_file, read_text
 
 MANAGE_PY_ENV_VAR = "BP_DJANGO_MANAGE_PY"
 MANAGE_PY = "manage.py"
@@ -65,22 +65,21 @@ MAX_SETTINGS_FILES = 50
 
 
 def uses_geodjango(manage: Path, app_dir: Path, env: dict[str, str]) -> bool:
-    """Whether the settings module, or a module beside it, names `django.contrib.gis`. Lenient like
-    declared_packages: files outside the app, or too large to be settings, are not read."""
-    if not is_file(manage) or not inside_app(manage, app_dir):
+    """Whether the settings module, or a module beside it, names `django.contrib.gis`. Lenient, as detect
+    must be: files outside the app, or too large to be settings, are not read (app_files.read_text)."""
+    if read_text(manage, app_dir) is None:
         return False
     module = settings_module(manage, env)
     if not module or not is_module_path(module):
         return False
     base = project_dir(manage) / module.replace(".", "/")
-    folder = base if (base / "__init__.py").is_file() else base.parent
+    folder = base if is_file(base / "__init__.py") else base.parent
     if not folder.is_dir() or not inside_app(folder, app_dir):
         return False
-    files = sorted(folder.glob("*.py"))[:MAX_SETTINGS_FILES]
-    for path in files:
-        if is_file(path) and inside_app(path, app_dir) and path.stat().st_size <= MAX_REQUIREMENTS_BYTES:
-            if _GIS_APP.search(path.read_text(encoding="utf-8", errors="replace")):
-                return True
+    for path in sorted(folder.glob("*.py"))[:MAX_SETTINGS_FILES]:
+        text = read_text(path, app_dir)
+        if text is not None and _GIS_APP.search(text):
+            return True
     return False
 
 

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-for folder in ("lib", "buildpacks/python", "buildpacks/django", "buildpacks/procfile", "scripts"):
+for folder in ("lib", "buildpacks/apt", "buildpacks/python", "buildpacks/django", "buildpacks/procfile", "scripts"):
     sys.path.insert(0, str(ROOT / folder))
 
 import os  # noqa: E402

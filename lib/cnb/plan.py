@@ -25,13 +25,25 @@ class BuildPlan:
     provides: list[str] = field(default_factory=list)
     requires: list[Require] = field(default_factory=list)
 
-    def write(self, path: Path) -> None:
+    def to_toml(self) -> dict[str, Any]:
         document: dict[str, Any] = {}
         if self.provides:
             document["provides"] = [{"name": name} for name in self.provides]
         if self.requires:
             document["requires"] = [require.to_toml() for require in self.requires]
-        toml.dump(document, path)
+        return document
+
+    def write(self, path: Path) -> None:
+        toml.dump(self.to_toml(), path)
+
+
+def write_alternatives(path: Path, first: BuildPlan, *others: BuildPlan) -> None:
+    """Several plans, `[[or]]` after the first: the lifecycle takes the first one the group can meet
+    (a requirement no buildpack of the group provides makes it try the next)."""
+    document = first.to_toml()
+    if others:
+        document["or"] = [plan.to_toml() for plan in others]
+    toml.dump(document, path)
 
 
 @dataclass

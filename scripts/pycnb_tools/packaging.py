@@ -18,7 +18,7 @@ from .errors import StepError
 from .paths import ROOT, STAGED_BUILDPACKS, cache_dir
 
 STEP = "package"
-BUILDPACKS = ("python", "django", "procfile")
+BUILDPACKS = ("apt", "python", "django", "procfile")
 SHARED_LIBRARY = ROOT / "lib" / "cnb"
 VENDOR_REQUIREMENTS = ROOT / "buildpacks" / "vendor.txt"
 IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache")

@@ -149,10 +149,12 @@ def ensure_base_image(client: docker.DockerClient) -> None:
 def build_images(client: docker.DockerClient, stack: Stack = TRIXIE) -> None:
     """Build the stack's build and run images; Docker's layer cache makes a rebuild instant."""
     ensure_base_image(client)
-    for kind, tag in (("build", stack.build_image), ("run", stack.run_image)):
+    # The run image first: the build image records its installed packages (for pycnb/apt).
+    for kind, tag in (("run", stack.run_image), ("build", stack.build_image)):
         shell.say(f"Building the {kind} image {tag}")
         try:
-            for chunk in client.api.build(path=str(stack.folder), dockerfile=f"{kind}.Dockerfile", tag=tag, buildargs={"BASE_IMAGE": BASE_IMAGE},
+            for chunk in client.api.build(path=str(stack.folder), dockerfile=f"{kind}.Dockerfile", tag=tag,
+                                          buildargs={"BASE_IMAGE": BASE_IMAGE, **({"RUN_IMAGE": stack.run_image} if kind == "build" else {})},
                                           network_mode="host", rm=True, decode=True, pull=False):
                 if "stream" in chunk and chunk["stream"].strip():
                     print(f"    {chunk['stream'].rstrip()}")

@@ -2,6 +2,10 @@
 # Holds python3 (our buildpacks are Python), compilers and the headers that common Django
 # dependencies (psycopg2, mysqlclient, Pillow, cryptography, lxml) and CPython itself build against.
 ARG BASE_IMAGE=debian:trixie-slim
+# Built first (scripts/pycnb_tools/stacks.py): what it has installed is recorded below.
+ARG RUN_IMAGE=pycnb/run:trixie
+FROM ${RUN_IMAGE} AS run
+
 FROM ${BASE_IMAGE}
 
 ARG CNB_USER_ID=1001
@@ -34,5 +38,10 @@ LABEL io.buildpacks.base.distro.name="debian" \
       io.buildpacks.base.maintainer="pycnb" \
       io.buildpacks.base.homepage="https://github.com/pycnb/pycnb" \
       io.buildpacks.base.description="pycnb build image: Debian 13 with python3, compilers and headers for Django apps"
+
+# What the run image has (dpkg's status file) and the files of its C library: pycnb/apt installs only
+# what the run image lacks, and never a file of its libc.
+COPY --from=run /var/lib/dpkg/status /usr/share/pycnb/run-image/dpkg-status
+COPY --from=run /var/lib/dpkg/info/libc6:amd64.list /usr/share/pycnb/run-image/libc6.list
 
 USER ${CNB_USER_ID}:${CNB_GROUP_ID}

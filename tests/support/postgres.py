@@ -88,3 +88,11 @@ def start(*, tls: bool = True) -> Postgres:
     server = Postgres(port, data)
     server.superuser(f"CREATE USER {USER} PASSWORD '{PASSWORD}'")
     return server
+
+
+def enable_postgis(database: Database) -> None:
+    """PostGIS in `database` (Debian's postgresql-<major>-postgis-3 for the server's version, installed once)."""
+    major = Path(_bin("psql")).parent.parent.name
+    if not Path(f"/usr/share/postgresql/{major}/extension/postgis.control").is_file():
+        host_install([f"postgresql-{major}-postgis-3"], "postgres", f"install Debian's postgresql-{major}-postgis-3 package")
+    database.query("CREATE EXTENSION IF NOT EXISTS postgis")

@@ -12,12 +12,17 @@ from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
 from cnb import permissions
-from cnb.plan import BuildPlan, Require
+from cnb.plan import BuildPlan, Require, write_alternatives
 
 from . import app_files, collectstatic, database_tls, dependencies, messages, processes, project, settings, writable
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
+# What pycnb/apt provides: Debian packages. GeoDjango loads GDAL, GEOS and PROJ at run time
+# (https://docs.djangoproject.com/en/5.2/ref/contrib/gis/install/geolibs/); these are their trixie
+# runtime packages, no headers: GeoDjango binds them with ctypes.
+APT_PLAN_NAME = "apt"
+GEODJANGO_PACKAGES = ["libgdal36", "libgeos-c1t64", "libproj25"]
 AUTO_INSTALL_ENV_VAR = "BP_DJANGO_AUTO_INSTALL"
 # What every Django app on a Heroku-style platform runs with, at versions known to work
 # together with Django 4.2-5.2 on Python 3.11-3.13 (gunicorn: the newest release, 27.0.1, 2026-11).
@@ -41,7 +46,13 @@ def detect(context: DetectContext, log: Logger) -> None:
     if not app_files.is_file(manage):
         raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
-    BuildPlan(requires=[Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})]).write(context.build_plan_path)
+    python = Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})
+    if project.uses_geodjango(manage, context.app_dir, context.env):
+        # Without pycnb/apt in the builder, the second plan still builds the app (with GDAL from elsewhere).
+        with_libraries = BuildPlan(requires=[python, Require(APT_PLAN_NAME, {"packages": GEODJANGO_PACKAGES})])
+        write_alternatives(context.build_plan_path, with_libraries, BuildPlan(requires=[python]))
+    else:
+        BuildPlan(requires=[python]).write(context.build_plan_path)
 
 
 def packages_to_add(declared: set[str], auto_install: bool) -> list[str]:

@@ -201,6 +201,8 @@ _MISSING_ENV_VAR = (
 _MISSING_STATIC_FILE = re.compile(r"The file '([^']+)' could not be found with <([\w.]+)")
 _SYNTAX_ERROR = re.compile(r'File "([^"]+)", line (\d+)(?:(?!File ").)*SyntaxError: (.+)', re.DOTALL)
 _NO_MODULE = re.compile(r"ModuleNotFoundError: No module named '([\w.]+)'")
+# Django's own words when ctypes.util.find_library finds no GDAL or GEOS (django/contrib/gis/gdal/libgdal.py, geos/libgeos.py).
+_GEO_LIBRARY = re.compile(r"Could not find the (GDAL|GEOS) library")
 _IMPROPERLY_CONFIGURED = re.compile(r"ImproperlyConfigured: (.+)")
 _SYSTEM_CHECKS = re.compile(r"SystemCheckError: System check identified some issues:\s*(.+?)(?:\n\s*\n|\Z)", re.DOTALL)
 
@@ -250,6 +252,18 @@ def diagnose(what: str, text: str, settings_module: str) -> BuildpackError:
     if match:
         return BuildpackError(f"{what} failed: Django's system checks found errors", match.group(1).strip(),
                               ["Fix what the checks name above; `python manage.py check --deploy` shows them locally."])
+    match = _GEO_LIBRARY.search(text)
+    if match:
+        library = match.group(1)
+        return BuildpackError(
+            f"{what} failed: GeoDjango cannot find the {library} library",
+            f"Django looks for {library} with ctypes.util.find_library, which sees only the system's library cache,\n"
+            f"not the libraries pycnb/apt installs in a layer. pycnb/apt puts their paths in GDAL_LIBRARY_PATH and\n"
+            f"GEOS_LIBRARY_PATH, for the settings to read.\n\n{tail}",
+            ['Add to the settings:\nimport os\nGDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")\n'
+             'GEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH")',
+             "With a builder that has no pycnb/apt, list libgdal36, libgeos-c1t64 and libproj25 in an Aptfile for a buildpack that installs it."],
+        )
     match = _IMPROPERLY_CONFIGURED.search(text)
     if match:
         return BuildpackError(f"{what} failed: Django says the settings are improperly configured", match.group(1).strip(),

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from .app_files import is_file, read_text
+from .app_files import inside_app, is_file, read_text
 
 MANAGE_PY_ENV_VAR = "BP_DJANGO_MANAGE_PY"
 MANAGE_PY = "manage.py"
@@ -55,6 +55,32 @@ def settings_module(manage: Path, env: dict[str, str]) -> str | None:
         return env["DJANGO_SETTINGS_MODULE"]
     match = _SETTINGS_DEFAULT.search(manage.read_text(encoding="utf-8", errors="replace"))
     return match.group("module") if match else None
+
+
+# The app GeoDjango is (https://docs.djangoproject.com/en/5.2/ref/contrib/gis/tutorial/#configure-settings-py),
+# as a quoted string, as INSTALLED_APPS names it (an import such as `from django.contrib.gis.db import models` does not count).
+_GIS_APP = re.compile(r"""['"]django\.contrib\.gis['"]""")
+# Settings split over modules (settings/base.py, settings/production.py) sit in one folder; more files than this is not a settings folder.
+MAX_SETTINGS_FILES = 50
+
+
+def uses_geodjango(manage: Path, app_dir: Path, env: dict[str, str]) -> bool:
+    """Whether the settings module, or a module beside it, names `django.contrib.gis`. Lenient, as detect
+    must be: files outside the app, or too large to be settings, are not read (app_files.read_text)."""
+    if read_text(manage, app_dir) is None:
+        return False
+    module = settings_module(manage, env)
+    if not module or not is_module_path(module):
+        return False
+    base = project_dir(manage) / module.replace(".", "/")
+    folder = base if is_file(base / "__init__.py") else base.parent
+    if not folder.is_dir() or not inside_app(folder, app_dir):
+        return False
+    for path in sorted(folder.glob("*.py"))[:MAX_SETTINGS_FILES]:
+        text = read_text(path, app_dir)
+        if text is not None and _GIS_APP.search(text):
+            return True
+    return False
 
 
 def is_module_path(name: str) -> bool:

@@ -1,0 +1,123 @@
+"""Detect and build for the Apt buildpack; build reads like its log."""
+
+from __future__ import annotations
+
+from cnb.context import BuildContext, DetectContext
+from cnb.layers import Layers
+from cnb.log import Logger
+from cnb.plan import BuildPlan, Require, read_buildpack_plan
+
+from . import aptfile, archive, layer as apt_layer, messages, resolve, run_image, unpack
+
+# What other buildpacks require, with `packages = [...]` in the metadata, to have Debian packages installed.
+PLAN_NAME = "apt"
+
+
+def detect(context: DetectContext, log: Logger) -> None:
+    """Always passes: it provides `apt` to any buildpack that asks, and asks for it itself when the app has an Aptfile.
+    Without an Aptfile and with no buildpack asking, the lifecycle leaves this optional buildpack out."""
+    requires = [Require(PLAN_NAME)] if aptfile.exists(context.app_dir) else []
+    BuildPlan(provides=[PLAN_NAME], requires=requires).write(context.build_plan_path)
+
+
+def plan_requests(context: BuildContext) -> list[aptfile.Request]:
+    requests: list[aptfile.Request] = []
+    for entry in read_buildpack_plan(context.buildpack_plan_path):
+        if entry.name != PLAN_NAME:
+            continue
+        for package in entry.metadata.get("packages", []):
+            name = str(package)
+            if not aptfile.PACKAGE_NAME.fullmatch(name):
+                raise messages.plan_package_invalid(name, "a buildpack's bug")
+            if name not in [request.name for request in requests]:
+                requests.append(aptfile.Request(name, 0))
+    return requests
+
+
+def build(context: BuildContext, log: Logger) -> None:
+    log.header("pycnb/apt")
+    app = context.app_dir
+
+    # Everything is read and checked before the first download or layer write.
+    parsed = aptfile.read(app) if aptfile.exists(app) else aptfile.Aptfile([], [])
+    requests = list(parsed.requests)
+    for request in plan_requests(context):
+        if request.name not in [known.name for known in requests]:
+            requests.append(request)
+    for request in requests:
+        if request.name in resolve.LIBC_PACKAGES:
+            raise messages.replaces_libc(request.line_number, request.line, request.name, f"{request.name} is the C library's own package.")
+    for title, body in parsed.warnings:
+        log.warning(title, body)
+    layers = Layers(context.layers_dir)
+    if not requests:
+        log.step(messages.no_packages())
+        return
+    mirror = archive.mirror(context.env)
+    arch = context.target.arch
+    run = run_image.load()
+    wanted = apt_layer.AptMetadata(apt_layer.LAYER_SCHEMA, archive.SUITE, arch, [request.name for request in requests], run.digest)
+    layer, decision, restored = apt_layer.plan(layers, wanted)
+
+    from_plan = [request.name for request in requests if not request.line_number]
+    log.summary(
+        "Build summary",
+        [
+            ("Aptfile", ", ".join(request.name for request in requests if request.line_number) or "none"),
+            ("Asked by buildpacks", ", ".join(from_plan) or "none"),
+            ("Debian suite", f"{archive.SUITE} {archive.COMPONENT} {arch} from {mirror.url}"),
+            ("Run image record", "recorded by the stack" if run.recorded else "missing: Debian's required packages assumed"),
+            ("Package cache", decision.summary()),
+        ],
+    )
+    cache = apt_layer.cache_folder(layers)
+
+    log.section("Installing Debian packages")
+    decision.log(log, "Debian packages")
+    if decision.reuse:
+        for line in restored.get("installed", []):
+            log.detail(line)
+        layer.commit(build=True, launch=True, cache=True, metadata=restored, check_content=True)
+        return
+
+    index = archive.load_index(mirror, cache, arch, log)
+    if not run.recorded:
+        title, body = messages.run_image_record_missing(str(run_image.RECORD_DIR / run_image.STATUS_FILE))
+        log.warning(title, body)
+        run = run_image.RunImage(run_image.required_packages(index), frozenset(), run.digest, False)
+    resolution = resolve.resolve(requests, index, run.installed, archive.SUITE)
+    for title, body in resolution.warnings:
+        log.warning(title, body)
+    for name, package in resolution.present:
+        log.step(f"{name}: the run image has it ({package})" if name != package else f"{name}: the run image has it")
+    if not resolution.install:
+        layer.reset()
+        layer.commit(build=True, launch=True, cache=True, metadata=apt_layer.metadata_dict(wanted), check_content=True)
+        return
+
+    debs = archive.fetch_debs(resolution.install, mirror, cache, log)
+    by_request = {request.name: request for request in requests}
+    if run.libc_files:
+        for package in resolution.install:
+            clash = sorted(set(unpack.paths(debs[package.name], package.name)) & run.libc_files)
+            if clash:
+                asked = by_request.get(package.name)
+                raise messages.replaces_libc(asked.line_number if asked else 0, asked.line if asked else "", package.name,
+                                             f"{package.name} ({resolution.why[package.name]}) holds /{clash[0]}, a file of the run image's libc6.")
+
+    layer.reset()
+    installed, total = [], 0
+    with log.timed(f"Unpacking {len(resolution.install)} packages"):
+        for package in resolution.install:
+            unpacked = unpack.unpack(debs[package.name], package.name, layer.path)
+            total += unpacked.bytes
+            line = f"{package.name} {package.version} ({messages.size(unpacked.bytes)}; {resolution.why[package.name]})"
+            installed.append(line)
+            log.detail(line)
+        unpack.relocate(layer.path)
+        for link in unpack.link_library_alternatives(layer.path, apt_layer.MULTIARCH.get(arch, "x86_64-linux-gnu")):
+            log.detail(f"Linked {link} (what update-alternatives would do)")
+    names = apt_layer.set_env(layer, arch)
+    log.step(f"Installed {len(installed)} packages, {messages.size(total)} in the image; set {', '.join(names)}")
+    metadata = apt_layer.AptMetadata(**{**apt_layer.metadata_dict(wanted), "installed": installed, "bytes": total})
+    layer.commit(build=True, launch=True, cache=True, metadata=apt_layer.metadata_dict(metadata), check_content=True)

@@ -1,0 +1,44 @@
+"""The apt layer's cache decision and the env it sets."""
+
+from __future__ import annotations
+
+from apt_buildpack import layer as apt_layer
+from cnb.layers import Layers
+
+WANTED = apt_layer.AptMetadata(1, "trixie", "amd64", ["libmagic1"], "abc")
+
+
+def test_same_inputs_reuse_and_each_change_is_a_reason():
+    restored = apt_layer.metadata_dict(apt_layer.AptMetadata(1, "trixie", "amd64", ["libmagic1"], "abc", ["libmagic1t64 1:5.46-5"], 10))
+    assert apt_layer.decide(restored, WANTED).reuse
+    changed = apt_layer.decide({**restored, "packages": ["libmagic1", "poppler-utils"], "run_image": "old"}, WANTED)
+    assert changed.reasons == ("the packages asked for changed (removed poppler-utils)", "the run image's packages changed")
+    assert not apt_layer.decide({}, WANTED).cached
+
+
+def test_env_names_only_the_folders_the_packages_made(tmp_path):
+    layer = Layers(tmp_path).get("apt")
+    for folder in ("usr/bin", "usr/lib/x86_64-linux-gnu/pkgconfig", "usr/include", "usr/lib/file"):
+        (layer.path / folder).mkdir(parents=True)
+    (layer.path / "usr/lib/file/magic.mgc").write_bytes(b"")
+    names = apt_layer.set_env(layer, "amd64")
+    assert names == ["PATH", "LD_LIBRARY_PATH", "LIBRARY_PATH", "CPATH", "PKG_CONFIG_PATH", "MAGIC"]
+    assert (layer.path / "env/LD_LIBRARY_PATH.prepend").read_text() == f"{layer.path}/usr/lib/x86_64-linux-gnu:{layer.path}/usr/lib"
+    assert (layer.path / "env/LD_LIBRARY_PATH.delim").read_text() == ":"
+    assert (layer.path / "env.build/CPATH.prepend").read_text() == f"{layer.path}/usr/include"
+    assert (layer.path / "env/MAGIC.default").read_text() == f"{layer.path}/usr/lib/file/magic.mgc"
+
+
+def test_library_alternatives_are_linked_as_update_alternatives_would(tmp_path):
+    from apt_buildpack import unpack
+
+    libraries = tmp_path / "usr/lib/x86_64-linux-gnu"
+    for folder in ("blas", "openblas-pthread", "lapack"):
+        (libraries / folder).mkdir(parents=True)
+    (libraries / "blas/libblas.so.3").write_bytes(b"")
+    (libraries / "openblas-pthread/libblas.so.3").write_bytes(b"")
+    (libraries / "lapack/liblapack.so.3").write_bytes(b"")
+    (libraries / "libgdal.so.36").write_bytes(b"")
+    assert unpack.link_library_alternatives(tmp_path, "x86_64-linux-gnu") == [
+        "libblas.so.3 -> blas/libblas.so.3", "liblapack.so.3 -> lapack/liblapack.so.3"]
+    assert (libraries / "libblas.so.3").resolve() == (libraries / "blas/libblas.so.3").resolve()

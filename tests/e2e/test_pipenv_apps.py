@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from support import package_tools
-from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.images import pack_build, remove_image_and_cache, run_image, unique_image, venv_sbom
 from support.logs import summary_value
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
@@ -96,6 +96,11 @@ def test_dev_packages_and_pipenv_are_not_in_the_image(docker_client, first_build
     # The Django buildpack found Django in Pipfile.lock and asked for django-heroku (which brings dj-database-url).
     assert "django_heroku" in installed
     assert not installed & {"pytest", "pipenv", "pip", "virtualenv"}
+
+
+def test_the_sbom_lists_what_pipenv_installed(first_build, image, tmp_path):
+    versions = venv_sbom(image, tmp_path)
+    assert "Django" in versions and "humanize" in versions and "pytest" not in versions
 
 
 def test_a_rebuild_with_no_change_runs_no_installer(rebuild):

@@ -8,7 +8,7 @@ import venv
 
 import pytest
 
-from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.images import pack_build, remove_image_and_cache, run_image, unique_image, venv_sbom
 from support.logs import summary_value
 from support.package_tools import tool, tool_env
 
@@ -102,6 +102,11 @@ def test_the_dev_group_and_poetry_are_not_in_the_image(docker_client, first_buil
     assert {"django", "gunicorn", "humanize"} <= set(installed), installed
     assert "pytest" not in installed and "iniconfig" not in installed
     assert "poetry" not in installed and "poetry-core" not in installed
+
+
+def test_the_sbom_lists_what_poetry_installed(first_build, image, tmp_path):
+    versions = venv_sbom(image, tmp_path)
+    assert "Django" in versions and "humanize" in versions and "pytest" not in versions
 
 
 def test_an_unchanged_rebuild_runs_no_installer(unchanged_rebuild):

@@ -3,14 +3,13 @@ builds with `uv sync --locked`, serves 200, leaves its dev group out of the imag
 environment when nothing changed, and loses a dependency `uv remove` took out of the lock. uv also
 installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it."""
 
-import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from support.apps import EXAMPLE_APP, copy_app
-from support.images import pack_build, remove_image_and_cache, run_image, run_pack, unique_image
+from support.images import pack_build, remove_image_and_cache, run_image, unique_image, venv_sbom
 from support.logs import summary_value
 from support.package_tools import tool, tool_env
 
@@ -84,9 +83,7 @@ def test_the_dev_group_is_not_in_the_image_and_the_runtime_is_ours(docker_client
 
 def test_the_sbom_lists_what_uv_installed(builds, tmp_path):
     image, _, _ = builds
-    assert run_pack("sbom", "download", image, "--output-dir", str(tmp_path)).returncode == 0
-    venv_sbom = json.loads((tmp_path / "layers/sbom/launch/pycnb_python/venv/sbom.cdx.json").read_text())
-    versions = {component["name"]: component["version"] for component in venv_sbom["components"]}
+    versions = venv_sbom(image, tmp_path)
     assert versions["Django"] == "5.2.8" and "six" in versions and "gunicorn" in versions
     assert "pytest" not in versions
 

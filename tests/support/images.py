@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import subprocess
 import tarfile
@@ -103,3 +104,11 @@ def image_contents(docker_client, image: str, saved: Path) -> Iterator[tuple[str
                     def read(layer=layer, entry=entry) -> bytes:
                         return layer.extractfile(entry).read() if entry.isfile() else b""
                     yield f"{member.name}:{entry.name}", entry, read
+
+
+def venv_sbom(image: str, folder: Path) -> dict[str, str]:
+    """Name -> version of every component in the CycloneDX SBOM of the image's environment (`pack sbom download`)."""
+    result = run_pack("sbom", "download", image, "--output-dir", str(folder))
+    assert result.returncode == 0, result.stdout
+    document = json.loads((folder / "layers/sbom/launch/pycnb_python/venv/sbom.cdx.json").read_text())
+    return {component["name"]: component["version"] for component in document["components"]}

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from cnb import user_text
+
 from . import messages
 
 FILENAME = "Aptfile"
@@ -65,7 +67,7 @@ def read(app_dir: Path) -> Aptfile:
 
 def parse(data: bytes) -> Aptfile:
     """The packages in Aptfile order, each once, and what to warn about."""
-    text = _decode(data.removeprefix(codecs.BOM_UTF8))
+    text = user_text.decode(data.removeprefix(codecs.BOM_UTF8), messages.nul_byte, messages.not_utf8)
     requests: dict[str, Request] = {}
     warnings: list[messages.Warning] = []
     for line_number, raw_line in enumerate(text.split("\n"), start=1):
@@ -108,21 +110,3 @@ def _package(line_number: int, line: str, content: str) -> str:
         column = start + next((i for i, c in enumerate(name) if not PACKAGE_NAME.fullmatch("a" + c if i else c + "a")), 0)
         raise messages.invalid_name(line_number, line, column, name)
     return name
-
-
-def _decode(data: bytes) -> str:
-    nul = data.find(b"\0")
-    if nul != -1:
-        raise messages.nul_byte(*_locate(data, nul))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise messages.not_utf8(*_locate(data, error.start), byte=data[error.start]) from None
-
-
-def _locate(data: bytes, offset: int) -> tuple[int, str, int]:
-    """The line number, the line (undecodable bytes replaced) and the column of the byte at `offset`."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    end = data.find(b"\n", offset)
-    line = data[start : len(data) if end == -1 else end].decode("utf-8", "replace").removesuffix("\r")
-    return data.count(b"\n", 0, offset) + 1, line, len(data[start:offset].decode("utf-8", "replace"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cnb.errors import BuildpackError
+from cnb import user_text
 from cnb.launch import PROCESS_TYPE
 
 from . import messages
@@ -48,7 +49,7 @@ def read(app_dir: Path) -> Procfile:
 
 def parse(data: bytes) -> Procfile:
     """The processes in Procfile order, the last definition of a name winning, and what to warn about."""
-    text = _decode(data.removeprefix(codecs.BOM_UTF8))
+    text = user_text.decode(data.removeprefix(codecs.BOM_UTF8), messages.nul_byte, messages.not_utf8)
     definitions: dict[str, ProcessDefinition] = {}
     warnings: list[messages.Warning] = []
     for line_number, raw_line in enumerate(text.split("\n"), start=1):
@@ -70,24 +71,6 @@ def parse(data: bytes) -> Procfile:
 
 def recommended_name(name: str) -> str:
     return name.lower().replace("_", "-").replace(".", "-")
-
-
-def _decode(data: bytes) -> str:
-    nul = data.find(b"\0")
-    if nul != -1:
-        raise messages.nul_byte(*_locate(data, nul))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise messages.not_utf8(*_locate(data, error.start), byte=data[error.start]) from None
-
-
-def _locate(data: bytes, offset: int) -> tuple[int, str, int]:
-    """The line number, the line (undecodable bytes replaced) and the column of the byte at `offset`."""
-    start = data.rfind(b"\n", 0, offset) + 1
-    end = data.find(b"\n", offset)
-    line = data[start : len(data) if end == -1 else end].decode("utf-8", "replace").removesuffix("\r")
-    return data.count(b"\n", 0, offset) + 1, line, len(data[start:offset].decode("utf-8", "replace"))
 
 
 def _definition(line_number: int, line: str) -> ProcessDefinition:

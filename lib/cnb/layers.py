@@ -57,6 +57,15 @@ class Layer:
         """The metadata restored from the previous build, or {} when there is none to trust."""
         return self.restore(check_content=False).metadata
 
+    def image_metadata(self) -> dict[str, Any]:
+        """The metadata the restorer handed back for a launch-only layer of the previous image (no files), or {}."""
+        try:
+            document = toml.load(self.toml_path)
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError, OSError):
+            return {}
+        metadata = document.get("metadata", {})
+        return metadata if isinstance(metadata, dict) else {}
+
     def restore(self, *, check_content: bool = True) -> Restored:
         """The previous build's metadata if the layer can be trusted, else the reasons it cannot.
 
@@ -105,6 +114,12 @@ class Layer:
         if check_content:
             metadata[CONTENT_KEY] = fingerprint(self.path).as_metadata()
         toml.dump({"types": {"build": build, "launch": launch, "cache": cache}, "metadata": metadata}, self.toml_path)
+
+    def keep_cached(self) -> None:
+        """Declare a restored cache-only layer again, unchanged: the lifecycle drops a cache layer a build
+        does not declare, and a build that runs no installer declares none of the installers' caches."""
+        if self.path.is_dir():
+            self.commit(cache=True, metadata=self.metadata())
 
     def set_env(self, name: str, value: str, *, scope: Scope = "both", action: Action = "override", delim: str | None = None) -> None:
         """Write an env file: `env/` for build and launch, `env.build/` or `env.launch/` for one."""

@@ -48,19 +48,31 @@ def test_build_installs_then_reuses_everything(docker_client, staged, tmp_path, 
     first = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
     assert first.exit_code == 0, first.output
     layers = first.layers / "pycnb_python"
+    # Launch-only layers (reused from the previous image), each with a one-file copy in the cache.
     runtime = tomllib.loads((layers / "python.toml").read_text())
-    assert runtime["types"] == {"build": True, "launch": True, "cache": True}
+    assert runtime["types"] == {"build": False, "launch": True, "cache": False}
     assert runtime["metadata"]["python_version"].startswith("3.13.")
     venv = tomllib.loads((layers / "venv.toml").read_text())
-    assert venv["types"] == {"build": True, "launch": True, "cache": True}
+    assert venv["types"] == {"build": False, "launch": True, "cache": False}
     assert (layers / "venv" / "env" / "VIRTUAL_ENV.override").read_text() == "/layers/pycnb_python/venv"
+    for name in ("python", "venv"):
+        copy = tomllib.loads((layers / f"{name}-copy.toml").read_text())
+        assert copy["types"] == {"build": False, "launch": False, "cache": True}
+        assert [path.name for path in (layers / f"{name}-copy").iterdir() if path.suffix == ".tar"] == ["content.tar"]
+        assert copy["metadata"]["archive"]["size"] == (layers / f"{name}-copy" / "content.tar").stat().st_size
+    # Later buildpacks get the environment through a build layer.
+    build_env = layers / "build-env"
+    assert tomllib.loads((layers / "build-env.toml").read_text())["types"] == {"build": True, "launch": False, "cache": False}
+    assert (build_env / "env.build" / "VIRTUAL_ENV.override").read_text() == "/layers/pycnb_python/venv"
+    assert (build_env / "bin" / "python").stat().st_mode & stat.S_IXUSR
     assert tomllib.loads((layers / "pip-cache.toml").read_text())["types"] == {"build": False, "launch": False, "cache": True}
     assert "Installing dependencies from requirements.txt" in first.output
 
     second = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
     assert second.exit_code == 0, second.output
     assert "Using cached Python 3.13." in second.output
-    assert "- Using cached virtual environment\n  The dependency files, extra packages, installer and runtime are unchanged: no installer runs" in second.output
+    assert "- Using cached virtual environment" in second.output
+    assert "  The dependency files, extra packages, installer and runtime are unchanged: no installer runs" in second.output
     assert "Running:" not in second.output
 
 
@@ -114,7 +126,9 @@ def test_a_failed_install_leaves_no_layer_a_later_build_trusts(docker_client, st
     (app / "requirements.txt").write_text(good)
     again = run_phase(docker_client, "python", "build", app, work, bindings=ca_binding, network="host")
     assert again.exit_code == 0, again.output
-    assert "- Discarding cached virtual environment since:\n  - an earlier build stopped before finishing it (no venv.toml)" in again.output
+    # The failed update worked on an unpacked copy: the copy in the cache is the last good environment.
+    assert "- Using cached virtual environment from the build cache" in again.output, again.output
+    assert "no installer runs" in again.output
 
 
 @pytest.mark.parametrize(("env", "app_folder_mode"), [({}, 0o1777), ({"BP_APP_READ_ONLY": "true"}, None)], ids=["default", "read-only"])

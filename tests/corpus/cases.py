@@ -30,8 +30,10 @@ NO_VERSION_FILE = (".python-version",)
 STATIC_ROOT = "\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 # What a successful build of each buildpack leaves: the corpus's odd-but-valid inputs build.
-BUILT_PYTHON_LAYERS = frozenset({"python.toml", "venv.toml", "pip-cache.toml"})
-BUILT_DJANGO_LAYERS = frozenset({"launch.toml", "web-concurrency.toml"})
+BUILT_PYTHON_LAYERS = frozenset({"python.toml", "python-copy.toml", "venv.toml", "venv-copy.toml", "pip-cache.toml", "build-env.toml"})
+BUILT_DJANGO_LAYERS = frozenset({"launch.toml", "web-concurrency.toml", "static-files.toml"})
+# What a build that fails installing the app's dependencies leaves: the runtime (and its copy), pip's cache.
+RUNTIME_LAYERS = frozenset({"python.toml", "python-copy.toml", "pip-cache.toml"})
 UTF16 = "Django==5.2.8\ngunicorn==23.0.0\n".encode("utf-16")
 
 
@@ -228,12 +230,12 @@ REQUIREMENTS = [
     python("requirements-forbidden-env-var", "! ERROR: Env vars that break the install are set", env={"PIP_TARGET": "/tmp/site"}),
     python("requirements-package-not-on-index", "! ERROR: No package matches pycnb-corpus-no-such-package-4c1e",
            files={"requirements.txt": "pycnb-corpus-no-such-package-4c1e==1.0\n"}, network=True,
-           layers=frozenset({"python.toml", "pip-cache.toml"})),
+           layers=RUNTIME_LAYERS),
     python("requirements-version-conflict", "! ERROR: The requirements conflict",
-           files={"requirements.txt": "Django==5.2.8\nasgiref==3.6.0\n"}, network=True, layers=frozenset({"python.toml", "pip-cache.toml"})),
+           files={"requirements.txt": "Django==5.2.8\nasgiref==3.6.0\n"}, network=True, layers=RUNTIME_LAYERS),
     python("requirements-hash-mismatch", "! ERROR: A downloaded package does not match its hash in the requirements",
            files={"requirements.txt": "--require-hashes\nsix==1.17.0 --hash=sha256:" + "0" * 64 + "\n"},
-           network=True, layers=frozenset({"python.toml", "pip-cache.toml"})),
+           network=True, layers=RUNTIME_LAYERS),
 ]
 
 NO_REQUIREMENTS = ("requirements.txt",)
@@ -246,7 +248,7 @@ POETRY_LOCK = (
 # The layers a build that stops in `poetry sync` leaves: the runtime, Poetry's build-only layer and the caches.
 # The network cases share one layers folder, in order: a tool's checks that fail after it is installed
 # may find the build-only layers of the cases before them, never an environment (venv.toml).
-BUILT_TOOL_LAYERS = frozenset({"python.toml", "pip-cache.toml", "uv.toml", "uv-cache.toml", "poetry.toml", "poetry-cache.toml",
+BUILT_TOOL_LAYERS = frozenset({"python.toml", "python-copy.toml", "pip-cache.toml", "uv.toml", "uv-cache.toml", "poetry.toml", "poetry-cache.toml",
                                "pipenv.toml", "pipenv-cache.toml"})
 
 PIPFILE = "[packages]\ndjango = '*'\n"

@@ -200,5 +200,8 @@ def test_phases_as_separate_containers_like_kpack(docker_client, registry, publi
     docker_client.images.pull(image)
     assert serves(docker_client, image)
     second = build(tmp_path / "layers-2")
-    assert "Restoring data for \"pycnb/python:venv\" from cache" in second
-    assert "Using cached virtual environment" in second
+    # The environment is reused from the previous image (metadata only); its build copy from the cache.
+    assert "Restoring metadata for \"pycnb/python:venv\" from app image" in second
+    assert "Restoring data for \"pycnb/python:venv-copy\" from cache" in second
+    assert "Using cached virtual environment: the previous image's layer, unchanged" in second
+    assert "Reusing layer 'pycnb/python:venv'" in second

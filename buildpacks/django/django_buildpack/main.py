@@ -14,7 +14,7 @@ from cnb.log import Logger
 from cnb import permissions
 from cnb.plan import BuildPlan, Require, write_alternatives
 
-from . import app_files, collectstatic, database_tls, dependencies, messages, processes, project, settings, writable
+from . import app_files, collectstatic, database_tls, dependencies, messages, processes, project, python_env, settings, static_files_cache, writable
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
@@ -93,7 +93,15 @@ def build(context: BuildContext, log: Logger) -> None:
     read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)
     writes = writable.Plan()
 
-    inspected = settings.inspect(python, project_folder, settings_module, env)
+    static_root: Path | None = None
+    layers = Layers(context.layers_dir)
+    cache_key = static_files_cache.key(app, env, settings_module)
+    cached = static_files_cache.restore(layers, cache_key)
+    if cached:
+        inspected: settings.Settings | settings.ImportFailure = cached.settings
+    else:
+        python_env.materialize(log, env)
+        inspected = settings.inspect(python, project_folder, settings_module, env)
     if isinstance(inspected, settings.ImportFailure):
         failure = messages.diagnose("Importing the settings", inspected.traceback, settings_module)
         if turned_off is None:
@@ -125,7 +133,8 @@ def build(context: BuildContext, log: Logger) -> None:
             ("Django", inspected.django_version if isinstance(inspected, settings.Settings) else "settings not importable at build time"),
             ("Settings", settings_module),
             ("Added packages", ", ".join(added) + " (not in the requirements)" if added else "none"),
-            ("collectstatic", f"skipped: {skip}" if skip else "run"),
+            ("collectstatic", f"skipped: {skip}" if skip else "reuse: the app's files, settings, packages and environment are unchanged"
+             if cached and cached.has_static_files else "run"),
             ("Web process", f"gunicorn {processes.gunicorn_target(wsgi)}" if wsgi else "none"),
             ("Workers", "WEB_CONCURRENCY from the container's CPU and memory limits, at launch"),
         ],
@@ -140,8 +149,16 @@ def build(context: BuildContext, log: Logger) -> None:
     log.section("Static files")
     if skip:
         log.step(f"Skipping collectstatic: {skip}")
+    elif cached and cached.has_static_files and static_root:
+        log.step("Using the static files of the previous build: the app's files, settings, packages and environment are unchanged")
+        static_files_cache.unpack(layers, static_root)
     else:
+        python_env.materialize(log, env)
         collectstatic.run(log, python, real_manage, env, settings_module)
+    if cached:
+        static_files_cache.keep(layers)
+    elif isinstance(inspected, settings.Settings):
+        static_files_cache.save(layers, cache_key, inspected, None if skip else static_root)
 
     # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
     # This buildpack runs last of those writing into the app, so it sets the folders the app may write to.
@@ -170,7 +187,7 @@ def build(context: BuildContext, log: Logger) -> None:
     write_launch(context.layers_dir, default)
 
     log.section("Worker count")
-    layer = Layers(context.layers_dir).get(WEB_CONCURRENCY_LAYER)
+    layer = layers.get(WEB_CONCURRENCY_LAYER)
     layer.reset()
     program = layer.path / "exec.d" / "web-concurrency"
     program.parent.mkdir()
@@ -178,3 +195,7 @@ def build(context: BuildContext, log: Logger) -> None:
     program.chmod(0o755)
     layer.commit(launch=True)
     log.step("WEB_CONCURRENCY is set at launch from the container's CPU and memory limits, unless you set it")
+
+    # What the settings and collectstatic unpacked of the Python layers goes again, so the export
+    # reuses the previous image's layers instead of reading them all.
+    python_env.release(log, env)

@@ -57,6 +57,15 @@ def no_python_environment() -> BuildpackError:
     )
 
 
+def python_env_failed(command: str, output: str) -> BuildpackError:
+    return BuildpackError(
+        "Could not unpack the Python runtime and environment from the build cache" if command == "materialize"
+        else "Could not remove the unpacked Python runtime and environment",
+        f"pycnb/python keeps them in the previous image and in the build cache; `{command}` failed:\n{output.strip()}",
+        ["Build again; if it fails again, rebuild from scratch with `pack build --clear-cache`."],
+    )
+
+
 def no_settings_module(manage: str) -> BuildpackError:
     return BuildpackError(
         "Cannot tell which settings module the app uses",

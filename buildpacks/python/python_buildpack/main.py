@@ -14,12 +14,17 @@ from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.sbom import write_cyclonedx
 
 from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
+from .package_managers import pipenv, poetry, uv
+from .layers import build_env, tool
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
 
 # The build plan name: other buildpacks require it, with `packages` in its metadata to
 # have extra distributions installed into the app's environment.
 PLAN_NAME = "python"
+# Build-only caches, read only when an installer runs: kept from build to build even when none runs.
+CACHE_LAYERS = (venv_layer.PIP_CACHE_LAYER_NAME, uv.CACHE_LAYER_NAME, poetry.CACHE_LAYER_NAME, pipenv.CACHE_LAYER_NAME,
+                *(installed.name for installed in tool.TOOLS))
 
 
 def detect(context: DetectContext, log: Logger) -> None:
@@ -96,7 +101,7 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.conflicting_versions(runtime.version, resolution.request, other))
 
     log.section("Installing Python")
-    python = runtime_layer.install(log, python_layer, runtime_wanted, runtime_decision, index, runtime)
+    python = runtime_layer.install(log, python_layer, runtime_wanted, runtime_decision, index, runtime, needed=venv_layer.needs_runtime(venv_decision))
 
     log.section("Installing dependencies")
     with tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
@@ -106,20 +111,31 @@ def build(context: BuildContext, log: Logger) -> None:
             env.update({"PIP_CERT": str(bundle), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)})
 
         pip_env = venv_layer.pip_environment(layers, env)
-        installer = dependencies.installer(log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, venv_decision.reuse)
+        def installer() -> venv_layer.Installer:
+            return dependencies.installer(log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, venv_decision.reuse)
+
         venv_layer.install(log, venv, venv_wanted, venv_decision, python, installer, pip_env)
 
         log.section("Software bill of materials")
         tool = {"tool_name": context.buildpack["id"], "tool_version": context.buildpack["version"]}
         runtime_sbom = [sbom.runtime_component(runtime.version, runtime.sha256)]
         write_cyclonedx(context.layers_dir, runtime_layer.LAYER_NAME, runtime_sbom, **tool)
-        packages = sbom.installed_distributions(venv.path / "bin" / "python")
+        packages = venv_layer.components(venv, venv_decision, sbom.installed_distributions)
         write_cyclonedx(context.layers_dir, venv_layer.LAYER_NAME, packages, **tool)
         log.step(f"CycloneDX for the runtime and {len(packages)} installed distributions (pack sbom download shows them)")
 
         if certificates and embed_certificates:
             log.section("Trusting extra CA certificates at launch")
             log.step(f"{ca_certificates.EMBED_ENV_VAR} is set: {ca_certificates.embed(layers, bundle)} is trusted by the app")
+
+    for name in CACHE_LAYERS:
+        layers.get(name).keep_cached()
+
+    log.section("Python at build time")
+    kept = [layer for layer, decision in ((python_layer, runtime_decision), (venv, venv_decision)) if decision.how == "keep"]
+    build_env.write(layers, venv.path, python_layer.path, kept, venv_wanted)
+    if kept:
+        log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))
 
     # pack makes the app folder world-writable; the run image's user must not be able to change the app,
     # but may add files to its folder (SQLite databases, uploads), unless the app asks to be read-only.

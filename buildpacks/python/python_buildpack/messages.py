@@ -44,6 +44,11 @@ def certificates_summary(extra: int, at_launch: bool) -> str:
     return f"{extra} file(s) from ca-certificates bindings, " + ("also at launch" if at_launch else "build only")
 
 
+def kept_layers_at_build(names: list[str], program_env_var: str) -> str:
+    return (f"The {' and '.join(names)} layer(s) are reused from the previous image and have no files during the build; "
+            f"`python` or `${program_env_var} materialize` unpacks them from the build cache when a later step needs them")
+
+
 # Package managers
 
 PACKAGE_MANAGERS_DOCS = "https://github.com/pycnb/pycnb#package-managers"

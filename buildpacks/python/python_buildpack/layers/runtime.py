@@ -1,4 +1,7 @@
-"""The `python` layer: a CPython runtime from the index, reused while nothing about it changed."""
+"""The `python` layer: a CPython runtime from the index, reused while nothing about it changed.
+
+Launch-only, reused from the previous image; its build copy is `python-copy` (cnb.reuse).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cnb.context import Target
-from cnb.layers import CacheDecision, Layer, Layers
+from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
+from cnb.reuse import ReuseDecision, ReusableLayer
 
 from .. import messages, relocation, runtime_index
 from ..runtime_index import Runtime, RuntimeIndex
@@ -54,17 +58,28 @@ def decide(cached: dict, wanted: RuntimeMetadata) -> CacheDecision:
     ))
 
 
-def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[Layer, RuntimeMetadata, CacheDecision]:
-    layer = layers.get(LAYER_NAME)
+def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[ReusableLayer, RuntimeMetadata, ReuseDecision]:
+    layer = ReusableLayer(layers, LAYER_NAME)
     wanted = RuntimeMetadata.wanted(runtime, target, layer.path)
     restored = layer.restore()
-    return layer, wanted, CacheDecision.untrusted(restored.problems) if restored.problems else decide(restored.metadata, wanted)
+    cache = CacheDecision.untrusted(restored.copy_problems) if restored.copy_problems else decide(restored.copy, wanted)
+    return layer, wanted, ReuseDecision.of(layer, restored, asdict(wanted), cache)
 
 
-def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, decision: CacheDecision, index: RuntimeIndex, runtime: Runtime) -> Path:
-    """Make the layer hold `runtime` and return its `python3`."""
+def install(log: Logger, layer: ReusableLayer, wanted: RuntimeMetadata, decision: ReuseDecision, index: RuntimeIndex, runtime: Runtime,
+            *, needed: bool) -> Path:
+    """Make the layer hold `runtime` (its files only if `needed` at build time) and return its `python3`."""
     decision.log(log, f"Python {wanted.python_version}")
-    if not decision.reuse:
+    if decision.how == "keep":
+        layer.keep(asdict(wanted))
+        if needed:
+            with log.timed("Unpacking the runtime from the build cache, for this build's steps"):
+                layer.materialize()
+    elif decision.how == "materialize":
+        with log.timed("Unpacking the runtime from the build cache"):
+            layer.materialize()
+        _commit(layer, wanted, copy_changed=False)
+    else:
         layer.reset()
         with log.timed(f"Installing Python {runtime.version}"), tempfile.TemporaryDirectory() as tmp:
             archive = Path(tmp) / "python.tar.gz"
@@ -77,8 +92,12 @@ def install(log: Logger, layer: Layer, wanted: RuntimeMetadata, decision: CacheD
             rewritten = relocation.relocate(layer.path)
             if rewritten:
                 log.detail(f"Rewrote {rewritten} files of the runtime (sysconfig, python3-config, pkg-config, scripts) to name {layer.path}")
-    # Heroku sets the same: output reaches the log at once, and text I/O is UTF-8.
-    layer.set_env("PYTHONUNBUFFERED", "1", action="default")
-    layer.set_env("LANG", "C.UTF-8", action="default")
-    layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted), check_content=True)
+        _commit(layer, wanted, copy_changed=True)
     return layer.path / "bin" / "python3"
+
+
+def _commit(layer: ReusableLayer, wanted: RuntimeMetadata, *, copy_changed: bool) -> None:
+    # Heroku sets the same: output reaches the log at once, and text I/O is UTF-8.
+    layer.layer.set_env("PYTHONUNBUFFERED", "1", action="default")
+    layer.layer.set_env("LANG", "C.UTF-8", action="default")
+    layer.commit(asdict(wanted), copy_changed=copy_changed)

@@ -45,6 +45,7 @@ PIP_TOOLS = Tool("pip-tools", "pip-tools", "pip-compile")
 UV = Tool("uv", "uv", "uv")
 POETRY = Tool("poetry", "poetry", "poetry")
 PIPENV = Tool("pipenv", "pipenv", "pipenv")
+TOOLS = (PIP_TOOLS, UV, POETRY, PIPENV)
 
 
 def install(log: Logger, layers: Layers, tool: Tool, python: Path, runtime_sha256: str, env: dict[str, str]) -> Path:

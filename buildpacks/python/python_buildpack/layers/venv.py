@@ -6,17 +6,23 @@ fixes the Python version, distro, arch and pip). When it holds, no installer run
 only the files, extra packages or installer version changed, the package manager's installer
 brings the cached environment to exactly the new dependencies in place (what is no longer
 required is uninstalled); when the runtime or the package manager changed, it is made anew.
+
+Launch-only, reused from the previous image; its build copy `venv-copy` (cnb.reuse) also holds the
+SBOM components of what is installed, so a kept environment is described without running it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from cnb import commands
-from cnb.layers import CacheDecision, Layer, Layers
+from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
+from cnb.reuse import ReusableLayer, ReuseDecision
+from cnb.sbom import Component
 
 from .. import messages, package_index
 
@@ -24,6 +30,8 @@ LAYER_NAME = "venv"
 PIP_CACHE_LAYER_NAME = "pip-cache"
 # Bump when the layout of the layer changes, to discard every cached environment.
 LAYER_SCHEMA = 1
+# The installed distributions' SBOM components, in the copy's folder.
+COMPONENTS_FILE = "components.json"
 # With SOURCE_DATE_EPOCH set, py_compile writes hash-based .pyc files (PEP 552), so the same
 # inputs give the same bytes. 315532801 is 1980-01-01T00:00:01Z, the earliest time a zip
 # (and so a wheel) can record; Heroku's Python CNB uses the same value.
@@ -81,10 +89,19 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
     return CacheDecision(cached=True, reasons=tuple(remake + update), update_in_place=bool(update) and not remake)
 
 
-def plan(layers: Layers, wanted: VenvMetadata) -> tuple[Layer, CacheDecision]:
-    layer = layers.get(LAYER_NAME)
+def plan(layers: Layers, wanted: VenvMetadata) -> tuple[ReusableLayer, ReuseDecision]:
+    layer = ReusableLayer(layers, LAYER_NAME)
     restored = layer.restore()
-    return layer, CacheDecision.untrusted(restored.problems) if restored.problems else decide(restored.metadata, wanted)
+    problems = restored.copy_problems
+    if restored.copy and not (layer.copy.path / COMPONENTS_FILE).is_file():
+        problems = ("it has no record of its packages (an earlier build stopped before finishing it)",)
+    cache = CacheDecision.untrusted(problems) if problems else decide(restored.copy, wanted)
+    return layer, ReuseDecision.of(layer, restored, asdict(wanted), cache)
+
+
+def needs_runtime(decision: ReuseDecision) -> bool:
+    """Whether making the environment runs the runtime (an installer), so its files must be there."""
+    return decision.how in ("update", "install")
 
 
 def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
@@ -113,26 +130,45 @@ class Installer(Protocol):
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None: ...
 
 
-def install(log: Logger, layer: Layer, wanted: VenvMetadata, decision: CacheDecision, python: Path, installer: Installer, pip_env: dict[str, str]) -> None:
-    """Reuse the environment, bring it up to date in place, or make it anew with `installer`."""
+def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: ReuseDecision, python: Path,
+            installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
+    """Keep the environment, unpack it, bring it up to date in place, or make it anew with `installer()`."""
     decision.log(log, "virtual environment")
-    if decision.reuse:
+    if decision.how == "keep":
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
+        layer.keep(asdict(wanted))
+        return
+    if decision.how == "materialize":
+        log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
+        with log.timed("Unpacking the environment from the build cache"):
+            layer.materialize()
     else:
-        if decision.update_in_place:
-            layer.invalidate()
+        if decision.how == "update":
+            with log.timed("Unpacking the cached environment to update it"):
+                layer.materialize()
         else:
             layer.reset()
             with log.timed("Creating virtual environment"):
                 code, output = commands.run(log, [str(python), "-m", "venv", "--without-pip", str(layer.path)], env=pip_env, quiet=True)
                 if code != 0:
                     raise messages.venv_creation_failed(output)
-        installer.install(log, layer.path, update_in_place=decision.update_in_place)
+        installer().install(log, layer.path, update_in_place=decision.how == "update")
         code, output = commands.run(log, [*runtime_pip(python, layer.path), "check"], env=pip_env, quiet=True)
         if code != 0:
             raise messages.pip_check_failed(output)
-    layer.set_env("VIRTUAL_ENV", str(layer.path))
-    layer.commit(build=True, launch=True, cache=True, metadata=asdict(wanted), check_content=True)
+    layer.layer.set_env("VIRTUAL_ENV", str(layer.path))
+    layer.commit(asdict(wanted), copy_changed=decision.how != "materialize")
+
+
+def components(layer: ReusableLayer, decision: ReuseDecision, describe: Callable[[Path], list[Component]]) -> list[Component]:
+    """The SBOM components of the environment: described from its interpreter when this build installed
+    into it (and recorded in the copy), else read from the copy."""
+    recorded = layer.copy.path / COMPONENTS_FILE
+    if decision.how in ("update", "install") or not recorded.is_file():
+        found = describe(layer.path / "bin" / "python")
+        recorded.write_text(json.dumps([asdict(component) for component in found]), encoding="utf-8")
+        return found
+    return [Component(**entry) for entry in json.loads(recorded.read_text(encoding="utf-8"))]
 
 
 def runtime_pip(python: Path, venv: Path) -> list[str]:

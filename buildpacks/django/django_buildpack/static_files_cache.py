@@ -1,0 +1,104 @@
+"""Static files, and what the settings said, reused while nothing they are made from changed.
+
+`collectstatic` reads the settings, the app's files, the installed packages and the environment;
+the key is a digest of all of them (the packages through the Python buildpack's environment key),
+so a build with the same key would write the same files. When it holds, the cached STATIC_ROOT is
+unpacked and no Python runs. When anything changed, `collectstatic` runs into the fresh app folder:
+never over restored files, whose new modification times would make it skip a changed source.
+The key is a digest: no value of the environment is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import stat
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from cnb import archive
+from cnb.layers import Layers
+
+from .settings import Settings
+
+LAYER_NAME = "static-files"
+# Bump when what the key covers or the layer's layout changes.
+SCHEMA = 1
+# The Python buildpack's digest of what the app's environment was made from (layers/build_env.py).
+ENVIRONMENT_KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
+# Set anew in every build container (the lifecycle's CNB_* name temporary files), and read by no
+# deterministic settings module.
+VOLATILE_ENV_VARS = frozenset({"HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_"})
+LIFECYCLE_PREFIX = "CNB_"
+
+
+@dataclass(frozen=True)
+class Cached:
+    settings: Settings
+    # STATIC_ROOT's files were archived (collectstatic ran); else only the settings were cached.
+    has_static_files: bool
+
+
+def key(app: Path, env: dict[str, str], settings_module: str) -> str | None:
+    """The digest of everything collectstatic and the settings read; None without the environment's key."""
+    if not env.get(ENVIRONMENT_KEY_ENV_VAR):
+        return None
+    digest = hashlib.sha256(f"schema {SCHEMA}\0settings {settings_module}\0".encode())
+    for name in sorted(name for name in env if name not in VOLATILE_ENV_VARS and not name.startswith(LIFECYCLE_PREFIX)):
+        digest.update(f"env {name}={env[name]}\0".encode("utf-8", "surrogateescape"))
+    for folder, dirs, files in os.walk(app):
+        dirs.sort()
+        for name in sorted(dirs + files):
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, app).encode("utf-8", "surrogateescape")
+            info = os.lstat(path)
+            if stat.S_ISLNK(info.st_mode):
+                digest.update(b"L " + relative + b" " + os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")
+            elif stat.S_ISREG(info.st_mode):
+                with open(path, "rb") as file:
+                    digest.update(b"F " + relative + b" " + hashlib.file_digest(file, "sha256").digest() + b"\0")
+            elif stat.S_ISDIR(info.st_mode):
+                digest.update(b"D " + relative + b"\0")
+    return digest.hexdigest()
+
+
+def restore(layers: Layers, wanted_key: str | None) -> Cached | None:
+    """What the previous build cached under the same key, or None."""
+    layer = layers.get(LAYER_NAME)
+    metadata = layer.metadata()
+    if wanted_key is None or metadata.get("key") != wanted_key:
+        return None
+    try:
+        settings = Settings(**json.loads((layer.path / "settings.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+    has_static_files = bool(metadata.get(archive.ARCHIVE_KEY))
+    if has_static_files and archive.problems(layer, metadata):
+        return None
+    return Cached(settings, has_static_files)
+
+
+def keep(layers: Layers) -> None:
+    """Declare the restored cache again, unchanged, for the next build."""
+    layers.get(LAYER_NAME).keep_cached()
+
+
+def unpack(layers: Layers, static_root: Path) -> None:
+    """Put the cached STATIC_ROOT where collectstatic would have written it."""
+    archive.unpack(layers.get(LAYER_NAME).path / archive.ARCHIVE_NAME, static_root)
+
+
+def save(layers: Layers, wanted_key: str | None, settings: Settings, static_root: Path | None) -> None:
+    """Cache the settings' inspection and, if collectstatic wrote it, STATIC_ROOT."""
+    layer = layers.get(LAYER_NAME)
+    layer.reset()
+    if wanted_key is None:
+        shutil.rmtree(layer.path)
+        return
+    (layer.path / "settings.json").write_text(json.dumps(asdict(settings)), encoding="utf-8")
+    metadata: dict[str, object] = {"key": wanted_key}
+    if static_root is not None and static_root.is_dir():
+        metadata[archive.ARCHIVE_KEY] = archive.pack(static_root, layer.path / archive.ARCHIVE_NAME).as_metadata()
+    layer.commit(cache=True, metadata=metadata)

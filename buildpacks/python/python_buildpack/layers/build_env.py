@@ -1,0 +1,55 @@
+"""The `build-env` layer: Python for the buildpacks after this one, when the runtime and environment are kept.
+
+A kept layer has no files during the build (cnb.reuse). This build-only layer gives later buildpacks
+what the runtime and environment layers gave them when they were build layers: `VIRTUAL_ENV`, the
+environment's `bin/` on `PATH`, and `python`, which first unpacks what is kept. Its program,
+named by `PYCNB_PYTHON_ENV`, does the same on request (`materialize`), and removes the unpacked files
+again when they are unchanged (`release`), so the exporter reuses the previous image's layers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from cnb.layers import Layers
+from cnb.reuse import ReusableLayer, State
+
+LAYER_NAME = "build-env"
+PROGRAM_ENV_VAR = "PYCNB_PYTHON_ENV"
+# A digest of everything the environment was made from: a later buildpack keys its own caches by it.
+KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
+PROGRAM = "pycnb-python-env"
+# The program's code, in this buildpack; it runs on the build image's python3 like bin/build.
+PROGRAM_MODULE = Path(__file__).resolve().parent.parent / "python_env.py"
+
+
+def environment_key(wanted: object) -> str:
+    return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()  # type: ignore[call-overload]
+
+
+def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: object) -> None:
+    layer = layers.get(LAYER_NAME)
+    layer.reset()
+    bin_dir = layer.path / "bin"
+    bin_dir.mkdir()
+    state = layer.path / "reuse.json"
+    State(state).write(kept, materialized=[entry for entry in kept if entry.path.is_dir()])
+    # The build image's python3 by absolute path: `python3` on PATH may be the environment's.
+    program = bin_dir / PROGRAM
+    program.write_text(f'#!/bin/sh\nexec {sys.executable} -I {PROGRAM_MODULE} {state} "$@"\n', encoding="utf-8")
+    # `python` only: buildpacks' own bin/detect and bin/build run `python3`, the build image's, and
+    # must not unpack anything.
+    (bin_dir / "python").write_text(f'#!/bin/sh\n{program} materialize >&2 || exit $?\nexec {venv}/bin/python "$@"\n', encoding="utf-8")
+    for path in bin_dir.iterdir():
+        path.chmod(0o755)
+    layer.set_env("VIRTUAL_ENV", str(venv), scope="build")
+    layer.set_env("PATH", f"{venv}/bin", scope="build", action="prepend", delim=":")
+    layer.set_env(PROGRAM_ENV_VAR, str(program), scope="build")
+    layer.set_env(KEY_ENV_VAR, environment_key(wanted), scope="build")
+    layer.set_env("PYTHONUNBUFFERED", "1", scope="build", action="default")
+    layer.set_env("LANG", "C.UTF-8", scope="build", action="default")
+    layer.commit(build=True)

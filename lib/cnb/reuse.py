@@ -1,0 +1,199 @@
+"""Launch layers reused from the previous image, with a one-file build copy in the cache.
+
+A reusable layer `<name>` is launch-only; its copy `<name>-copy` is a cache layer holding an archive
+of the same files (docs/design/layer-reuse.md). When the previous image has the layer as wanted, the
+buildpack writes `<name>.toml` with no folder and the exporter reuses the image's layer, moving no
+bytes; a build step that needs the files unpacks the copy into the layer's own folder, and
+`release` removes them again, unchanged, before the export.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from . import archive
+from .layer_content import Fingerprint, fingerprint
+from .layers import CONTENT_KEY, CacheDecision, Layers
+
+if TYPE_CHECKING:
+    from .log import Logger
+
+COPY_SUFFIX = "-copy"
+# The state a build hands to later buildpacks (`State`), in a build layer's folder.
+STATE_FILE = "reuse.json"
+
+How = Literal["keep", "materialize", "update", "install"]
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What a previous build left: the metadata of the previous image's layer and of the copy."""
+
+    image: dict[str, Any]
+    copy: dict[str, Any]
+    copy_problems: tuple[str, ...]
+    # A folder left by a buildpack that cached the layer itself (before launch-only reuse).
+    stale_folder: bool
+
+
+class ReusableLayer:
+    def __init__(self, layers: Layers, name: str) -> None:
+        self.layer = layers.get(name)
+        self.copy = layers.get(name + COPY_SUFFIX)
+
+    @property
+    def path(self) -> Path:
+        return self.layer.path
+
+    @property
+    def archive(self) -> Path:
+        return self.copy.path / archive.ARCHIVE_NAME
+
+    def restore(self) -> Restored:
+        image = self.layer.image_metadata()
+        copy = self.copy.restore(check_content=False)
+        copy_problems = copy.problems or (archive.problems(self.copy, copy.metadata) if copy.metadata else ())
+        return Restored(
+            image=image,
+            copy={} if copy_problems else _without_record(copy.metadata),
+            copy_problems=copy_problems,
+            stale_folder=self.path.is_dir(),
+        )
+
+    def keep(self, metadata: dict[str, Any]) -> None:
+        """Reuse the previous image's layer: its TOML and no folder. The copy stays as restored."""
+        if self.path.exists():
+            shutil.rmtree(self.path)
+        self.layer.commit(launch=True, metadata=metadata)
+        self.copy.commit(cache=True, metadata=self.copy.metadata())
+
+    def materialize(self) -> None:
+        """Unpack the copy into the layer's folder (and forget the layer's metadata until committed),
+        unless the folder already holds it (a platform that keeps the layers folder between builds)."""
+        self.layer.invalidate()
+        recorded = Fingerprint.from_metadata(self.copy.metadata().get(CONTENT_KEY))
+        if self.path.is_dir() and recorded is not None and fingerprint(self.path) == recorded:
+            return
+        archive.unpack(self.archive, self.path)
+
+    def reset(self) -> None:
+        """Start the layer anew; the copy is forgotten until `commit` writes a new one."""
+        self.copy.invalidate()
+        self.layer.reset()
+
+    def commit(self, metadata: dict[str, Any], *, copy_changed: bool = True) -> None:
+        """Declare the layer's folder complete, and archive it as the copy (unless the copy already holds it)."""
+        self.layer.commit(launch=True, metadata=metadata)
+        if copy_changed or archive.problems(self.copy, self.copy.metadata()):
+            self.copy.reset()
+            recorded = archive.pack(self.path, self.archive)
+            content = fingerprint(self.path)
+            self.copy.commit(cache=True, metadata={**metadata, archive.ARCHIVE_KEY: recorded.as_metadata(), CONTENT_KEY: content.as_metadata()})
+        else:
+            self.copy.commit(cache=True, metadata=self.copy.metadata())
+
+    def kept_entry(self) -> dict[str, Any]:
+        """What `State.materialize` and `State.release` need to know of a kept layer."""
+        return {"path": str(self.path), "archive": str(self.archive), CONTENT_KEY: self.copy.metadata().get(CONTENT_KEY)}
+
+
+@dataclass(frozen=True)
+class ReuseDecision:
+    """A cache decision on the copy (`CacheDecision`), and how the launch layer follows from it."""
+
+    cache: CacheDecision
+    how: How
+    # Why the copy is unpacked rather than the image's layer kept.
+    why_unpacked: str = ""
+
+    @classmethod
+    def of(cls, layer: ReusableLayer, restored: Restored, wanted: dict[str, Any], cache: CacheDecision) -> "ReuseDecision":
+        if cache.update_in_place:
+            return cls(cache, "update")
+        if not cache.reuse:
+            return cls(cache, "install")
+        if restored.stale_folder:
+            return cls(cache, "materialize", "its folder was kept from the previous build")
+        if not same(restored.image, wanted):
+            return cls(cache, "materialize", "the previous image does not have it" if not restored.image else "the previous image's layer differs")
+        return cls(cache, "keep")
+
+    @property
+    def reuse(self) -> bool:
+        return self.cache.reuse
+
+    def summary(self) -> str:
+        if self.how == "keep":
+            return "reuse: the previous image's layer (nothing restored)"
+        if self.how == "materialize":
+            return f"reuse: unpacked from the build cache ({self.why_unpacked})"
+        return self.cache.summary()
+
+    def log(self, log: "Logger", what: str) -> None:
+        if self.how == "keep":
+            log.step(f"Using cached {what}: the previous image's layer, unchanged")
+        elif self.how == "materialize":
+            log.step(f"Using cached {what} from the build cache, since {self.why_unpacked}")
+        else:
+            self.cache.log(log, what)
+
+
+def same(previous: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether metadata read back (from an image label, where numbers become floats) equals `wanted`."""
+    return bool(previous) and json.loads(json.dumps(previous)) == json.loads(json.dumps(wanted))
+
+
+def _without_record(metadata: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in metadata.items() if key not in (archive.ARCHIVE_KEY, CONTENT_KEY)}
+
+
+class State:
+    """The kept layers a later build step may unpack (`materialize`) and remove again (`release`).
+
+    Written by the buildpack that owns them into a build layer's folder, so that every later
+    buildpack (through a program the owner puts in the build environment) can act on it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def write(self, kept: list[ReusableLayer], materialized: list[ReusableLayer]) -> None:
+        entries = [dict(layer.kept_entry(), materialized=layer in materialized) for layer in kept]
+        self.path.write_text(json.dumps({"kept": entries}, indent=1) + "\n", encoding="utf-8")
+
+    def _read(self) -> list[dict[str, Any]]:
+        if not self.path.is_file():
+            return []
+        return json.loads(self.path.read_text(encoding="utf-8")).get("kept", [])
+
+    def materialize(self) -> list[str]:
+        """Unpack every kept layer not yet unpacked; return their folders."""
+        entries = self._read()
+        wanted = [entry for entry in entries if not entry["materialized"] or not Path(entry["path"]).is_dir()]
+        archive.unpack_all([(Path(entry["archive"]), Path(entry["path"])) for entry in wanted])
+        for entry in wanted:
+            entry["materialized"] = True
+        self._save(entries)
+        return [entry["path"] for entry in wanted]
+
+    def release(self) -> tuple[list[str], list[str]]:
+        """Remove every unpacked kept layer whose files are unchanged; return (removed, changed)."""
+        entries, removed, changed = self._read(), [], []
+        for entry in entries:
+            folder = Path(entry["path"])
+            if not entry["materialized"] or not folder.is_dir():
+                continue
+            if fingerprint(folder) == Fingerprint.from_metadata(entry.get(CONTENT_KEY)):
+                shutil.rmtree(folder)
+                entry["materialized"] = False
+                removed.append(str(folder))
+            else:
+                changed.append(str(folder))
+        self._save(entries)
+        return removed, changed
+
+    def _save(self, entries: list[dict[str, Any]]) -> None:
+        self.path.write_text(json.dumps({"kept": entries}, indent=1) + "\n", encoding="utf-8")

@@ -1,0 +1,109 @@
+"""Launch layers kept in the previous image, with one-file build copies (cnb.reuse, cnb.archive)."""
+
+import os
+
+import pytest
+
+from cnb import archive
+from cnb.layers import CacheDecision, Layers
+from cnb.reuse import ReusableLayer, ReuseDecision, State, same
+
+
+def built(tmp_path, metadata=None):
+    """A layer as a build that installed it leaves it: its folder, its TOML and its copy."""
+    layer = ReusableLayer(Layers(tmp_path), "venv")
+    layer.reset()
+    (layer.path / "bin").mkdir()
+    (layer.path / "bin" / "tool").write_text("#!/bin/sh\necho hi\n")
+    (layer.path / "bin" / "tool").chmod(0o755)
+    (layer.path / "bin" / "link").symlink_to("tool")
+    layer.commit(metadata or {"key": "a"})
+    return layer
+
+
+def as_restored_by_the_lifecycle(layer):
+    """What the next build finds: the launch layer's TOML (metadata only) and no folder; the copy whole."""
+    archive.shutil.rmtree(layer.path)
+    layer.layer.toml_path.write_text('[metadata]\nkey = "a"\n')
+
+
+def decide(layer, wanted):
+    restored = layer.restore()
+    cache = CacheDecision.untrusted(restored.copy_problems) if restored.copy_problems else (
+        CacheDecision(cached=bool(restored.copy), reasons=() if restored.copy == wanted else ("changed",)))
+    return ReuseDecision.of(layer, restored, wanted, cache)
+
+
+def test_an_unchanged_layer_is_kept_with_no_folder(tmp_path):
+    layer = built(tmp_path)
+    as_restored_by_the_lifecycle(layer)
+    decision = decide(layer, {"key": "a"})
+    assert decision.how == "keep" and decision.summary() == "reuse: the previous image's layer (nothing restored)"
+    layer.keep({"key": "a"})
+    assert not layer.path.exists()
+    assert "launch = true" in layer.layer.toml_path.read_text()
+    assert "cache = true" in layer.copy.toml_path.read_text()
+
+
+def test_without_the_previous_image_the_copy_is_unpacked_whole(tmp_path):
+    layer = built(tmp_path)
+    archive.shutil.rmtree(layer.path)
+    layer.layer.toml_path.unlink()
+    decision = decide(layer, {"key": "a"})
+    assert (decision.how, decision.why_unpacked) == ("materialize", "the previous image does not have it")
+    layer.materialize()
+    assert (layer.path / "bin" / "tool").read_text() == "#!/bin/sh\necho hi\n"
+    assert os.access(layer.path / "bin" / "tool", os.X_OK)
+    assert os.readlink(layer.path / "bin" / "link") == "tool"
+
+
+def test_a_cut_short_copy_is_not_trusted(tmp_path):
+    layer = built(tmp_path)
+    copy = layer.copy.path / "content.tar"
+    copy.write_bytes(copy.read_bytes()[:512])
+    decision = decide(layer, {"key": "a"})
+    assert decision.how == "install"
+    assert decision.cache.reasons == (archive.ARCHIVE_CHANGED,)
+
+
+def test_a_missing_copy_means_installing_even_if_the_image_has_the_layer(tmp_path):
+    layer = built(tmp_path)
+    as_restored_by_the_lifecycle(layer)
+    (layer.copy.path / "content.tar").unlink()
+    assert decide(layer, {"key": "a"}).how == "install"
+
+
+def test_changed_metadata_is_not_kept(tmp_path):
+    layer = built(tmp_path)
+    as_restored_by_the_lifecycle(layer)
+    assert decide(layer, {"key": "b"}).how == "install"
+
+
+def test_metadata_read_back_from_an_image_label_compares_equal():
+    assert same({"schema": 1.0, "packages": ["a"]}, {"schema": 1, "packages": ["a"]})
+    assert not same({}, {})
+
+
+def test_state_unpacks_kept_layers_once_and_removes_them_only_while_unchanged(tmp_path):
+    layer = built(tmp_path)
+    as_restored_by_the_lifecycle(layer)
+    layer.keep({"key": "a"})
+    state = State(tmp_path / "reuse.json")
+    state.write([layer], materialized=[])
+    assert state.materialize() == [str(layer.path)]
+    assert state.materialize() == []
+    assert state.release() == ([str(layer.path)], [])
+    assert not layer.path.exists()
+
+    state.materialize()
+    (layer.path / "bin" / "added").write_text("a later buildpack wrote this")
+    assert state.release() == ([], [str(layer.path)])
+    assert (layer.path / "bin" / "added").exists()
+
+
+def test_a_failed_unpack_leaves_no_folder(tmp_path):
+    broken = tmp_path / "broken.tar"
+    broken.write_bytes(b"not a tar" * 100)
+    with pytest.raises(archive.ArchiveError):
+        archive.unpack(broken, tmp_path / "out")
+    assert not (tmp_path / "out").exists()

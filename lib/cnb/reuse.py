@@ -56,7 +56,11 @@ class ReusableLayer:
     def restore(self) -> Restored:
         image = self.layer.image_metadata()
         copy = self.copy.restore(check_content=False)
-        copy_problems = copy.problems or (archive.problems(self.copy, copy.metadata) if copy.metadata else ())
+        if copy.problems or copy.metadata:
+            copy_problems = copy.problems or archive.problems(self.copy, copy.metadata)
+        else:
+            # Metadata with no files: the restorer skipped a copy whose tar did not match its digest.
+            copy_problems = (archive.NO_ARCHIVE,) if self.copy.image_metadata() else ()
         return Restored(
             image=image,
             copy={} if copy_problems else _without_record(copy.metadata),
@@ -72,9 +76,8 @@ class ReusableLayer:
         self.copy.commit(cache=True, metadata=self.copy.metadata())
 
     def materialize(self) -> None:
-        """Unpack the copy into the layer's folder (and forget the layer's metadata until committed),
-        unless the folder already holds it (a platform that keeps the layers folder between builds)."""
-        self.layer.invalidate()
+        """Unpack the copy into the layer's folder, unless the folder already holds it (a platform that
+        keeps the layers folder between builds). A kept layer's TOML stays: only its files are unpacked."""
         recorded = Fingerprint.from_metadata(self.copy.metadata().get(CONTENT_KEY))
         if self.path.is_dir() and recorded is not None and fingerprint(self.path) == recorded:
             return

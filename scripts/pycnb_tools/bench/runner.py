@@ -13,7 +13,7 @@ from pathlib import Path
 
 import docker
 
-from .. import shell, toolchain
+from .. import shell, stacks, toolchain
 from ..paths import ROOT
 from . import base_images, docker_cli, measure, package_index, report, runtime, scenarios
 from .approaches import Dockerfile, Floor, Pycnb, PycnbWithUv
@@ -37,6 +37,12 @@ def _versions(client: docker.DockerClient, python: str, docker_binary: str, env:
         "pycnb": _commit(), "pack": toolchain.PACK_VERSION, "lifecycle": toolchain.LIFECYCLE_VERSION,
         "Docker Engine": client.version()["Version"], "buildx": buildx[1] if len(buildx) > 1 else "unknown", "CPython": python,
     }
+
+
+def _stack_sizes(client: docker.DockerClient) -> dict[str, int]:
+    """The bytes of the run and build images every app image and every build starts from."""
+    return {"run image": client.images.get(stacks.TRIXIE.run_image).attrs["Size"],
+            "build image": client.images.get(stacks.TRIXIE.build_image).attrs["Size"]}
 
 
 def _reference_index(client: docker.DockerClient, tmp: Path) -> Path:
@@ -76,8 +82,9 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
                  "machine": _machine(), "versions": {**_versions(client, python, *cli), "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}},
         "scenarios": summary,
         "runtime": runtime_summary,
+        "stacks": _stack_sizes(client),
     }
-    result["targets"] = report.targets(summary, runtime_summary)
+    result["targets"] = report.targets(summary, runtime_summary, result["stacks"])
     return report.write(result, output, _stem(now, quick))
 
 

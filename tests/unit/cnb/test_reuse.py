@@ -107,3 +107,17 @@ def test_a_failed_unpack_leaves_no_folder(tmp_path):
     with pytest.raises(archive.ArchiveError):
         archive.unpack(broken, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_copy_the_restorer_skipped_is_reported_missing(tmp_path):
+    layer = built(tmp_path)
+    archive.shutil.rmtree(layer.copy.path)
+    assert decide(layer, {"key": "a"}).cache.reasons == (archive.NO_ARCHIVE,)
+
+
+def test_unpacking_a_kept_layer_keeps_its_metadata(tmp_path):
+    layer = built(tmp_path)
+    as_restored_by_the_lifecycle(layer)
+    layer.keep({"key": "a"})
+    layer.materialize()
+    assert layer.layer.toml_path.is_file() and (layer.path / "bin" / "tool").is_file()

@@ -24,7 +24,7 @@ PROGRAM_ENV_VAR = "PYCNB_PYTHON_ENV"
 KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
 PROGRAM = "pycnb-python-env"
 # The program's code, in this buildpack; it runs on the build image's python3 like bin/build.
-PROGRAM_MODULE = Path(__file__).resolve().parent.parent / "python_env.py"
+PROGRAM_MODULE = Path(__file__).resolve().parent.parent / "build_env_program.py"
 
 
 def environment_key(wanted: object) -> str:

@@ -76,6 +76,7 @@ def install(log: Logger, layer: ReusableLayer, wanted: RuntimeMetadata, decision
             with log.timed("Unpacking the runtime from the build cache, for this build's steps"):
                 layer.materialize()
     elif decision.how == "materialize":
+        layer.layer.invalidate()
         with log.timed("Unpacking the runtime from the build cache"):
             layer.materialize()
         _commit(layer, wanted, copy_changed=False)

@@ -140,10 +140,12 @@ def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: R
         return
     if decision.how == "materialize":
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
+        layer.layer.invalidate()
         with log.timed("Unpacking the environment from the build cache"):
             layer.materialize()
     else:
         if decision.how == "update":
+            layer.layer.invalidate()
             with log.timed("Unpacking the cached environment to update it"):
                 layer.materialize()
         else:

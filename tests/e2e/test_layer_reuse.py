@@ -1,0 +1,150 @@
+"""Rebuilds that move no bytes they need not (docs/design/layer-reuse.md), through the real pack.
+
+One app, made with `django-admin startproject` and WhiteNoise as Heroku's Django tutorial has it,
+built five times in order: cold; unchanged; with a changed view; with a changed CSS file; and after
+its previous image was deleted. Each test reads one of those builds."""
+
+import json
+import subprocess
+import venv
+from pathlib import Path
+
+import pytest
+
+from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.logs import summary_value
+
+pytestmark = [pytest.mark.docker, pytest.mark.e2e]
+
+REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\nwhitenoise==6.11.0\n"
+SETTINGS_ADDITIONS = """
+import os
+ALLOWED_HOSTS = ["*"]
+SECRET_KEY = os.environ.get("SECRET_KEY", SECRET_KEY)
+INSTALLED_APPS.append("pages")
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+"""
+VIEWS = """from django.http import HttpResponse
+from django.templatetags.static import static
+
+
+def home(request):
+    return HttpResponse("{greeting} " + static("site.css"))
+"""
+URLS = """from django.contrib import admin
+from django.urls import path
+
+from pages.views import home
+
+urlpatterns = [path("", home), path("admin/", admin.site.urls)]
+"""
+
+
+@pytest.fixture(scope="module")
+def django_admin(tmp_path_factory) -> Path:
+    env_dir = tmp_path_factory.mktemp("django-venv")
+    venv.create(env_dir, with_pip=True)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "Django==5.2.8"], check=True)
+    return env_dir / "bin" / "django-admin"
+
+
+def make_app(django_admin: Path, app: Path) -> Path:
+    app.mkdir(parents=True)
+    subprocess.run([str(django_admin), "startproject", "mysite", str(app)], check=True)
+    (app / "pages").mkdir()
+    subprocess.run([str(django_admin), "startapp", "pages", str(app / "pages")], check=True, cwd=app)
+    with (app / "mysite" / "settings.py").open("a") as settings:
+        settings.write(SETTINGS_ADDITIONS)
+    (app / "mysite" / "urls.py").write_text(URLS)
+    (app / "pages" / "views.py").write_text(VIEWS.format(greeting="hello"))
+    (app / "static").mkdir()
+    (app / "static" / "site.css").write_text("body { color: red }\n")
+    (app / "requirements.txt").write_text(REQUIREMENTS)
+    (app / ".python-version").write_text("3.13\n")
+    (app / "Procfile").write_text("web: gunicorn mysite.wsgi --log-file -\n")
+    return app
+
+
+def layer_digests(docker_client, image: str) -> dict[str, str]:
+    """The digest of each buildpack layer, from the image's lifecycle metadata label."""
+    label = json.loads(docker_client.images.get(image).labels["io.buildpacks.lifecycle.metadata"])
+    return {f"{buildpack['key']}:{name}": layer["sha"] for buildpack in label["buildpacks"] for name, layer in buildpack.get("layers", {}).items()}
+
+
+def served(docker_client, image: str) -> tuple[str, str]:
+    """The home page's text, and the CSS file it names, fetched from the running image."""
+    with run_image(docker_client, image) as running:
+        status, body = running.get("/")
+        assert status == 200, body
+        status, css = running.get(body.split()[-1])
+        assert status == 200, css
+        return body, css
+
+
+@pytest.fixture(scope="module")
+def builds(docker_client, builder_image, django_admin, tmp_path_factory):
+    """Each build's log, the image's layer digests and what it served, by name, in build order."""
+    app = make_app(django_admin, tmp_path_factory.mktemp("layer-reuse") / "app")
+    image = unique_image("layer-reuse")
+    found = {}
+
+    def build(name: str) -> None:
+        result = pack_build(image, app)
+        assert result.returncode == 0, result.log
+        found[name] = {"log": result.log, "digests": layer_digests(docker_client, image), "served": served(docker_client, image)}
+
+    build("cold")
+    build("unchanged")
+    (app / "pages" / "views.py").write_text(VIEWS.format(greeting="bonjour"))
+    build("code-change")
+    (app / "static" / "site.css").write_text("body { color: blue }\n")
+    build("static-change")
+    docker_client.images.remove(image, force=True)
+    build("image-deleted")
+    yield found
+    remove_image_and_cache(docker_client, image)
+
+
+def test_an_unchanged_rebuild_restores_neither_the_runtime_nor_the_environment(builds):
+    log = builds["unchanged"]["log"]
+    for layer in ("python", "venv"):
+        assert f'Restoring metadata for "pycnb/python:{layer}" from app image' in log
+        assert f'Restoring data for "pycnb/python:{layer}"' not in log
+        assert f"Reusing layer 'pycnb/python:{layer}'" in log
+    assert summary_value(log, "Runtime cache") == "reuse: the previous image's layer (nothing restored)"
+    assert summary_value(log, "Environment cache") == "reuse: the previous image's layer (nothing restored)"
+    # No Python ran: the settings' inspection and the static files came from the cache.
+    assert summary_value(log, "collectstatic") == "reuse: the app's files, settings, packages and environment are unchanged"
+    assert "Unpacked" not in log and "Running:" not in log
+    assert builds["unchanged"]["digests"] == builds["cold"]["digests"]
+
+
+def test_a_code_only_change_is_served_and_keeps_the_runtime_and_environment_layers(builds):
+    body, _ = builds["code-change"]["served"]
+    assert body.startswith("bonjour ")
+    log = builds["code-change"]["log"]
+    assert "collectstatic --noinput" in log
+    assert "Removed the unpacked /layers/pycnb_python/python and /layers/pycnb_python/venv" in log
+    before, after = builds["unchanged"]["digests"], builds["code-change"]["digests"]
+    assert after["pycnb/python:python"] == before["pycnb/python:python"] and after["pycnb/python:venv"] == before["pycnb/python:venv"]
+
+
+def test_a_changed_static_file_is_served_changed(builds):
+    _, before = builds["code-change"]["served"]
+    body, after = builds["static-change"]["served"]
+    assert "color: red" in before and "color: blue" in after
+    assert body.split()[-1] != builds["code-change"]["served"][0].split()[-1], "the manifest names the new file"
+
+
+def test_a_rebuild_after_the_previous_image_was_deleted_says_why_it_unpacked_the_build_cache(builds):
+    log = builds["image-deleted"]["log"]
+    assert "- Using cached Python 3.13.15 from the build cache, since the previous image does not have it" in log
+    assert "- Using cached virtual environment from the build cache, since the previous image does not have it" in log
+    assert builds["image-deleted"]["served"] == builds["static-change"]["served"]
+    assert builds["image-deleted"]["digests"] == builds["static-change"]["digests"]

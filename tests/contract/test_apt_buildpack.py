@@ -4,7 +4,8 @@ import tomllib
 
 import pytest
 
-from support.lifecycle import run_phase
+from pycnb_tools.stacks import TRIXIE
+from support.lifecycle import BUILD_UID, run_phase
 
 pytestmark = pytest.mark.docker
 
@@ -76,3 +77,58 @@ def test_an_unknown_package_fails_with_its_line_and_no_apt_layer(docker_client, 
     assert "! ERROR: No package libmagick1 in Debian trixie" in result.output
     assert "Aptfile, line 2" in result.output and "Traceback" not in result.output
     assert not (result.layers / "pycnb_apt" / "apt.toml").exists()
+
+
+FIND_LIBRARY_PLAN = PLAN_ENTRY + 'find_library = ["magic"]\n'
+LAYER = "/layers/pycnb_apt/apt"
+LIBRARIES = f"{LAYER}/usr/lib/x86_64-linux-gnu"
+# What CPython's ctypes.util.find_library runs on Linux when ldconfig's cache has no such library:
+# gcc (build image only), then `ld -t -L<LD_LIBRARY_PATH> -lNAME` and `objdump -p` for the SONAME.
+FIND = """
+import ctypes, ctypes.util, sys
+print("find_library", ctypes.util.find_library("magic"))
+print("ld_route", ctypes.util._get_soname(ctypes.util._findLib_ld("magic")))
+ctypes.CDLL(ctypes.util.find_library("magic")).magic_version.restype = ctypes.c_int
+print("version", ctypes.CDLL(ctypes.util.find_library("magic")).magic_version())
+"""
+
+
+@pytest.fixture(scope="module")
+def with_find_library(docker_client, builder_image, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("apt-find-library")
+    result = run_phase(docker_client, "apt", "build", make_app(tmp), tmp / "work", buildpack_plan=FIND_LIBRARY_PLAN, network="host")
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_find_library_in_the_plan_installs_binutils_and_links_the_library(with_find_library):
+    output = with_find_library.output
+    assert "find_library sees    magic" in output
+    assert "binutils " in output and "(the build plan)" in output
+    assert "Linked libmagic.so -> libmagic.so.1 (for ctypes.util.find_library" in output
+    libraries = with_find_library.layers / "pycnb_apt/apt/usr/lib/x86_64-linux-gnu"
+    assert (libraries / "libmagic.so").readlink().as_posix() == "libmagic.so.1"
+    metadata = tomllib.loads((with_find_library.layers / "pycnb_apt/apt.toml").read_text())["metadata"]
+    assert metadata["find_library"] == ["magic"] and "binutils" in metadata["packages"]
+
+
+def test_find_library_finds_the_layer_library_with_no_settings(docker_client, with_find_library):
+    """Python's own find_library, in the build image (its gcc, then the layer's ld), with the env the layer sets."""
+    env = {"PATH": f"{LAYER}/usr/bin:/usr/bin:/bin", "LD_LIBRARY_PATH": f"{LIBRARIES}:{LAYER}/usr/lib", "LIBRARY_PATH": LIBRARIES}
+    output = docker_client.containers.run(TRIXIE.build_image, ["python3", "-c", FIND], environment=env, user=f"{BUILD_UID}:{BUILD_UID}",
+                                          volumes={str(with_find_library.layers): {"bind": "/layers", "mode": "ro"}},
+                                          network_mode="none", remove=True).decode()
+    assert "find_library libmagic.so.1" in output and "ld_route libmagic.so.1" in output
+    assert "version 546" in output
+
+
+def test_the_layer_ld_and_objdump_work_in_the_run_image(docker_client, with_find_library):
+    """At launch there is no gcc: find_library's answer comes from the layer's ld and objdump, run in the run image."""
+    env = {"PATH": f"{LAYER}/usr/bin:/usr/bin:/bin", "LD_LIBRARY_PATH": f"{LIBRARIES}:{LAYER}/usr/lib"}
+    script = f"command -v gcc cc; ld -t -L {LIBRARIES} -o /dev/null -lmagic 2>/dev/null; objdump -p -j .dynamic {LIBRARIES}/libmagic.so"
+    output = docker_client.containers.run(TRIXIE.run_image, ["sh", "-c", script], environment=env, user=f"{BUILD_UID}:{BUILD_UID}",
+                                          volumes={str(with_find_library.layers): {"bind": "/layers", "mode": "ro"}},
+                                          network_mode="none", remove=True).decode()
+    assert f"{LIBRARIES}/libmagic.so" in output
+    assert "SONAME               libmagic.so.1" in output
+    assert "/usr/bin/gcc" not in output

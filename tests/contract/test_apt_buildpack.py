@@ -1,5 +1,6 @@
 """The staged Apt buildpack run as the lifecycle runs it, in the build image, against Debian's real mirror."""
 
+import re
 import tomllib
 
 import pytest
@@ -104,7 +105,7 @@ def with_find_library(docker_client, builder_image, tmp_path_factory):
 def test_find_library_in_the_plan_installs_binutils_and_links_the_library(with_find_library):
     output = with_find_library.output
     assert "find_library sees    magic" in output
-    assert "binutils " in output and "(the build plan)" in output
+    assert re.search(r"\n  binutils 2\.\S+ \([^;]+; the build plan\)", output), output
     assert "Linked libmagic.so -> libmagic.so.1 (for ctypes.util.find_library" in output
     libraries = with_find_library.layers / "pycnb_apt/apt/usr/lib/x86_64-linux-gnu"
     assert (libraries / "libmagic.so").readlink().as_posix() == "libmagic.so.1"
@@ -125,7 +126,7 @@ def test_find_library_finds_the_layer_library_with_no_settings(docker_client, wi
 def test_the_layer_ld_and_objdump_work_in_the_run_image(docker_client, with_find_library):
     """At launch there is no gcc: find_library's answer comes from the layer's ld and objdump, run in the run image."""
     env = {"PATH": f"{LAYER}/usr/bin:/usr/bin:/bin", "LD_LIBRARY_PATH": f"{LIBRARIES}:{LAYER}/usr/lib"}
-    script = f"command -v gcc cc; ld -t -L {LIBRARIES} -o /dev/null -lmagic 2>/dev/null; objdump -p -j .dynamic {LIBRARIES}/libmagic.so"
+    script = f"command -v gcc cc; ld -t -L {LIBRARIES} -o /dev/null -lmagic 2>/dev/null; objdump -p -j .dynamic {LIBRARIES}/libmagic.so 2>/dev/null; true"
     output = docker_client.containers.run(TRIXIE.run_image, ["sh", "-c", script], environment=env, user=f"{BUILD_UID}:{BUILD_UID}",
                                           volumes={str(with_find_library.layers): {"bind": "/layers", "mode": "ro"}},
                                           network_mode="none", remove=True).decode()

@@ -133,3 +133,49 @@ def test_the_layer_ld_and_objdump_work_in_the_run_image(docker_client, with_find
     assert f"{LIBRARIES}/libmagic.so" in output
     assert "SONAME               libmagic.so.1" in output
     assert "/usr/bin/gcc" not in output
+
+
+GLIBC_POOL = "http://deb.debian.org/debian/pool/main/g/glibc"
+
+
+@pytest.fixture(scope="module")
+def run_image_record(docker_client, builder_image, tmp_path_factory):
+    """The run image's record as the stack copies it into the build image: dpkg status and libc6's file list."""
+    from pycnb_tools.stacks import TRIXIE
+
+    from apt_buildpack import run_image
+
+    folder = tmp_path_factory.mktemp("run-image-record")
+    for name in (run_image.STATUS_FILE, run_image.LIBC_FILES):
+        data = docker_client.containers.run(TRIXIE.build_image, ["cat", str(run_image.RECORD_DIR / name)], remove=True, network_mode="none")
+        (folder / name).write_bytes(data)
+    return run_image.load(folder)
+
+
+def glibc_deb(folder, package: str, version: str, arch: str):
+    import urllib.request
+
+    path = folder / f"{package}_{arch}.deb"
+    with urllib.request.urlopen(f"{GLIBC_POOL}/{package}_{version}_{arch}.deb", timeout=60) as response:
+        path.write_bytes(response.read())
+    return path
+
+
+def test_a_package_holding_a_file_of_the_run_image_libc_is_found_in_real_debian_packages(run_image_record, tmp_path):
+    """Debian's real glibc packages at the run image's version. libc6-amd64 (i386's 64-bit libc, a package not
+    named libc6) holds /usr/lib64/ld-linux-x86-64.so.2, the program loader of every binary in the run image;
+    libc6 holds every file of it; libc6-dev (libc.so, a linker script beside libc.so.6) holds none."""
+    from apt_buildpack import messages, run_image, unpack
+
+    version = run_image_record.installed.packages["libc6"].version
+    amd64 = run_image.libc_clash(unpack.paths(glibc_deb(tmp_path, "libc6-amd64", version, "i386"), "libc6-amd64"), run_image_record.libc_files)
+    assert amd64 == ["usr/lib64/ld-linux-x86-64.so.2"]
+    error = messages.replaces_libc(2, "libc6-amd64", "libc6-amd64",
+                                   f"libc6-amd64 (Aptfile, line 2) holds /{amd64[0]}, a file of the run image's libc6.")
+    assert error.title == "libc6-amd64 would replace the run image's C library"
+    assert "holds /usr/lib64/ld-linux-x86-64.so.2" in error.details and "Aptfile, line 2" in error.details
+    libc6 = run_image.libc_clash(unpack.paths(glibc_deb(tmp_path, "libc6", version, "amd64"), "libc6"), run_image_record.libc_files)
+    assert {"usr/lib/x86_64-linux-gnu/libc.so.6", "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "usr/lib64/ld-linux-x86-64.so.2"} <= set(libc6)
+    dev = unpack.paths(glibc_deb(tmp_path, "libc6-dev", version, "amd64"), "libc6-dev")
+    assert "usr/lib/x86_64-linux-gnu/libc.so" in dev
+    assert run_image.libc_clash(dev, run_image_record.libc_files) == []

@@ -111,7 +111,7 @@ def build(context: BuildContext, log: Logger) -> None:
     by_request = {request.name: request for request in requests}
     if run.libc_files:
         for package in resolution.install:
-            clash = sorted(set(unpack.paths(debs[package.name], package.name)) & run.libc_files)
+            clash = run_image.libc_clash(unpack.paths(debs[package.name], package.name), run.libc_files)
             if clash:
                 asked = by_request.get(package.name)
                 raise messages.replaces_libc(asked.line_number if asked else 0, asked.line if asked else "", package.name,

@@ -13,7 +13,7 @@ file. On Linux, CPython's find_library (Lib/ctypes/util.py, 3.6 to 3.14) tries, 
 Steps 2 and 3 need two things an unpacked runtime library lacks: a `libNAME.so` link (a `-dev`
 package's; `-lgdal` looks for `libgdal.so`, not `libgdal.so.36`), and, at launch, `ld` and `objdump`
 (the run image has no binutils). So a buildpack asks, with `find_library = ["gdal", "geos_c"]` in its
-plan entry, and this buildpack installs Debian's `binutils` into the layer (about 14 MiB unpacked,
+plan entry, and this buildpack installs Debian's `binutils` into the layer (13.2 MiB unpacked with its dependencies,
 translations left out) and links `libgdal.so` to the library's SONAME file. find_library then answers
 `libgdal.so.36`, which `CDLL` loads through LD_LIBRARY_PATH. Nothing of Python or of the app is
 changed: the same lookup works in gunicorn, `manage.py migrate`, a shell, any interpreter.

@@ -422,8 +422,9 @@ DJANGO = [
            append={SETTINGS: "\nimport celery\n"}),
     django("django-settings-improperly-configured", "! ERROR: Importing the settings failed: Django says the settings are improperly configured",
            append={SETTINGS: "\nINSTALLED_APPS = INSTALLED_APPS + ['django.contrib.admin']\n"}),
-    # GeoDjango without GDAL_LIBRARY_PATH in the settings: Django's find_library cannot see a layer (nor, here, any GDAL).
-    django("django-geodjango-no-library-path", "GeoDjango cannot find the GDAL library",
+    # GeoDjango with no GDAL anywhere, as with a builder that has no pycnb/apt (pycnb/django alone here): the
+    # error names the builder to use, or the settings lines for a GDAL installed some other way.
+    django("django-geodjango-no-gdal", "GeoDjango cannot find the GDAL library",
            files={"places/__init__.py": "", "places/models.py": "from django.contrib.gis.db import models\n\n\n"
                   "class Place(models.Model):\n    location = models.PointField()\n"},
            append={SETTINGS: "\nINSTALLED_APPS += ['django.contrib.gis', 'places']\n"}),

@@ -24,6 +24,8 @@ SAMPLE = [
     BY_NAME["uv-path-source-outside-app"],
     # pack runs the whole order, and pycnb/python must pass first: the Procfile goes into the example app.
     dataclasses.replace(BY_NAME["procfile-no-colon"], base="example"),
+    # pycnb/apt is first and optional: an Aptfile in the example app puts it in the group, and it fails first.
+    dataclasses.replace(BY_NAME["apt-shell-characters"], base="example"),
 ]
 
 

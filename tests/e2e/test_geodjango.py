@@ -1,30 +1,35 @@
-"""GeoDjango through the real pack with no Aptfile: django.contrib.gis in the settings makes pycnb/django ask
-pycnb/apt for GDAL, GEOS and PROJ; the app migrates a PointField into a real PostGIS and answers a distance
-query computed in the database."""
+"""GeoDjango out of the box, through the real pack: an app made as Django's GeoDjango tutorial makes one
+(`django-admin startproject`, `startapp`, `django.contrib.gis` and the app in INSTALLED_APPS, a PostGIS
+DATABASES entry) with no Aptfile and no GDAL_LIBRARY_PATH/GEOS_LIBRARY_PATH lines. pycnb/django asks
+pycnb/apt for GDAL, GEOS and PROJ, and for Django's own find_library lookup to see them; the build
+imports the settings and runs collectstatic, the image migrates a PointField into a real PostGIS and
+answers a distance query computed in the database. One pack build, shared by the module's tests."""
 
 import json
+import re
+import subprocess
+from pathlib import Path
 
 import pytest
 
-from support.apps import EXAMPLE_APP, copy_app
 from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.package_tools import tool, tool_env
 from support.postgres import enable_postgis
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
-SETTINGS = '''
-import os
-
-INSTALLED_APPS += ["django.contrib.gis", "places"]
-# Django finds GDAL and GEOS with ctypes.util.find_library, which cannot see a buildpack layer:
-# pycnb/apt sets these two variables (README, GeoDjango).
-GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")
-GEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH")
-if os.environ.get("DATABASE_URL"):
-    import dj_database_url
-
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], engine="django.contrib.gis.db.backends.postgis")}
-'''
+DJANGO = "django==5.2.8"
+REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\ndj-database-url==2.3.0\npsycopg[binary]==3.2.12\n"
+# What the GeoDjango tutorial (docs.djangoproject.com/en/5.2/ref/contrib/gis/tutorial/) changes in the
+# settings startproject wrote, with the database from DATABASE_URL as on Heroku-style platforms.
+INSTALLED = ("    'django.contrib.staticfiles',\n]", "    'django.contrib.staticfiles',\n    'django.contrib.gis',\n    'places',\n]")
+DATABASES = (
+    "DATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n        'NAME': BASE_DIR / 'db.sqlite3',\n    }\n}",
+    "import dj_database_url\n\nDATABASES = {'default': dj_database_url.config(engine='django.contrib.gis.db.backends.postgis')}",
+)
+# The one line every deployment guide adds (Heroku's, Django's checklist), so that the build runs
+# collectstatic, a second Django process that loads GDAL and GEOS at build time.
+STATIC_ROOT = "\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"
 MODELS = '''from django.contrib.gis.db import models
 
 
@@ -68,19 +73,33 @@ urlpatterns += [path("nearest/", nearest)]
 '''
 
 
+def django_admin(app: Path, *args: str) -> None:
+    subprocess.run([str(tool("uv")), "tool", "run", "--from", DJANGO, "django-admin", *args], cwd=app, check=True,
+                   env=tool_env(UV_PYTHON_DOWNLOADS="never"), capture_output=True)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"startproject no longer writes {old!r}"
+    path.write_text(text.replace(old, new))
+
+
 @pytest.fixture(scope="module")
 def geodjango(docker_client, builder_image, tmp_path_factory):
-    app = copy_app(EXAMPLE_APP, tmp_path_factory.mktemp("geodjango") / "app")
-    with (app / "requirements.txt").open("a") as file:
-        file.write("dj-database-url==2.3.0\npsycopg[binary]==3.2.12\n")
-    with (app / "myproject" / "settings.py").open("a") as file:
-        file.write(SETTINGS)
-    (app / "places" / "migrations").mkdir(parents=True)
-    (app / "places" / "__init__.py").write_text("")
-    (app / "places" / "migrations" / "__init__.py").write_text("")
+    app = tmp_path_factory.mktemp("geodjango") / "app"
+    app.mkdir()
+    django_admin(app, "startproject", "mysite", ".")
+    django_admin(app, "startapp", "places")
+    settings = app / "mysite" / "settings.py"
+    edit(settings, *INSTALLED)
+    edit(settings, *DATABASES)
+    with settings.open("a") as file:
+        file.write(STATIC_ROOT)
+    assert "LIBRARY_PATH" not in settings.read_text()
+    (app / "requirements.txt").write_text(REQUIREMENTS)
     (app / "places" / "models.py").write_text(MODELS)
     (app / "places" / "migrations" / "0001_initial.py").write_text(MIGRATION)
-    with (app / "myproject" / "urls.py").open("a") as file:
+    with (app / "mysite" / "urls.py").open("a") as file:
         file.write(VIEW)
     image = unique_image("geodjango")
     try:
@@ -93,8 +112,36 @@ def geodjango(docker_client, builder_image, tmp_path_factory):
 
 def test_the_django_buildpack_asks_for_gdal_geos_and_proj_without_an_aptfile(geodjango):
     _, log = geodjango
-    assert "Asked by buildpacks  libgdal36, libgeos-c1t64, libproj25" in log
-    assert "GDAL_LIBRARY_PATH" in log
+    assert "Asked by buildpacks  libgdal36, libgeos-c1t64, libproj25, binutils" in log
+    assert "find_library sees    gdal, geos_c" in log
+    assert "Linked libgdal.so -> libgdal.so.36" in log and "Linked libgeos_c.so -> libgeos_c.so.1" in log
+    # The build imported the settings with django.setup(), which imports places.models and so GDAL and GEOS,
+    # then ran collectstatic (GeoDjango's admin widgets among the files).
+    assert re.search(r"\n  Django +5\.2\.8\n  Settings +mysite\.settings\n", log), log
+    assert re.search(r"\n  collectstatic +run\n", log) and "Collecting static files" in log, log
+
+
+def test_django_finds_gdal_and_geos_itself_at_launch(docker_client, geodjango):
+    """Django's own lookup, no settings naming a file: find_library answers through the layer's ld and objdump."""
+    image, _ = geodjango
+    # One line: the launcher runs a command through bash, which joins its arguments.
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings'); django.setup(); "
+            "from django.conf import settings; from django.contrib.gis import gdal, geos; "
+            "print(hasattr(settings, 'GDAL_LIBRARY_PATH'), gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name, gdal.gdal_version().decode())")
+    output = docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", remove=True).decode()
+    assert output.splitlines()[-1].split()[:3] == ["False", "libgdal.so.36", "libgeos_c.so.1"], output
+
+
+def test_settings_that_read_the_library_paths_still_work(docker_client, geodjango):
+    """Apps written for Heroku's docs have `GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")`: the layer sets both."""
+    image, _ = geodjango
+    code = ("import os; from django.conf import settings; "
+            "settings.configure(GDAL_LIBRARY_PATH=os.environ.get('GDAL_LIBRARY_PATH'), GEOS_LIBRARY_PATH=os.environ.get('GEOS_LIBRARY_PATH')); "
+            "from django.contrib.gis import gdal, geos; print(gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name)")
+    output = docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", remove=True).decode()
+    gdal_path, geos_path = output.split()[-2:]
+    assert gdal_path.startswith("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu/libgdal.so.36"), output
+    assert geos_path.startswith("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu/libgeos_c.so.1"), output
 
 
 def test_migrates_into_postgis_and_answers_a_distance_query(docker_client, geodjango, postgres):

@@ -16,7 +16,7 @@ from cnb.layers import CacheDecision, Layer, Layers
 LAYER_NAME = "apt"
 CACHE_LAYER_NAME = "apt-cache"
 # Bump when the layout of the layer changes, to discard every cached one.
-LAYER_SCHEMA = 1
+LAYER_SCHEMA = 2  # 2: find_library links
 MULTIARCH = {"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 # Data files some libraries look for at a path compiled in (/usr/...), and the variable that moves it.
 DATA_PATHS = {
@@ -27,8 +27,9 @@ DATA_PATHS = {
 
 
 # Libraries that apps load by a path from the environment: GeoDjango's settings of the same names
-# (https://docs.djangoproject.com/en/5.2/ref/contrib/gis/install/geolibs/#gdal-library-path), when the
-# settings read them from the environment, as Heroku's GDAL docs have them do.
+# (https://docs.djangoproject.com/en/5.2/ref/contrib/gis/install/geolibs/#gdal-library-path), for apps
+# whose settings read them from the environment, as Heroku's GDAL docs have them do. GeoDjango needs no
+# such lines when its plan entry asks for find_library (find_library.py); these keep the old ones working.
 LIBRARY_FILES = {"GDAL_LIBRARY_PATH": "libgdal.so.*", "GEOS_LIBRARY_PATH": "libgeos_c.so.*"}
 
 
@@ -41,6 +42,7 @@ class AptMetadata:
     run_image: str
     installed: list[str] = field(default_factory=list)  # "name version", for the log of a reused layer
     bytes: int = 0
+    find_library: list[str] = field(default_factory=list)  # libraries linked for ctypes.util.find_library
 
 
 def decide(restored: dict, wanted: AptMetadata) -> CacheDecision:
@@ -58,6 +60,8 @@ def decide(restored: dict, wanted: AptMetadata) -> CacheDecision:
         removed = [name for name in before if name not in wanted.packages]
         changes = ([f"added {', '.join(added)}"] if added else []) + ([f"removed {', '.join(removed)}"] if removed else []) or ["reordered"]
         reasons.append("the packages asked for changed (" + "; ".join(changes) + ")")
+    if list(restored.get("find_library", [])) != wanted.find_library:
+        reasons.append(f"the libraries for find_library changed ({', '.join(restored.get('find_library', [])) or 'none'} to {', '.join(wanted.find_library) or 'none'})")
     if restored.get("run_image") != wanted.run_image:
         reasons.append("the run image's packages changed")
     return CacheDecision(cached=True, reasons=tuple(reasons))

@@ -7,7 +7,7 @@ from cnb.layers import Layers
 from cnb.log import Logger
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
 
-from . import aptfile, archive, layer as apt_layer, messages, resolve, run_image, unpack
+from . import aptfile, archive, find_library, layer as apt_layer, messages, resolve, run_image, unpack
 
 # What other buildpacks require, with `packages = [...]` in the metadata, to have Debian packages installed.
 PLAN_NAME = "apt"
@@ -20,18 +20,27 @@ def detect(context: DetectContext, log: Logger) -> None:
     BuildPlan(provides=[PLAN_NAME], requires=requires).write(context.build_plan_path)
 
 
-def plan_requests(context: BuildContext) -> list[aptfile.Request]:
+def plan_requests(context: BuildContext) -> tuple[list[aptfile.Request], list[str]]:
+    """The packages other buildpacks ask for, and the libraries they need `ctypes.util.find_library` to
+    find (`find_library = ["gdal"]`, find_library.py), which adds binutils to the packages."""
     requests: list[aptfile.Request] = []
+    libraries: list[str] = []
     for entry in read_buildpack_plan(context.buildpack_plan_path):
         if entry.name != PLAN_NAME:
             continue
-        for package in entry.metadata.get("packages", []):
+        for library in entry.metadata.get("find_library", []):
+            name = str(library)
+            if not find_library.NAME.fullmatch(name):
+                raise messages.plan_package_invalid(name, "a buildpack's bug: not a library name for find_library")
+            if name not in libraries:
+                libraries.append(name)
+        for package in [*entry.metadata.get("packages", []), *(find_library.PACKAGES if entry.metadata.get("find_library") else [])]:
             name = str(package)
             if not aptfile.PACKAGE_NAME.fullmatch(name):
                 raise messages.plan_package_invalid(name, "a buildpack's bug")
             if name not in [request.name for request in requests]:
                 requests.append(aptfile.Request(name, 0))
-    return requests
+    return requests, libraries
 
 
 def build(context: BuildContext, log: Logger) -> None:
@@ -41,7 +50,8 @@ def build(context: BuildContext, log: Logger) -> None:
     # Everything is read and checked before the first download or layer write.
     parsed = aptfile.read(app) if aptfile.exists(app) else aptfile.Aptfile([], [])
     requests = list(parsed.requests)
-    for request in plan_requests(context):
+    from_buildpacks, libraries = plan_requests(context)
+    for request in from_buildpacks:
         if request.name not in [known.name for known in requests]:
             requests.append(request)
     for request in requests:
@@ -56,7 +66,8 @@ def build(context: BuildContext, log: Logger) -> None:
     mirror = archive.mirror(context.env)
     arch = context.target.arch
     run = run_image.load()
-    wanted = apt_layer.AptMetadata(apt_layer.LAYER_SCHEMA, archive.SUITE, arch, [request.name for request in requests], run.digest)
+    wanted = apt_layer.AptMetadata(apt_layer.LAYER_SCHEMA, archive.SUITE, arch, [request.name for request in requests], run.digest,
+                                   find_library=libraries)
     layer, decision, restored = apt_layer.plan(layers, wanted)
 
     from_plan = [request.name for request in requests if not request.line_number]
@@ -65,6 +76,7 @@ def build(context: BuildContext, log: Logger) -> None:
         [
             ("Aptfile", ", ".join(request.name for request in requests if request.line_number) or "none"),
             ("Asked by buildpacks", ", ".join(from_plan) or "none"),
+            *([("find_library sees", ", ".join(libraries))] if libraries else []),
             ("Debian suite", f"{archive.SUITE} {archive.COMPONENT} {arch} from {mirror.url}"),
             ("Run image record", "recorded by the stack" if run.recorded else "missing: Debian's required packages assumed"),
             ("Package cache", decision.summary()),
@@ -99,7 +111,7 @@ def build(context: BuildContext, log: Logger) -> None:
     by_request = {request.name: request for request in requests}
     if run.libc_files:
         for package in resolution.install:
-            clash = sorted(set(unpack.paths(debs[package.name], package.name)) & run.libc_files)
+            clash = run_image.libc_clash(unpack.paths(debs[package.name], package.name), run.libc_files)
             if clash:
                 asked = by_request.get(package.name)
                 raise messages.replaces_libc(asked.line_number if asked else 0, asked.line if asked else "", package.name,
@@ -117,6 +129,8 @@ def build(context: BuildContext, log: Logger) -> None:
         unpack.relocate(layer.path)
         for link in unpack.link_library_alternatives(layer.path, apt_layer.MULTIARCH.get(arch, "x86_64-linux-gnu")):
             log.detail(f"Linked {link} (what update-alternatives would do)")
+        for link in find_library.link(layer.path / "usr" / "lib" / apt_layer.MULTIARCH.get(arch, "x86_64-linux-gnu"), libraries):
+            log.detail(f"Linked {link} (for ctypes.util.find_library, with binutils' ld and objdump)")
     names = apt_layer.set_env(layer, arch)
     log.step(f"Installed {len(installed)} packages, {messages.size(total)} in the image; set {', '.join(names)}")
     metadata = apt_layer.AptMetadata(**{**apt_layer.metadata_dict(wanted), "installed": installed, "bytes": total})

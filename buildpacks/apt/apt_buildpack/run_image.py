@@ -53,6 +53,11 @@ def load(record_dir: Path = RECORD_DIR, fallback: Index | None = None) -> RunIma
     return RunImage(parse_status(data.decode("utf-8", "replace")), frozenset(paths - folders), digest, True)
 
 
+def libc_clash(package_paths: list[str], libc_files: frozenset[str]) -> list[str]:
+    """The files of the run image's C library that a package's files (normalised paths) would replace, sorted."""
+    return sorted(set(package_paths) & libc_files)
+
+
 def required_packages(index: Index) -> Index:
     """Debian's Essential and Priority: required packages and what they depend on, which every Debian image has."""
     required = Index()

@@ -23,6 +23,10 @@ PYTHON_PLAN_NAME = "python"
 # runtime packages, no headers: GeoDjango binds them with ctypes.
 APT_PLAN_NAME = "apt"
 GEODJANGO_PACKAGES = ["libgdal36", "libgeos-c1t64", "libproj25"]
+# Django looks GDAL and GEOS up with ctypes.util.find_library("gdal") / ("geos_c") unless the settings
+# name the files; pycnb/apt makes that lookup find its layer (apt_buildpack/find_library.py says how and
+# why), so unmodified settings work at build and at launch.
+GEODJANGO_FIND_LIBRARY = ["gdal", "geos_c"]
 AUTO_INSTALL_ENV_VAR = "BP_DJANGO_AUTO_INSTALL"
 # What every Django app on a Heroku-style platform runs with, at versions known to work
 # together with Django 4.2-5.2 on Python 3.11-3.13 (gunicorn: the newest release, 27.0.1, 2026-11).
@@ -49,7 +53,7 @@ def detect(context: DetectContext, log: Logger) -> None:
     python = Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})
     if project.uses_geodjango(manage, context.app_dir, context.env):
         # Without pycnb/apt in the builder, the second plan still builds the app (with GDAL from elsewhere).
-        with_libraries = BuildPlan(requires=[python, Require(APT_PLAN_NAME, {"packages": GEODJANGO_PACKAGES})])
+        with_libraries = BuildPlan(requires=[python, Require(APT_PLAN_NAME, {"packages": GEODJANGO_PACKAGES, "find_library": GEODJANGO_FIND_LIBRARY})])
         write_alternatives(context.build_plan_path, with_libraries, BuildPlan(requires=[python]))
     else:
         BuildPlan(requires=[python]).write(context.build_plan_path)

@@ -266,12 +266,12 @@ def diagnose(what: str, text: str, settings_module: str) -> BuildpackError:
         library = match.group(1)
         return BuildpackError(
             f"{what} failed: GeoDjango cannot find the {library} library",
-            f"Django looks for {library} with ctypes.util.find_library, which sees only the system's library cache,\n"
-            f"not the libraries pycnb/apt installs in a layer. pycnb/apt puts their paths in GDAL_LIBRARY_PATH and\n"
-            f"GEOS_LIBRARY_PATH, for the settings to read.\n\n{tail}",
-            ['Add to the settings:\nimport os\nGDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")\n'
-             'GEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH")',
-             "With a builder that has no pycnb/apt, list libgdal36, libgeos-c1t64 and libproj25 in an Aptfile for a buildpack that installs it."],
+            f"Django looks for {library} with ctypes.util.find_library, and found none. With pycnb/apt in the builder\n"
+            f"(first in pycnb's order), the build installs GDAL, GEOS and PROJ and makes find_library see them;\n"
+            f"this build had no {library} where find_library looks (the system's library cache, or a compiler's search path).\n\n{tail}",
+            ["Build with a builder whose order has pycnb/apt before pycnb/django (pycnb's builder has it).",
+             "Or install GDAL, GEOS and PROJ with another buildpack and name their files in the settings, e.g.:\nimport os\n"
+             'GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")\nGEOS_LIBRARY_PATH = os.environ.get("GEOS_LIBRARY_PATH")'],
         )
     match = _IMPROPERLY_CONFIGURED.search(text)
     if match:

@@ -42,3 +42,27 @@ def test_library_alternatives_are_linked_as_update_alternatives_would(tmp_path):
     assert unpack.link_library_alternatives(tmp_path, "x86_64-linux-gnu") == [
         "libblas.so.3 -> blas/libblas.so.3", "liblapack.so.3 -> lapack/liblapack.so.3"]
     assert (libraries / "libblas.so.3").resolve() == (libraries / "blas/libblas.so.3").resolve()
+
+
+def test_find_library_links_each_name_to_its_soname_file_once(tmp_path):
+    from apt_buildpack import find_library
+
+    for name in ("libgdal.so.36", "libgdal.so.36.3.10.3", "libgeos_c.so.1", "libgeos_c.so.1.19.2"):
+        (tmp_path / name).write_bytes(b"\x7fELF")
+    made = find_library.link(tmp_path, ["gdal", "geos_c", "proj"])
+    assert made == ["libgdal.so -> libgdal.so.36", "libgeos_c.so -> libgeos_c.so.1"]
+    assert (tmp_path / "libgdal.so").readlink().as_posix() == "libgdal.so.36"
+    assert find_library.link(tmp_path, ["gdal"]) == []  # a link already there is left alone
+
+
+def test_a_change_of_the_find_library_names_is_a_reason():
+    restored = apt_layer.metadata_dict(WANTED)
+    wanted = apt_layer.AptMetadata(**{**restored, "find_library": ["gdal"]})
+    assert apt_layer.decide(restored, wanted).reasons == ("the libraries for find_library changed (none to gdal)",)
+
+
+def test_find_library_names_are_library_names_only():
+    from apt_buildpack import find_library
+
+    assert all(find_library.NAME.fullmatch(name) for name in ("gdal", "geos_c", "GDAL", "gdal3.10.0", "stdc++"))
+    assert not any(find_library.NAME.fullmatch(name) for name in ("../x", "a/b", "", "-lgdal", "*"))

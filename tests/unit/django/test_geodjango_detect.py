@@ -34,7 +34,8 @@ GIS = "INSTALLED_APPS = [\n    'django.contrib.staticfiles',\n    'django.contri
 
 def test_a_settings_module_with_gis_asks_for_the_libraries_with_a_fallback_plan(tmp_path):
     plan = detect_plan(make_app(tmp_path, {"mysite/__init__.py": "", "mysite/settings.py": GIS}))
-    assert plan["requires"][1] == {"name": "apt", "metadata": {"packages": ["libgdal36", "libgeos-c1t64", "libproj25"]}}
+    assert plan["requires"][1] == {"name": "apt", "metadata": {"packages": ["libgdal36", "libgeos-c1t64", "libproj25"],
+                                                                     "find_library": ["gdal", "geos_c"]}}
     assert [[r["name"] for r in alternative["requires"]] for alternative in plan["or"]] == [["python"]]
 
 
@@ -59,11 +60,12 @@ def test_a_settings_link_out_of_the_app_is_not_read(tmp_path):
     assert not project.uses_geodjango(app / "manage.py", app, {})
 
 
-def test_django_not_finding_gdal_is_explained_with_the_settings_to_add():
+def test_django_not_finding_gdal_is_explained_with_a_builder_that_has_pycnb_apt_or_the_settings_to_add():
     from django_buildpack import messages
 
     output = ('django.core.exceptions.ImproperlyConfigured: Could not find the GDAL library (tried "gdal", "GDAL", "gdal3.10.0"). '
               "Is GDAL installed? If it is, try setting GDAL_LIBRARY_PATH in your settings.")
     error = messages.diagnose("collectstatic", output, "mysite.settings")
     assert error.title == "collectstatic failed: GeoDjango cannot find the GDAL library"
-    assert 'GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")' in error.fix[0]
+    assert "pycnb/apt before pycnb/django" in error.fix[0]
+    assert 'GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")' in error.fix[1]

@@ -58,11 +58,12 @@ def warm_layers(builder_image, docker_client, tmp_path_factory):
 
 
 def fresh_work(warm_layers, tmp_path):
-    """A copy of the warm layers without the environment, so pip installs from scratch."""
+    """A copy of the warm layers without the environment and its build copy, so pip installs from scratch."""
     work = tmp_path / "work"
     shutil.copytree(warm_layers, work / "layers", symlinks=True)
-    shutil.rmtree(work / "layers" / "pycnb_python" / "venv")
-    (work / "layers" / "pycnb_python" / "venv.toml").unlink()
+    for name in ("venv", "venv-copy"):
+        shutil.rmtree(work / "layers" / "pycnb_python" / name)
+        (work / "layers" / "pycnb_python" / f"{name}.toml").unlink()
     return work
 
 
@@ -173,5 +174,7 @@ def test_runtime_archive_with_a_wrong_checksum_is_never_unpacked(docker_client, 
 
 
 def test_runtime_layer_metadata_records_its_content(warm_layers):
-    metadata = tomllib.loads((warm_layers / "pycnb_python" / "python.toml").read_text())["metadata"]
+    # Recorded with the runtime's build copy, the layer the cache keeps.
+    metadata = tomllib.loads((warm_layers / "pycnb_python" / "python-copy.toml").read_text())["metadata"]
     assert metadata["content"]["entries"] > 1000
+    assert metadata["archive"]["size"] == (warm_layers / "pycnb_python" / "python-copy" / "content.tar").stat().st_size

@@ -19,6 +19,7 @@ pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\nwhitenoise==6.11.0\n"
 SETTINGS_ADDITIONS = """
 import os
+DEBUG = False
 ALLOWED_HOSTS = ["*"]
 SECRET_KEY = os.environ.get("SECRET_KEY", SECRET_KEY)
 INSTALLED_APPS.append("pages")

@@ -131,10 +131,10 @@ def build(context: BuildContext, log: Logger) -> None:
     for name in CACHE_LAYERS:
         layers.get(name).keep_cached()
 
-    log.section("Python at build time")
     kept = [layer for layer, decision in ((python_layer, runtime_decision), (venv, venv_decision)) if decision.how == "keep"]
-    build_env.write(layers, venv.path, python_layer.path, kept, venv_wanted)
+    build_env.write(layers, venv.path, kept, venv_wanted)
     if kept:
+        log.section("Python at build time")
         log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))
 
     # pack makes the app folder world-writable; the run image's user must not be able to change the app,

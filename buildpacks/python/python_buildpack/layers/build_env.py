@@ -18,6 +18,8 @@ from pathlib import Path
 from cnb.layers import Layers
 from cnb.reuse import ReusableLayer, State
 
+from .venv import VenvMetadata
+
 LAYER_NAME = "build-env"
 PROGRAM_ENV_VAR = "PYCNB_PYTHON_ENV"
 # A digest of everything the environment was made from: a later buildpack keys its own caches by it.
@@ -27,11 +29,11 @@ PROGRAM = "pycnb-python-env"
 PROGRAM_MODULE = Path(__file__).resolve().parent.parent / "build_env_program.py"
 
 
-def environment_key(wanted: object) -> str:
-    return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()  # type: ignore[call-overload]
+def environment_key(wanted: VenvMetadata) -> str:
+    return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()
 
 
-def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: object) -> None:
+def write(layers: Layers, venv: Path, kept: list[ReusableLayer], wanted: VenvMetadata) -> None:
     layer = layers.get(LAYER_NAME)
     layer.reset()
     bin_dir = layer.path / "bin"

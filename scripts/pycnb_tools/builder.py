@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tomllib
@@ -17,6 +18,10 @@ from .paths import BUILD_DIR, ROOT
 BUILDER_IMAGE = os.environ.get("PYCNB_BUILDER_IMAGE") or "pycnb/builder:trixie"
 CONFIG = ROOT / "builder.toml"
 DEFAULT_STACK_IMAGES = {"build": "pycnb/build:trixie", "run": "pycnb/run:trixie"}
+# The lifecycle reads its platform settings from its container's env, which starts from the builder
+# image's: every platform that runs this builder (pack, Tekton, kpack) gets them. pack has no flag for
+# them. CNB_PARALLEL_EXPORT (Platform API 0.13+) exports the image and the cache side by side.
+LIFECYCLE_ENV = {"CNB_PARALLEL_EXPORT": "true"}
 
 
 def config(stack: stacks.Stack = stacks.TRIXIE) -> Path:
@@ -50,4 +55,14 @@ def create(client: docker.DockerClient, tag: str = BUILDER_IMAGE) -> str:
         ["builder", "create", tag, "--config", str(config()), "--pull-policy", "never"],
         fix="read pack's message above; builder.toml must match pack v" + toolchain.PACK_VERSION,
     )
+    _set_lifecycle_env(client, tag)
     return tag
+
+
+def _set_lifecycle_env(client: docker.DockerClient, tag: str) -> None:
+    """LIFECYCLE_ENV in the builder image's config: one more image config on top, no new layer."""
+    dockerfile = f"FROM {tag}\n" + "".join(f"ENV {name}={value}\n" for name, value in LIFECYCLE_ENV.items())
+    try:
+        client.images.build(fileobj=io.BytesIO(dockerfile.encode()), tag=tag, rm=True, pull=False)
+    except docker.errors.DockerException as error:
+        raise StepError("builder", f"setting the lifecycle's env in {tag} failed: {error}", "check that the Docker engine is running") from None

@@ -182,6 +182,21 @@ class State:
         self._save(entries)
         return [entry["path"] for entry in wanted]
 
+    def read_only_copies(self, scratch: Path) -> dict[str, Path]:
+        """Where each kept layer's files can be read: its own folder if unpacked, else a copy unpacked
+        under `scratch`, by layer name. Nothing written there reaches the image; it is for steps that only
+        read the files, and much faster where the layers volume makes creating files slow."""
+        found, wanted = {}, []
+        for entry in self._read():
+            folder = Path(entry["path"])
+            if entry["materialized"] and folder.is_dir():
+                found[folder.name] = folder
+            else:
+                found[folder.name] = scratch / folder.name
+                wanted.append((Path(entry["archive"]), scratch / folder.name))
+        archive.unpack_all(wanted)
+        return found
+
     def release(self) -> tuple[list[str], list[str]]:
         """Remove every unpacked kept layer whose files are unchanged; return (removed, changed)."""
         entries, removed, changed = self._read(), [], []

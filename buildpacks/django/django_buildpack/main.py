@@ -66,6 +66,11 @@ def packages_to_add(declared: set[str], auto_install: bool) -> list[str]:
 
 
 def build(context: BuildContext, log: Logger) -> None:
+    with python_env.AppPython(log) as app_python:
+        _build(context, log, app_python)
+
+
+def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython) -> None:
     log.header("pycnb/django")
     app, env = context.app_dir, {**context.env, **BUILD_TIME_ENV}
     log.add_secrets_from_env(env)
@@ -73,7 +78,6 @@ def build(context: BuildContext, log: Logger) -> None:
     # Read and check everything before running anything.
     if not env.get("VIRTUAL_ENV"):
         raise messages.no_python_environment()
-    python = Path(env["VIRTUAL_ENV"]) / "bin" / "python"
     manage = project.manage_py(app, env)
     manage_name = str(manage.relative_to(app))
     # The project is imported, and its commands run, the way `python manage.py` does it: from the
@@ -104,8 +108,8 @@ def build(context: BuildContext, log: Logger) -> None:
     if cached:
         inspected: settings.Settings | settings.ImportFailure = cached.settings
     else:
-        python_env.materialize(log, env)
-        inspected = settings.inspect(python, project_folder, settings_module, env)
+        python, python_env_vars = app_python.get(env)
+        inspected = settings.inspect(python, project_folder, settings_module, python_env_vars)
     if isinstance(inspected, settings.ImportFailure):
         failure = messages.diagnose("Importing the settings", inspected.traceback, settings_module)
         if turned_off is None:
@@ -157,8 +161,8 @@ def build(context: BuildContext, log: Logger) -> None:
         log.step("Using the static files of the previous build: the app's files, settings, packages and environment are unchanged")
         static_files_cache.unpack(layers, static_root)
     else:
-        python_env.materialize(log, env)
-        collectstatic.run(log, python, real_manage, env, settings_module)
+        python, python_env_vars = app_python.get(env)
+        collectstatic.run(log, python, real_manage, python_env_vars, settings_module)
     if cached:
         static_files_cache.keep(layers)
     elif isinstance(inspected, settings.Settings):

@@ -1,5 +1,12 @@
-"""`pycnb-python-env materialize|release`: unpack the kept runtime and environment for a build step, or
-remove them again once unchanged (layers/build_env.py). Run by later buildpacks and the `python` wrappers."""
+"""`pycnb-python-env materialize|release|read-only SCRATCH`: the kept runtime and environment for a
+later build step (layers/build_env.py). Run by later buildpacks and the `python` wrapper.
+
+- `materialize` unpacks them into their own folders, as the image has them;
+- `release` removes them again once unchanged, so the export reuses the previous image's layers;
+- `read-only SCRATCH` unpacks what is not unpacked into SCRATCH (outside the layers volume, where
+  creating files is fast) and points that environment at that runtime; it prints the environment's
+  `python`, for steps that only read the files (importing settings, collecting static files).
+"""
 
 import sys
 import time
@@ -11,29 +18,57 @@ sys.path[:0] = [str(vendor_dir)]
 from cnb.archive import ArchiveError  # noqa: E402
 from cnb.reuse import State  # noqa: E402
 
+USAGE = "materialize | release | read-only SCRATCH"
 
-def main(state_file: str, command: str) -> int:
+
+def point_environment_at(venv: Path, runtime: Path, installed_runtime: Path) -> None:
+    """Make a copy of the environment run `runtime` instead of the runtime folder it was made with."""
+    link = venv / "bin" / "python3"
+    link.unlink()
+    link.symlink_to(runtime / "bin" / "python3")
+    config = venv / "pyvenv.cfg"
+    config.write_text(config.read_text(encoding="utf-8").replace(str(installed_runtime), str(runtime)), encoding="utf-8")
+
+
+def read_only(state: State, venv: Path, runtime: Path, scratch: Path) -> Path:
+    folders = state.read_only_copies(scratch)
+    if folders.get(venv.name, venv) == venv and folders.get(runtime.name, runtime) != runtime:
+        # The environment is in its own folder and links the runtime's: the runtime must be there too.
+        state.materialize()
+        return venv / "bin" / "python"
+    copy = folders.get(venv.name, venv)
+    if copy != venv:
+        point_environment_at(copy, folders.get(runtime.name, runtime), runtime)
+    return copy / "bin" / "python"
+
+
+def main(state_file: str, venv: str, runtime: str, command: str, *args: str) -> int:
     state = State(Path(state_file))
+    started = time.monotonic()
     try:
-        if command == "materialize":
-            started = time.monotonic()
+        if command == "materialize" and not args:
             folders = state.materialize()
             if folders:
                 print(f"Unpacked {' and '.join(folders)} from the build cache ({time.monotonic() - started:.1f}s)", file=sys.stderr)
             return 0
-        if command == "release":
+        if command == "release" and not args:
             removed, changed = state.release()
             if removed:
                 print(f"Removed the unpacked {' and '.join(removed)}: the export reuses the previous image's layers", file=sys.stderr)
             for folder in changed:
                 print(f"{folder} changed after it was unpacked: it is exported from its files", file=sys.stderr)
             return 0
+        if command == "read-only" and len(args) == 1:
+            python = read_only(state, Path(venv), Path(runtime), Path(args[0]))
+            print(f"Python for reading: {python.parent.parent} ({time.monotonic() - started:.1f}s)", file=sys.stderr)
+            print(python)
+            return 0
     except (ArchiveError, OSError) as error:
         print(f"pycnb-python-env {command}: {error}", file=sys.stderr)
         return 1
-    print(f"usage: {Path(sys.argv[0]).name} materialize|release", file=sys.stderr)
+    print(f"usage: pycnb-python-env {USAGE}", file=sys.stderr)
     return 2
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]) if len(sys.argv) == 3 else main("", ""))
+    sys.exit(main(*sys.argv[1:]) if len(sys.argv) >= 5 else main("", "", "", ""))

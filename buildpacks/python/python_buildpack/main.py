@@ -132,7 +132,7 @@ def build(context: BuildContext, log: Logger) -> None:
         layers.get(name).keep_cached()
 
     kept = [layer for layer, decision in ((python_layer, runtime_decision), (venv, venv_decision)) if decision.how == "keep"]
-    build_env.write(layers, venv.path, kept, venv_wanted)
+    build_env.write(layers, venv.path, python_layer.path, kept, venv_wanted)
     if kept:
         log.section("Python at build time")
         log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))

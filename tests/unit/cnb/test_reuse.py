@@ -121,3 +121,16 @@ def test_unpacking_a_kept_layer_keeps_its_metadata(tmp_path):
     layer.keep({"key": "a"})
     layer.materialize()
     assert layer.layer.toml_path.is_file() and (layer.path / "bin" / "tool").is_file()
+
+
+def test_read_only_copies_are_unpacked_outside_the_layer_unless_it_is_unpacked(tmp_path):
+    layer = built(tmp_path / "layers")
+    as_restored_by_the_lifecycle(layer)
+    layer.keep({"key": "a"})
+    state = State(tmp_path / "reuse.json")
+    state.write([layer], materialized=[])
+    copies = state.read_only_copies(tmp_path / "scratch")
+    assert copies == {"venv": tmp_path / "scratch" / "venv"} and (copies["venv"] / "bin" / "tool").is_file()
+    assert not layer.path.exists()
+    state.materialize()
+    assert state.read_only_copies(tmp_path / "scratch2") == {"venv": layer.path}

@@ -33,7 +33,7 @@ def environment_key(wanted: VenvMetadata) -> str:
     return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()
 
 
-def write(layers: Layers, venv: Path, kept: list[ReusableLayer], wanted: VenvMetadata) -> None:
+def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata) -> None:
     layer = layers.get(LAYER_NAME)
     layer.reset()
     bin_dir = layer.path / "bin"
@@ -42,7 +42,7 @@ def write(layers: Layers, venv: Path, kept: list[ReusableLayer], wanted: VenvMet
     State(state).write(kept, materialized=[entry for entry in kept if entry.path.is_dir()])
     # The build image's python3 by absolute path: `python3` on PATH may be the environment's.
     program = bin_dir / PROGRAM
-    program.write_text(f'#!/bin/sh\nexec {sys.executable} -I {PROGRAM_MODULE} {state} "$@"\n', encoding="utf-8")
+    program.write_text(f'#!/bin/sh\nexec {sys.executable} -I {PROGRAM_MODULE} {state} {venv} {runtime} "$@"\n', encoding="utf-8")
     # `python` only: buildpacks' own bin/detect and bin/build run `python3`, the build image's, and
     # must not unpack anything.
     (bin_dir / "python").write_text(f'#!/bin/sh\n{program} materialize >&2 || exit $?\nexec {venv}/bin/python "$@"\n', encoding="utf-8")

@@ -3,8 +3,8 @@
 A reusable layer `<name>` is launch-only; its copy `<name>-copy` is a cache layer holding an archive
 of the same files (docs/design/layer-reuse.md). When the previous image has the layer as wanted, the
 buildpack writes `<name>.toml` with no folder and the exporter reuses the image's layer, moving no
-bytes; a build step that needs the files unpacks the copy into the layer's own folder, and
-`release` removes them again, unchanged, before the export.
+bytes; a build step that needs the files unpacks the copy into the layer's own folder (and `release`
+removes them again, unchanged, before the export), or reads a copy unpacked elsewhere.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class ReuseDecision:
     why_unpacked: str = ""
 
     @classmethod
-    def of(cls, layer: ReusableLayer, restored: Restored, wanted: dict[str, Any], cache: CacheDecision) -> "ReuseDecision":
+    def of(cls, restored: Restored, wanted: dict[str, Any], cache: CacheDecision) -> "ReuseDecision":
         if cache.update_in_place:
             return cls(cache, "update")
         if not cache.reuse:

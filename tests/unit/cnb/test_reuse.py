@@ -31,7 +31,7 @@ def decide(layer, wanted):
     restored = layer.restore()
     cache = CacheDecision.untrusted(restored.copy_problems) if restored.copy_problems else (
         CacheDecision(cached=bool(restored.copy), reasons=() if restored.copy == wanted else ("changed",)))
-    return ReuseDecision.of(layer, restored, wanted, cache)
+    return ReuseDecision.of(restored, wanted, cache)
 
 
 def test_an_unchanged_layer_is_kept_with_no_folder(tmp_path):

@@ -16,7 +16,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from cnb.layers import Layers
-from cnb.reuse import ReusableLayer, State
+from cnb.reuse import STATE_FILE, ReusableLayer, State
 
 from .venv import VenvMetadata
 
@@ -38,7 +38,7 @@ def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], 
     layer.reset()
     bin_dir = layer.path / "bin"
     bin_dir.mkdir()
-    state = layer.path / "reuse.json"
+    state = layer.path / STATE_FILE
     State(state).write(kept, materialized=[entry for entry in kept if entry.path.is_dir()])
     # The build image's python3 by absolute path: `python3` on PATH may be the environment's.
     program = bin_dir / PROGRAM

@@ -63,7 +63,7 @@ def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[ReusableLaye
     wanted = RuntimeMetadata.wanted(runtime, target, layer.path)
     restored = layer.restore()
     cache = CacheDecision.untrusted(restored.copy_problems) if restored.copy_problems else decide(restored.copy, wanted)
-    return layer, wanted, ReuseDecision.of(layer, restored, asdict(wanted), cache)
+    return layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache)
 
 
 def install(log: Logger, layer: ReusableLayer, wanted: RuntimeMetadata, decision: ReuseDecision, index: RuntimeIndex, runtime: Runtime,

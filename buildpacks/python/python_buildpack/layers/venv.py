@@ -96,7 +96,7 @@ def plan(layers: Layers, wanted: VenvMetadata) -> tuple[ReusableLayer, ReuseDeci
     if restored.copy and not (layer.copy.path / COMPONENTS_FILE).is_file():
         problems = ("it has no record of its packages (an earlier build stopped before finishing it)",)
     cache = CacheDecision.untrusted(problems) if problems else decide(restored.copy, wanted)
-    return layer, ReuseDecision.of(layer, restored, asdict(wanted), cache)
+    return layer, ReuseDecision.of(restored, asdict(wanted), cache)
 
 
 def needs_runtime(decision: ReuseDecision) -> bool:

@@ -61,42 +61,40 @@ def index_server():
         yield server
 
 
-@pytest.mark.parametrize("damage", list(DAMAGE))
-def test_damaged_layer_is_rebuilt_with_the_reason(docker_client, builder_image, index_server, tmp_path, damage):
+def built(docker_client, index_server, tmp_path):
+    """An app built once in a work folder that keeps its layers; a function that builds it again."""
     app = tmp_path / "app"
     app.mkdir()
     (app / "requirements.txt").write_text(f"{PROJECT}==1.0\n")
     env = {"PIP_INDEX_URL": index_server.url + "/simple", "PIP_TIMEOUT": "2", "PIP_RETRIES": "0"}
-    work = tmp_path / "work"
-    first = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
-    assert first.exit_code == 0, first.output
 
+    def build():
+        result = run_phase(docker_client, "python", "build", app, tmp_path / "work", env=env, network="host")
+        assert result.exit_code == 0, result.output
+        return result
+
+    return build(), build
+
+
+@pytest.mark.parametrize("damage", list(DAMAGE))
+def test_damaged_layer_is_rebuilt_with_the_reason(docker_client, builder_image, index_server, tmp_path, damage):
+    first, build = built(docker_client, index_server, tmp_path)
     harm, expected = DAMAGE[damage]
     harm(first.layers)
-    second = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
-    assert second.exit_code == 0, second.output
+    second = build()
     assert expected in second.output
     assert "Traceback" not in second.output
 
-    third = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
-    assert third.exit_code == 0, third.output
+    third = build()
     assert "- Using cached Python 3.13.15" in third.output
     assert "- Using cached virtual environment" in third.output
 
 
 @pytest.mark.parametrize("damage", list(DAMAGED_FOLDER))
 def test_a_damaged_kept_folder_is_unpacked_again_from_its_copy(docker_client, builder_image, index_server, tmp_path, damage):
-    app = tmp_path / "app"
-    app.mkdir()
-    (app / "requirements.txt").write_text(f"{PROJECT}==1.0\n")
-    env = {"PIP_INDEX_URL": index_server.url + "/simple", "PIP_TIMEOUT": "2", "PIP_RETRIES": "0"}
-    work = tmp_path / "work"
-    first = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
-    assert first.exit_code == 0, first.output
-
+    first, build = built(docker_client, index_server, tmp_path)
     DAMAGED_FOLDER[damage](first.layers)
-    second = run_phase(docker_client, "python", "build", app, work, env=env, network="host")
-    assert second.exit_code == 0, second.output
+    second = build()
     assert "from the build cache, since its folder was kept from the previous build" in second.output
     layers = second.layers / "pycnb_python"
     assert next((layers / "python" / "lib").glob("python3.*/os.py")).is_file()

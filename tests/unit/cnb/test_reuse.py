@@ -134,3 +134,27 @@ def test_read_only_copies_are_unpacked_outside_the_layer_unless_it_is_unpacked(t
     assert not layer.path.exists()
     state.materialize()
     assert state.read_only_copies(tmp_path / "scratch2") == {"venv": layer.path}
+
+
+def test_unpacking_in_parallel_gives_back_every_file_link_and_mode(tmp_path):
+    source = tmp_path / "source"
+    for index in range(300):
+        folder = source / f"pkg{index % 7}" / "__pycache__"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"m{index}.pyc").write_bytes(bytes([index % 256]) * index)
+    (source / "bin").mkdir()
+    (source / "bin" / "run").write_text("#!/bin/sh\n")
+    (source / "bin" / "run").chmod(0o750)
+    (source / "bin" / "link").symlink_to("run")
+    os.link(source / "bin" / "run", source / "bin" / "hard")
+    (source / "-dash name\nwith newline").write_text("odd")
+    tar = tmp_path / "content.tar"
+    archive.pack(source, tar)
+    archive.unpack(tar, tmp_path / "out")
+
+    def tree(root):
+        return sorted((str(path.relative_to(root)), path.is_symlink() or path.read_bytes() if path.is_file() else None,
+                       path.lstat().st_mode) for path in root.rglob("*"))
+
+    assert tree(tmp_path / "out") == tree(source)
+    assert os.stat(tmp_path / "out" / "bin" / "hard").st_ino == os.stat(tmp_path / "out" / "bin" / "run").st_ino

@@ -121,6 +121,11 @@ def test_the_django_buildpack_asks_for_gdal_geos_and_proj_without_an_aptfile(geo
     assert re.search(r"\n  collectstatic +run\n", log) and "Collecting static files" in log, log
 
 
+def python_in_image(docker_client, image: str, code: str) -> str:
+    """`python -c code` through the launcher, as the app's processes run; its output."""
+    return docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", remove=True).decode()
+
+
 def test_django_finds_gdal_and_geos_itself_at_launch(docker_client, geodjango):
     """Django's own lookup, no settings naming a file: find_library answers through the layer's ld and objdump."""
     image, _ = geodjango
@@ -128,7 +133,7 @@ def test_django_finds_gdal_and_geos_itself_at_launch(docker_client, geodjango):
     code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings'); django.setup(); "
             "from django.conf import settings; from django.contrib.gis import gdal, geos; "
             "print(hasattr(settings, 'GDAL_LIBRARY_PATH'), gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name, gdal.gdal_version().decode())")
-    output = docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", remove=True).decode()
+    output = python_in_image(docker_client, image, code)
     assert output.splitlines()[-1].split()[:3] == ["False", "libgdal.so.36", "libgeos_c.so.1"], output
 
 
@@ -138,7 +143,7 @@ def test_settings_that_read_the_library_paths_still_work(docker_client, geodjang
     code = ("import os; from django.conf import settings; "
             "settings.configure(GDAL_LIBRARY_PATH=os.environ.get('GDAL_LIBRARY_PATH'), GEOS_LIBRARY_PATH=os.environ.get('GEOS_LIBRARY_PATH')); "
             "from django.contrib.gis import gdal, geos; print(gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name)")
-    output = docker_client.containers.run(image, ["python", "-c", code], entrypoint="launcher", remove=True).decode()
+    output = python_in_image(docker_client, image, code)
     gdal_path, geos_path = output.split()[-2:]
     assert gdal_path.startswith("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu/libgdal.so.36"), output
     assert geos_path.startswith("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu/libgeos_c.so.1"), output

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import app, builder, docker_engine, pack, packaging, runtimes, stacks, toolchain
+from . import app, builder, docker_engine, pack, packaging, runtimes, stacks, test_workers, toolchain
 from .errors import StepError
 from .paths import BENCHMARK_RESULTS, EXAMPLES_DIR, ROOT
 from .shell import say
@@ -153,7 +153,8 @@ def bench_cmd(quick: bool, repetitions: int | None, runtime_only: bool, output: 
 def test_cmd(pytest_args: tuple[str, ...]) -> None:
     """Create the builder, then run the whole test suite (unit, contract, end-to-end)."""
     builder.create(docker_engine.ensure())
-    sys.exit(subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=ROOT, env={**os.environ}))
+    command = [sys.executable, "-m", "pytest", *test_workers.pytest_options(pytest_args, os.environ), *pytest_args]
+    sys.exit(subprocess.call(command, cwd=ROOT, env={**os.environ}))
 
 
 def main() -> None:

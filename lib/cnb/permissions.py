@@ -24,6 +24,15 @@ file the build wrote. A file the build wrote inside a writable folder (a committ
 `db.sqlite3`, a placeholder in `media/`) is read-only for the run user too: it is not the
 app's to change.
 
+Generated output that the app rewrites at run time (STATIC_ROOT, when a Procfile process runs
+`collectstatic`) is a *replaceable* folder: it and every folder in it get mode 0777 without the
+sticky bit, so the run user may delete, rename and add entries there, while its files keep no
+write bit for others. Replacing needs no more: Django's manifest storages delete a file and save
+it anew. Rewriting a file in place and setting its times (WhiteNoise's compression does both, and
+os.utime with given times is for the file's owner only) needs ownership, which only the run user
+can take, at launch: the buildpack that asks for a replaceable folder also runs a launch program
+that renames a copy of each build file over it. Never the app folder itself, which holds the code.
+
 What this does not stop: a new file in the app folder is on `sys.path` first for `python manage.py`
 and gunicorn, so the run user could add a module that a process started later in the same
 container imports (until the container restarts; the image is unchanged). Heroku's dynos allow
@@ -40,6 +49,8 @@ from pathlib import Path
 READ_ONLY_ENV_VAR = "BP_APP_READ_ONLY"
 # /tmp's mode: world-writable with the sticky (restricted deletion) bit.
 WRITABLE_MODE = 0o1777
+# A replaceable folder and each folder in it: anyone may add, rename and delete entries (no sticky bit).
+REPLACEABLE_MODE = 0o777
 # What a folder the build makes for the app to write to holds on the way there (e.g. `var/` of
 # `var/media`): readable, writable by the build user only, as the app's other folders.
 FOLDER_MODE = 0o755
@@ -51,6 +62,8 @@ class WritableFolder:
 
     path: Path  # relative to the app root; `.` is the app folder itself
     reason: str  # e.g. "the app folder", "MEDIA_ROOT", "SQLite database default"
+    # The whole tree open to replacing the build's files (REPLACEABLE_MODE), not sticky like /tmp.
+    replaceable: bool = False
 
 
 APP_FOLDER = WritableFolder(Path("."), "the app folder")
@@ -93,28 +106,45 @@ def remove_write_for_others(root: Path, keep: frozenset[Path] = frozenset()) -> 
 
 
 def apply(root: Path, writable: list[WritableFolder]) -> Applied:
-    """Make each of `writable` (created when missing) sticky and world-writable, and take write
-    access for others away from everything else under `root`. Run it again after writing more
-    into the app: it gives the same result. A folder that leads outside `root`, or is not a
-    folder, or that the build user does not own, is not opened (see `refused`)."""
+    """Make each of `writable` (created when missing) sticky and world-writable, or, if replaceable,
+    it and every folder in it world-writable; take write access for others away from everything
+    else under `root`. Run it again after writing more into the app: it gives the same result. A
+    folder that leads outside `root`, or is not a folder, or that the build user does not own, is
+    not opened (see `refused`)."""
     created: list[Path] = []
     opened: list[WritableFolder] = []
     for folder in writable:
-        folder = WritableFolder(Path(os.path.normpath(folder.path)), folder.reason)
-        if refused(root, folder.path):
+        folder = WritableFolder(Path(os.path.normpath(folder.path)), folder.reason, folder.replaceable)
+        if refused(root, folder.path, replaceable=folder.replaceable):
             continue
         created += _make_folders(root, folder.path)
         opened.append(folder)
-    removed = remove_write_for_others(root, keep=frozenset(folder.path for folder in opened))
+    trees = [path for folder in opened if folder.replaceable for path in _folders_in(root, folder.path)]
+    removed = remove_write_for_others(root, keep=frozenset([*trees, *(folder.path for folder in opened)]))
+    for path in trees:
+        (root / path).chmod(REPLACEABLE_MODE)
+    # A sticky folder inside a replaceable one stays sticky: its own files are the app's data.
     for folder in opened:
-        (root / folder.path).chmod(WRITABLE_MODE)
+        if not folder.replaceable:
+            (root / folder.path).chmod(WRITABLE_MODE)
     return Applied(removed, created, opened)
 
 
-def refused(root: Path, path: Path) -> str | None:
-    """Why `path` (relative to `root`) cannot be made a writable folder, or None."""
+def _folders_in(root: Path, path: Path) -> list[Path]:
+    """`path` and every folder under it, relative to `root`, links not followed; only the build user's."""
+    found = []
+    for folder, _, _ in os.walk(root / path):
+        if Path(folder).lstat().st_uid == os.geteuid():
+            found.append(Path(folder).relative_to(root))
+    return found
+
+
+def refused(root: Path, path: Path, *, replaceable: bool = False) -> str | None:
+    """Why `path` (relative to `root`) cannot be made a writable (or replaceable) folder, or None."""
     if path.is_absolute() or inside(root, path) != Path(os.path.normpath(path)):
         return "it is a link, or leads outside the app"
+    if replaceable and Path(os.path.normpath(path)) == Path("."):
+        return "it is the app folder itself, which holds the app's code"
     target = root / path
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         return "it is not a folder"
@@ -147,9 +177,16 @@ def describe(changed: list[Path], shown: int = 5) -> str:
 
 def describe_writable(root: Path, writable: list[WritableFolder]) -> str:
     """One log line naming the folders the run user may create files in, and why each."""
-    if not writable:
+    sticky = [folder for folder in writable if not folder.replaceable]
+    if not sticky:
         return "Writable at run time: nothing"
     names = []
-    for folder in writable:
+    for folder in sticky:
         names.append(f"{root} (the app folder, sticky)" if folder == APP_FOLDER else f"{folder.path}/ ({folder.reason})")
     return f"Writable at run time: {', '.join(names)}"
+
+
+def describe_replaceable(writable: list[WritableFolder]) -> str | None:
+    """One log line naming the replaceable folders and why each, or None when there is none."""
+    names = [f"{folder.path}/ ({folder.reason})" for folder in writable if folder.replaceable]
+    return f"Replaceable at run time: {', '.join(names)}" if names else None

@@ -193,6 +193,48 @@ def test_with_bp_app_read_only_no_folder_is_opened(docker_client, python_layers,
     assert not app.stat().st_mode & stat.S_IWOTH
 
 
+TUTORIAL_PROCFILE = "web: python manage.py migrate && python manage.py collectstatic --no-input && gunicorn myproject.wsgi\n"
+
+
+def test_collectstatic_in_the_procfile_makes_static_root_replaceable_for_that_process(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    (app / "Procfile").write_text(TUTORIAL_PROCFILE + "worker: python -m http.server\n")
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert "- Writable at run time: /workspace (the app folder, sticky), ./ (SQLite database default)\n" in result.output
+    assert "- Replaceable at run time: staticfiles/ (STATIC_ROOT: collectstatic in the Procfile's web process rewrites it)\n" in result.output
+    assert "- At the start of the Procfile's web process, the app's user takes over the files the build wrote there" in result.output
+    folders = [path for path in (app / "staticfiles").rglob("*") if path.is_dir()]
+    assert folders and {stat.S_IMODE(path.stat().st_mode) for path in [app / "staticfiles", *folders]} == {0o777}
+    assert {stat.S_IMODE(path.stat().st_mode) & 0o022 for path in (app / "staticfiles").rglob("*") if path.is_file()} == {0}
+    assert stat.S_IMODE((app / "myproject").stat().st_mode) == 0o755
+    layer = python_layers / "layers" / "pycnb_django" / "replaceable-files"
+    assert sorted(str(path.relative_to(layer)) for path in layer.rglob("*") if path.is_file()) == [
+        "exec.d/web/own-replaceable-files", "folders.json"]  # the worker does not take the files over
+    assert "/workspace/staticfiles" in (layer / "folders.json").read_text()
+
+
+def test_without_a_procfile_the_default_web_migrates_the_sqlite_database_first(docker_client, python_layers, tmp_path):
+    app = copy_app(APP, tmp_path / "app")
+    (app / "Procfile").unlink()
+    result = build_django(docker_client, python_layers, app)
+    assert result.exit_code == 0, result.output
+    assert summary_value(result.output, "Web process") == "migrate, then gunicorn myproject.wsgi:application"
+    assert ("- web migrates the SQLite database db.sqlite3 before gunicorn starts: each new container's database is empty "
+            "(build with BP_DJANGO_MIGRATE_AT_LAUNCH=false to skip)\n") in result.output
+    launch = tomllib.loads((python_layers / "layers" / "pycnb_django" / "launch.toml").read_text())
+    web = launch["processes"][0]["command"][-1]
+    assert web.endswith(" && python manage.py migrate --noinput && exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}")
+    assert not (python_layers / "layers" / "pycnb_django" / "replaceable-files.toml").exists()
+
+    off = build_django(docker_client, python_layers, app, {"BP_DJANGO_MIGRATE_AT_LAUNCH": "false"})
+    assert off.exit_code == 0, off.output
+    assert summary_value(off.output, "Web process") == "gunicorn myproject.wsgi:application"
+    assert "- web does not migrate the SQLite database db.sqlite3 first (BP_DJANGO_MIGRATE_AT_LAUNCH=false)" in off.output
+    launch = tomllib.loads((python_layers / "layers" / "pycnb_django" / "launch.toml").read_text())
+    assert launch["processes"][0]["command"][-1] == "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}"
+
+
 TLS_WARNING = "! WARNING: django-heroku will require TLS of the database (sslmode=require)"
 HEROKU_CALL = "django_heroku.settings(locals())"
 

@@ -1,5 +1,7 @@
 """Apps shaped unlike the tutorial's, through the real pack: a Django project nested in backend/
-behind root links (the backend/frontend repository layout), and an app whose requirements.txt is empty."""
+behind root links (the backend/frontend repository layout), an app whose requirements.txt is empty,
+and `wagtail start`'s project as it comes; the last two with startproject's default SQLite database
+and no Procfile, which the default web process migrates in each new container."""
 
 import subprocess
 import venv
@@ -13,15 +15,21 @@ from support.logs import summary_value
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 DJANGO = "Django==5.2.8"
+WAGTAIL = "wagtail==8.0.1"
+
+
+def installed(tmp_path_factory, name: str, requirement: str) -> Path:
+    """The `bin/` of a virtual environment of its own with `requirement` installed from PyPI, as a user has it."""
+    env_dir = tmp_path_factory.mktemp(f"{name}-venv")
+    venv.create(env_dir, with_pip=True)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement], check=True)
+    return env_dir / "bin"
 
 
 @pytest.fixture(scope="module")
 def django_admin(tmp_path_factory) -> Path:
-    """django-admin from a Django installed into a virtual environment of its own, as a user has it."""
-    env_dir = tmp_path_factory.mktemp("django-venv")
-    venv.create(env_dir, with_pip=True)
-    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", DJANGO], check=True)
-    return env_dir / "bin" / "django-admin"
+    """django-admin from a Django installed into a virtual environment of its own."""
+    return installed(tmp_path_factory, "django", DJANGO) / "django-admin"
 
 
 def nested_project(django_admin: Path, app: Path, procfile: str | None) -> Path:
@@ -76,6 +84,19 @@ def empty_requirements(docker_client, builder_image, tmp_path_factory):
     remove_image_and_cache(docker_client, image)
 
 
+@pytest.fixture(scope="module")
+def wagtail_site(docker_client, builder_image, tmp_path_factory):
+    """`wagtail start mysite`, built as it comes: its requirements.txt, no Procfile, no Python version."""
+    wagtail = installed(tmp_path_factory, "wagtail", WAGTAIL) / "wagtail"
+    app = tmp_path_factory.mktemp("wagtail") / "app"
+    app.mkdir()
+    subprocess.run([str(wagtail), "start", "mysite", str(app)], check=True)
+    assert (app / "requirements.txt").is_file() and not (app / "Procfile").exists()
+    image, log = build(app, "wagtail")
+    yield image, log
+    remove_image_and_cache(docker_client, image)
+
+
 def static_file_in_image(docker_client, image: str, path: str) -> bytes:
     return docker_client.containers.run(image, entrypoint=["cat"], command=[path], remove=True)
 
@@ -95,10 +116,30 @@ def test_nested_project_collects_its_static_files_and_serves_with_the_procfile(d
 def test_nested_project_without_procfile_runs_gunicorn_from_its_folder(docker_client, nested_default_web):
     image, log = nested_default_web
     assert summary_value(log, "Added packages").startswith("gunicorn==27.0.1")
-    assert "web: exec gunicorn mysite.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in backend/)" in log
+    assert "python manage.py migrate --noinput && exec gunicorn mysite.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in backend/)" in log
     assert "/workspace/backend" in pack_inspect_local(image)
     with run_image(docker_client, image) as running:
         assert running.get("/")[0] == 200
+        # startproject's SQLite database, created and migrated in this container before gunicorn started.
+        status, body = running.get("/admin/login/")
+        assert status == 200 and "Log in | Django site admin" in body, body
+        logs = running.container.logs().decode()
+        assert "pycnb/django: migrating the SQLite database before gunicorn starts" in logs and "Applying auth.0001_initial... OK" in logs, logs
+
+
+def test_a_wagtail_site_as_it_comes_migrates_its_sqlite_database_at_launch_and_serves(docker_client, wagtail_site):
+    image, log = wagtail_site
+    assert summary_value(log, "Settings") == "mysite.settings.dev"
+    assert summary_value(log, "Web process") == "migrate, then gunicorn mysite.wsgi:application"
+    assert ("- web migrates the SQLite database db.sqlite3 before gunicorn starts: each new container's database is empty "
+            "(build with BP_DJANGO_MIGRATE_AT_LAUNCH=false to skip)\n") in log
+    assert "static files copied to '/workspace/static'" in log
+    with run_image(docker_client, image) as running:
+        status, body = running.get("/admin/login/", timeout=240)  # Wagtail's migrations take a while on two cores
+        assert status == 200 and "Sign in" in body, body
+        assert running.get("/")[0] == 200  # the welcome page its migrations create
+        status, css = running.get("/static/css/welcome_page.css")
+        assert status == 200, css
 
 
 def test_empty_requirements_build_with_the_warning_and_serve(docker_client, empty_requirements):

@@ -1,6 +1,8 @@
 """Least privilege: the build runs as the build image's user, the app as the run image's user, which
 cannot change the app's code or its installed packages; nothing in our layers is world-writable, and in
-the app only the folders it writes to are, sticky like /tmp (none at all with BP_APP_READ_ONLY=true)."""
+the app only the folders it writes to are, sticky like /tmp (none at all with BP_APP_READ_ONLY=true).
+The example app's Procfile does not run collectstatic, so its STATIC_ROOT stays read-only too; an app
+whose Procfile does gets STATIC_ROOT replaceable, and test_writable_app.py holds it to exactly that."""
 
 import re
 import stat

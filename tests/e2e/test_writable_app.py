@@ -1,10 +1,14 @@
 """Writes at run time, code still protected: a `django-admin startproject` app with SQLite and uploads
 migrates, reads its database and saves uploads in the image pack built, as on Heroku's ephemeral disk,
-while the run user still cannot change, rename or delete anything the build wrote."""
+while the run user still cannot change, rename or delete anything the build wrote; and the same app
+with WhiteNoise and the tutorial's Procfile, whose collectstatic at launch rewrites STATIC_ROOT with
+WhiteNoise's and with Django's manifest storage, while the code stays protected."""
 
 from __future__ import annotations
 
 import json
+import re
+import stat
 import subprocess
 import sys
 import time
@@ -15,11 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.images import image_contents, pack_build, remove_image_and_cache, run_image, unique_image
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 DJANGO = "Django==5.2.8"
+WHITENOISE = "whitenoise==6.12.0"
 RUN_USER = "1000"
 VENV = "/layers/pycnb_python/venv"
 TUTORIAL_PROCFILE = "web: python manage.py migrate && python manage.py collectstatic --no-input && gunicorn myproject.wsgi\n"
@@ -65,6 +70,17 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 '''
+# WhiteNoise as its docs set it up, the storage chosen at run time so one image serves both manifest storages.
+WHITENOISE_SETTINGS = '''
+import os
+DEBUG = False
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": os.environ.get("STATIC_STORAGE", "whitenoise.storage.CompressedManifestStaticFilesStorage")},
+}
+'''
+DJANGO_MANIFEST = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 # Writes the run user must not be able to make to what the build wrote, each run in the app's container.
 PROTECTED = {
     "append to manage.py": "echo '# changed' >> /workspace/manage.py",
@@ -78,6 +94,8 @@ PROTECTED = {
     "add a module to the app's package": "touch /workspace/myproject/evil.py",
     "add a migration": "touch /workspace/docs/migrations/0002_evil.py",
 }
+STATIC_PROTECTION = ("delete a static file", "add a static file")
+CODE_PROTECTED = {what: command for what, command in PROTECTED.items() if what not in STATIC_PROTECTION}
 
 
 def _django_admin(tmp: Path) -> Path:
@@ -88,7 +106,7 @@ def _django_admin(tmp: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def make_app(python: Path, app: Path, procfile: str) -> Path:
+def make_app(python: Path, app: Path, procfile: str, whitenoise: bool = False) -> Path:
     """startproject, startapp docs with a FileField model and two views, makemigrations: the tutorial's steps."""
     app.mkdir(parents=True)
     subprocess.run([str(python), "-m", "django", "startproject", "myproject", str(app)], check=True)
@@ -97,11 +115,11 @@ def make_app(python: Path, app: Path, procfile: str) -> Path:
     (app / "docs" / "views.py").write_text(VIEWS)
     (app / "myproject" / "urls.py").write_text(URLS)
     settings = app / "myproject" / "settings.py"
-    settings.write_text(settings.read_text() + SETTINGS)
+    settings.write_text(settings.read_text() + SETTINGS + (WHITENOISE_SETTINGS if whitenoise else ""))
     subprocess.run([str(python), "manage.py", "makemigrations", "docs"], cwd=app, check=True, env={"PYTHONDONTWRITEBYTECODE": "1"})
     # makemigrations opens the database, which leaves an empty db.sqlite3: .gitignore keeps it out of a deploy.
     (app / "db.sqlite3").unlink(missing_ok=True)
-    (app / "requirements.txt").write_text(f"{DJANGO}\ngunicorn==23.0.0\n")
+    (app / "requirements.txt").write_text(f"{DJANGO}\ngunicorn==23.0.0\n" + (f"{WHITENOISE}\n" if whitenoise else ""))
     (app / ".python-version").write_text("3.13\n")
     (app / "Procfile").write_text(procfile)
     return app
@@ -125,8 +143,8 @@ def uploads_image(docker_client, builder_image, django_python, tmp_path_factory)
 
 @pytest.fixture(scope="module")
 def tutorial_image(docker_client, builder_image, django_python, tmp_path_factory):
-    """The same app, its web process migrating and collecting static files before gunicorn starts."""
-    app = make_app(django_python, tmp_path_factory.mktemp("writable-tutorial") / "app", TUTORIAL_PROCFILE)
+    """The same app with WhiteNoise, its web process migrating and collecting static files before gunicorn starts."""
+    app = make_app(django_python, tmp_path_factory.mktemp("writable-tutorial") / "app", TUTORIAL_PROCFILE, whitenoise=True)
     image = unique_image("writable-tutorial")
     result = pack_build(image, app)
     assert result.returncode == 0, result.log
@@ -169,10 +187,10 @@ def sh(container, command: str) -> tuple[int, str]:
     return code, output.decode()
 
 
-def assert_build_files_protected(container) -> None:
-    refused = {what: sh(container, command) for what, command in PROTECTED.items()}
+def assert_build_files_protected(container, protected: dict[str, str] = PROTECTED) -> None:
+    refused = {what: sh(container, command) for what, command in protected.items()}
     refusal = ("Permission denied", "Operation not permitted")  # no write access; sticky folder, someone else's file
-    assert {what: code != 0 and any(word in output for word in refusal) for what, (code, output) in refused.items()} == dict.fromkeys(PROTECTED, True), refused
+    assert {what: code != 0 and any(word in output for word in refusal) for what, (code, output) in refused.items()} == dict.fromkeys(protected, True), refused
 
 
 def test_the_build_log_says_which_folders_are_writable_and_why(uploads_image):
@@ -213,13 +231,57 @@ def test_the_app_migrates_reads_its_database_and_saves_uploads_while_the_build_f
         assert request(running.port, "/")[0] == 200
 
 
-def test_the_tutorial_procfile_migrates_collects_static_files_and_serves(docker_client, tutorial_image):
+def test_the_tutorial_build_says_static_root_is_replaceable_for_the_web_process(tutorial_image):
+    _, log = tutorial_image
+    assert "- Writable at run time: /workspace (the app folder, sticky), media/ (MEDIA_ROOT), ./ (SQLite database default)\n" in log
+    assert "- Replaceable at run time: staticfiles/ (STATIC_ROOT: collectstatic in the Procfile's web process rewrites it)\n" in log
+    assert "! WARNING" not in log
+
+
+def test_world_writable_in_the_tutorial_image_are_the_sticky_folders_and_static_roots_folders_only(docker_client, tutorial_image, tmp_path):
     image, _ = tutorial_image
-    with run_image(docker_client, image) as running:
-        status, body = running.get("/", timeout=90)
+    writable, static_folders = {}, 0
+    for _, entry, _ in image_contents(docker_client, image, tmp_path / "image.tar"):
+        name = entry.name.lstrip("./") if entry else ""
+        if entry and name.startswith(("layers", "workspace")) and not entry.issym() and entry.mode & stat.S_IWOTH:
+            writable[name] = (entry.isdir(), oct(entry.mode & 0o7777), entry.uid)
+        static_folders += bool(entry and entry.isdir() and name.startswith("workspace/staticfiles/"))
+    static = {name: value for name, value in writable.items() if name.startswith("workspace/staticfiles")}
+    assert {name: value for name, value in writable.items() if name not in static} == {
+        "workspace": (True, "0o1777", 1001), "workspace/media": (True, "0o1777", 1001)}
+    # Every folder of STATIC_ROOT takes new entries, no sticky bit, no file writable: replaced, never changed in place.
+    assert len(static) == static_folders + 1 and set(static.values()) == {(True, "0o777", 1001)}
+
+
+def served_static_file(running, page: str = "/admin/login/") -> tuple[str, int, str]:
+    """The admin's stylesheet as the page links it (a manifest's hashed name), and how it is served."""
+    status, html = running.get(page, timeout=120)
+    assert status == 200, html
+    css = re.search(r'href="(/static/admin/css/base\.[0-9a-f]{12}\.css)"', html)
+    assert css, html
+    status, body = request(running.port, css.group(1))
+    return css.group(1), status, body
+
+
+@pytest.mark.parametrize("storage", ["whitenoise", "django"])
+def test_the_tutorial_procfile_migrates_rewrites_static_files_with_each_manifest_storage_and_serves(docker_client, tutorial_image, storage):
+    image, _ = tutorial_image
+    env = {"STATIC_STORAGE": DJANGO_MANIFEST} if storage == "django" else {}
+    with run_image(docker_client, image, env=env) as running:
+        status, body = running.get("/", timeout=120)
         assert status == 200 and json.loads(body) == {"documents": []}
+        css, status, body = served_static_file(running)
+        assert status == 200 and "DJANGO Admin styles" in body, (css, body)
         assert upload(running.port, "notes", "notes.txt", b"x")[0] == 201
         logs = running.container.logs().decode()
-        # collectstatic at run time finds the build's copies unchanged and leaves them as they are.
-        assert "0 static files copied to '/workspace/staticfiles'" in logs, logs
-        assert_build_files_protected(running.container)
+        # The build's copies are unmodified, so collectstatic copies none; then the storage rewrites them all.
+        assert re.search(r"0 static files copied to '/workspace/staticfiles', \d+ unmodified, \d+ post-processed", logs), logs
+        assert re.search(r"pycnb/django: the app's user took over the \d+ files the build wrote in /workspace/staticfiles \(STATIC_ROOT\)", logs), logs
+        assert "Traceback" not in logs and "PermissionError" not in logs, logs
+        container = running.container
+        code, owners = sh(container, "find /workspace/staticfiles -type f -printf '%U\\n' | sort -u")
+        assert (code, owners.split()) == (0, [RUN_USER]), owners
+        if storage == "whitenoise":
+            code, output = sh(container, f"ls /workspace/staticfiles{css.removeprefix('/static')}.gz")
+            assert code == 0, output  # compressed again, at run time
+        assert_build_files_protected(container, CODE_PROTECTED)

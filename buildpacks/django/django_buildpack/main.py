@@ -14,7 +14,8 @@ from cnb.log import Logger
 from cnb import permissions
 from cnb.plan import BuildPlan, Require, write_alternatives
 
-from . import app_files, collectstatic, database_tls, dependencies, messages, processes, project, python_env, settings, static_files_cache, writable
+from . import (app_files, collectstatic, database_tls, dependencies, messages, processes, project, python_env, replaceable_at_launch, settings,
+               static_files_cache, writable)
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
 PYTHON_PLAN_NAME = "python"
@@ -99,6 +100,9 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
     read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)
+    migrate_at_launch = context.flag(processes.MIGRATE_AT_LAUNCH_ENV_VAR, default=True)
+    procfile = project.procfile_commands(app)
+    collectstatic_processes = project.procfile_processes_running(app, "collectstatic")
     writes = writable.Plan()
 
     static_root: Path | None = None
@@ -127,11 +131,15 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
             raise messages.static_root_outside_app(inspected.static_root, str(app))
         skip = turned_off or collectstatic.skip_reason(inspected)
         if not read_only:
-            # A relative MEDIA_ROOT or database NAME is relative to the folder manage.py runs in.
-            writes = writable.plan(app, inspected, project_folder)
-        rewrites = writable.collectstatic_at_run_time(project.procfile_processes_running(app, "collectstatic"), inspected)
-        if rewrites and not skip:
+            # A relative MEDIA_ROOT, STATIC_ROOT or database NAME is relative to the folder manage.py runs in.
+            writes = writable.plan(app, inspected, project_folder, collectstatic_processes)
+        elif (rewrites := writable.collectstatic_at_run_time(collectstatic_processes, inspected)) and not skip:
             writes.warnings.append(rewrites)
+    # The default web process migrates first when it is the one that runs and the default database is a
+    # SQLite file the container can write: each new container starts with no database at all.
+    sqlite_at_launch = (writable.default_sqlite_at_run_time(app, inspected, project_folder, [] if read_only else writes.folders)
+                        if isinstance(inspected, settings.Settings) and wsgi and "web" not in procfile else None)
+    migrate_first = bool(sqlite_at_launch) and migrate_at_launch
     tls_calls = database_tls.scan(app, settings_module, inspected.module_files if isinstance(inspected, settings.Settings) else [])
 
     log.summary(
@@ -143,7 +151,7 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
             ("Added packages", ", ".join(added) + " (not in the requirements)" if added else "none"),
             ("collectstatic", f"skipped: {skip}" if skip else "reuse: the app's files, settings, packages and environment are unchanged"
              if cached and cached.has_static_files else "run"),
-            ("Web process", f"gunicorn {processes.gunicorn_target(wsgi)}" if wsgi else "none"),
+            ("Web process", f"{'migrate, then ' if migrate_first else ''}gunicorn {processes.gunicorn_target(wsgi)}" if wsgi else "none"),
             ("Workers", "WEB_CONCURRENCY from the container's CPU and memory limits, at launch"),
         ],
     )
@@ -171,6 +179,7 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
     # This buildpack runs last of those writing into the app, so it sets the folders the app may write to.
     log.section("App files")
+    replaceable: dict[Path, str] = {}
     if read_only:
         log.step(permissions.describe(permissions.remove_write_for_others(app)))
         log.step(f"{permissions.READ_ONLY_ENV_VAR}={env[permissions.READ_ONLY_ENV_VAR]}: MEDIA_ROOT and SQLite folders are not made writable")
@@ -183,11 +192,23 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         if applied.removed:
             log.step(permissions.describe(applied.removed))
         log.step(permissions.describe_writable(app, applied.writable))
+        if described := permissions.describe_replaceable(applied.writable):
+            log.step(described)
+        # The plan makes STATIC_ROOT the only replaceable folder; one apply refused got its warning there.
+        replaceable = {app / folder.path: "STATIC_ROOT" for folder in applied.writable if folder.replaceable}
+    taking_over = replaceable_at_launch.write(layers, context.buildpack_dir, replaceable, collectstatic_processes)
+    if taking_over:
+        log.step(messages.replaceable_at_launch(taking_over))
 
     log.section("Default processes")
-    default = processes.default_processes(wsgi, real_manage.name if nested else manage_name, str(project_folder) if nested else None)
+    default = processes.default_processes(wsgi, real_manage.name if nested else manage_name, str(project_folder) if nested else None,
+                                          migrate_first=migrate_first)
     if not wsgi:
         log.warning(*messages.no_wsgi_module(settings_module))
+    if sqlite_at_launch:
+        shown = sqlite_at_launch.relative_to(app) if sqlite_at_launch.is_relative_to(app) else sqlite_at_launch
+        turned_off_by = None if migrate_first else env.get(processes.MIGRATE_AT_LAUNCH_ENV_VAR)
+        log.step(messages.migrate_at_launch(str(shown), processes.MIGRATE_AT_LAUNCH_ENV_VAR, turned_off_by))
     for process in default:
         note = " (default; a Procfile's web process replaces it)" if process.default else ""
         where = f" (in {project_shown}/)" if process.working_dir else ""

@@ -179,15 +179,54 @@ def sqlite_database_in_build(name: str, setting: str) -> Warning:
     )
 
 
+def _processes(processes: list[str]) -> str:
+    return f"the Procfile's {', '.join(processes)} process{'es' if len(processes) > 1 else ''}"
+
+
+def static_root_replaceable_reason(processes: list[str]) -> str:
+    return f"STATIC_ROOT: collectstatic in {_processes(processes)} rewrites it"
+
+
+def replaceable_at_launch(processes: list[str]) -> str:
+    return (f"At the start of {_processes(processes)}, the app's user takes over the files the build wrote there "
+            "(its own copies), so that collectstatic can rewrite them; code and packages stay read-only")
+
+
 def collectstatic_at_run_time(processes: list[str]) -> Warning:
-    names = ", ".join(processes)
     return (
-        f"The Procfile runs collectstatic at run time ({names}), which will fail with this static files storage",
+        f"collectstatic in {_processes(processes)} will fail with this static files storage and BP_APP_READ_ONLY=true",
         "The settings' staticfiles storage is a manifest storage: every collectstatic deletes and rewrites its hashed\n"
-        "files and manifest. At run time those are the build's files, which the app's user cannot change:\n"
-        "PermissionError. The build has already collected the static files.\n"
-        f"Remove `python manage.py collectstatic` from the Procfile's {names} process.",
+        "files and manifest. With BP_APP_READ_ONLY=true, STATIC_ROOT is read-only at run time: PermissionError.\n"
+        "The build has already collected the static files.\n"
+        f"Remove `python manage.py collectstatic` from {_processes(processes)}, or build without BP_APP_READ_ONLY.",
     )
+
+
+def static_root_outside_app_at_run_time(static_root: str, processes: list[str]) -> Warning:
+    return (
+        f"STATIC_ROOT is outside the app: collectstatic in {_processes(processes)} cannot write there at run time",
+        f"STATIC_ROOT = {static_root!r} is not in the app, so the build cannot open it for the app's user.\n"
+        'Point it into the project (STATIC_ROOT = BASE_DIR / "staticfiles"), or remove `python manage.py collectstatic`\n'
+        "from the Procfile: the build runs it.",
+    )
+
+
+def static_root_holds_code(folder: str, code: str, processes: list[str]) -> Warning:
+    return (
+        f"STATIC_ROOT ({folder}) holds the app's code ({code}), so collectstatic in {_processes(processes)} cannot rewrite it",
+        "The build lets the app's user replace the files in STATIC_ROOT when a Procfile process runs collectstatic,\n"
+        "but never where the app's code is. Give STATIC_ROOT a folder of its own (STATIC_ROOT = BASE_DIR / \"staticfiles\"),\n"
+        "or remove `python manage.py collectstatic` from the Procfile: the build runs it.",
+    )
+
+
+def migrate_at_launch(database: str, env_var: str, turned_off_by: str | None) -> str:
+    if turned_off_by is not None:
+        return (f"web does not migrate the SQLite database {database} first ({env_var}={turned_off_by}): "
+                "run the migrate process in each new container before the app serves requests")
+    return (f"web migrates the SQLite database {database} before gunicorn starts: each new container's database is empty "
+            f"(build with {env_var}=false to skip)")
+
 
 def not_a_writable_folder(setting: str, folder: str, reason: str) -> Warning:
     return (

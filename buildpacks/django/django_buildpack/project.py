@@ -37,16 +37,21 @@ def project_dir(manage: Path) -> Path:
     return real_manage_py(manage).parent
 
 
-def procfile_processes_running(app_dir: Path, word: str) -> list[str]:
-    """The names of the Procfile's processes whose command mentions `word`. Lenient: a Procfile the
-    procfile buildpack would refuse (a link out of the app, too large) is not read."""
+def procfile_commands(app_dir: Path) -> dict[str, str]:
+    """The Procfile's processes, name -> command. Lenient: a Procfile the procfile buildpack would
+    refuse (a link out of the app, too large) is not read, and lines it would refuse are skipped."""
     text = read_text(app_dir / "Procfile", app_dir)
-    names = []
+    commands = {}
     for line in text.splitlines() if text is not None else []:
         name, colon, command = line.partition(":")
-        if colon and not name.lstrip().startswith("#") and word in command:
-            names.append(name.strip())
-    return names
+        if colon and not name.lstrip().startswith("#"):
+            commands[name.strip()] = command
+    return commands
+
+
+def procfile_processes_running(app_dir: Path, word: str) -> list[str]:
+    """The names of the Procfile's processes whose command mentions `word`."""
+    return [name for name, command in procfile_commands(app_dir).items() if word in command]
 
 
 def settings_module(manage: Path, env: dict[str, str]) -> str | None:

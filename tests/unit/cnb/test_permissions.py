@@ -133,3 +133,63 @@ def test_describe_writable_names_each_folder_and_why():
     assert describe_writable(Path("/workspace"), folders) == (
         "Writable at run time: /workspace (the app folder, sticky), media/ (MEDIA_ROOT), ./ (SQLite database default)")
     assert describe_writable(Path("/workspace"), []) == "Writable at run time: nothing"
+
+
+# Replaceable folders: the whole tree open to replacing the build's files, never the app folder.
+
+from cnb.permissions import REPLACEABLE_MODE, describe_replaceable  # noqa: E402
+
+STATIC_ROOT = WritableFolder(Path("staticfiles"), "STATIC_ROOT: collectstatic in the Procfile's web process rewrites it", replaceable=True)
+
+
+def collected(app: Path) -> Path:
+    """What collectstatic leaves: folders and files with the build user's modes."""
+    (app / "staticfiles" / "admin" / "css").mkdir(parents=True)
+    (app / "staticfiles" / "admin" / "css" / "base.css").write_text("body {}")
+    (app / "staticfiles" / "staticfiles.json").write_text("{}")
+    (app / "staticfiles" / "admin" / "css" / "base.css").chmod(0o666)
+    return app / "staticfiles"
+
+
+def test_a_replaceable_folder_and_every_folder_in_it_take_entries_from_anyone_and_its_files_stay_closed(tmp_path):
+    app = make_app(tmp_path)
+    static = collected(app)
+    (static / "linked").symlink_to(app / "myproject")
+    applied = apply(app, [APP_FOLDER, STATIC_ROOT])
+    assert REPLACEABLE_MODE == 0o777
+    assert [mode(static), mode(static / "admin"), mode(static / "admin" / "css")] == [0o777] * 3  # no sticky bit
+    assert mode(static / "admin" / "css" / "base.css") == 0o664 and mode(static / "staticfiles.json") == 0o644  # others: read only
+    assert mode(app) == 0o1777 and mode(app / "myproject") == 0o755  # the code: sticky app folder, closed package
+    assert applied.writable == [APP_FOLDER, STATIC_ROOT] and Path("staticfiles/admin/css/base.css") in applied.removed
+    again = apply(app, [APP_FOLDER, STATIC_ROOT])
+    assert again.removed == [] and mode(static / "admin") == 0o777
+
+
+def test_a_sticky_folder_inside_a_replaceable_one_stays_sticky(tmp_path):
+    app = make_app(tmp_path)
+    static = collected(app)
+    apply(app, [APP_FOLDER, STATIC_ROOT, WritableFolder(Path("staticfiles/uploads"), "MEDIA_ROOT")])
+    assert mode(static / "uploads") == 0o1777 and mode(static / "admin") == 0o777
+
+
+def test_a_missing_replaceable_folder_is_made(tmp_path):
+    app = make_app(tmp_path)
+    applied = apply(app, [APP_FOLDER, WritableFolder(Path("static/collected"), "STATIC_ROOT", replaceable=True)])
+    assert applied.created == [Path("static"), Path("static/collected")]
+    assert mode(app / "static") == 0o755 and mode(app / "static" / "collected") == 0o777
+
+
+def test_the_app_folder_is_never_replaceable(tmp_path):
+    app = make_app(tmp_path)
+    assert refused(app, Path("."), replaceable=True) == "it is the app folder itself, which holds the app's code"
+    assert refused(app, Path("."), replaceable=False) is None
+    applied = apply(app, [WritableFolder(Path("."), "STATIC_ROOT", replaceable=True)])
+    assert applied.writable == [] and mode(app) == 0o775 and mode(app / "myproject") == 0o755
+
+
+def test_describe_keeps_sticky_and_replaceable_folders_apart():
+    folders = [APP_FOLDER, STATIC_ROOT]
+    assert describe_writable(Path("/workspace"), folders) == "Writable at run time: /workspace (the app folder, sticky)"
+    assert describe_replaceable(folders) == (
+        "Replaceable at run time: staticfiles/ (STATIC_ROOT: collectstatic in the Procfile's web process rewrites it)")
+    assert describe_replaceable([APP_FOLDER]) is None

@@ -63,3 +63,9 @@ def test_procfile_processes_running_a_command(tmp_path):
                                        "worker: celery -A myproject worker\n")
     assert project.procfile_processes_running(tmp_path, "collectstatic") == ["web"]
     assert project.procfile_processes_running(tmp_path / "missing", "collectstatic") == []
+
+
+def test_procfile_commands_keep_the_last_definition_of_a_name(tmp_path):
+    (tmp_path / "Procfile").write_text("web: gunicorn a.wsgi\n# worker: x\nweb: gunicorn b.wsgi\nrelease: ./release.sh\n")
+    assert project.procfile_commands(tmp_path) == {"web": " gunicorn b.wsgi", "release": " ./release.sh"}
+    assert project.procfile_commands(tmp_path / "missing") == {}

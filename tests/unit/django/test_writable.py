@@ -67,14 +67,76 @@ def test_a_media_root_that_is_a_file_is_not_opened(tmp_path):
     assert result.warnings[0][0] == "MEDIA_ROOT cannot be made writable: media is not a folder"
 
 
-def test_collectstatic_in_the_procfile_with_a_manifest_storage_warns(tmp_path):
-    manifest = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), [], "", {}, manifest_storage=True)
-    [title, body] = writable.collectstatic_at_run_time(["web"], manifest)
-    assert title == "The Procfile runs collectstatic at run time (web), which will fail with this static files storage"
-    assert "Remove `python manage.py collectstatic` from the Procfile's web process." in body
-    plain = Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / "staticfiles"), [], "", {})
-    assert writable.collectstatic_at_run_time(["web"], plain) is None  # it copies nothing: the build's copies are as new
-    assert writable.collectstatic_at_run_time([], manifest) is None
+def static(tmp_path, static_root: str = "staticfiles", module_files=(), manifest=True, **databases) -> Settings:
+    return Settings("5.2.8", "myproject.wsgi.application", True, True, str(tmp_path / static_root) if static_root else "",
+                    list(module_files), "", databases, manifest_storage=manifest)
+
+
+STATIC_REASON = "STATIC_ROOT: collectstatic in the Procfile's web process rewrites it"
+
+
+def test_collectstatic_in_the_procfile_makes_static_root_replaceable(tmp_path):
+    result = writable.plan(tmp_path, static(tmp_path, module_files=[str(tmp_path / "myproject" / "settings.py")]), collectstatic_processes=["web"])
+    assert result.folders == [APP_FOLDER, WritableFolder(Path("staticfiles"), STATIC_REASON, replaceable=True)]
+    assert result.warnings == []
+    two = writable.plan(tmp_path, static(tmp_path), collectstatic_processes=["web", "release"])
+    assert two.folders[-1].reason == "STATIC_ROOT: collectstatic in the Procfile's web, release processes rewrites it"
+
+
+def test_without_collectstatic_in_the_procfile_static_root_stays_read_only(tmp_path):
+    assert writable.plan(tmp_path, static(tmp_path), collectstatic_processes=[]).folders == [APP_FOLDER]
+    assert writable.plan(tmp_path, static(tmp_path, static_root=""), collectstatic_processes=["web"]).folders == [APP_FOLDER]
+
+
+def test_a_static_root_holding_the_apps_code_is_not_made_replaceable(tmp_path):
+    settings_file = tmp_path / "myproject" / "settings.py"
+    result = writable.plan(tmp_path, static(tmp_path, "myproject", module_files=[str(settings_file)]), collectstatic_processes=["web"])
+    assert result.folders == [APP_FOLDER]
+    [(title, body)] = result.warnings
+    assert title == "STATIC_ROOT (myproject) holds the app's code (myproject/settings.py), so collectstatic in the Procfile's web process cannot rewrite it"
+    assert 'STATIC_ROOT = BASE_DIR / "staticfiles"' in body
+    [(title, _)] = writable.plan(tmp_path, static(tmp_path, "."), collectstatic_processes=["web"]).warnings
+    assert title.startswith("STATIC_ROOT (.) holds the app's code (the project folder, manage.py's)")
+
+
+def test_a_static_root_outside_the_app_warns_unless_under_tmp(tmp_path):
+    outside = Settings("5.2.8", "myproject.wsgi.application", True, True, "/srv/static", [], "", {})
+    [(title, body)] = writable.plan(tmp_path, outside, collectstatic_processes=["web"]).warnings
+    assert title == "STATIC_ROOT is outside the app: collectstatic in the Procfile's web process cannot write there at run time"
+    assert "STATIC_ROOT = '/srv/static'" in body
+    in_tmp = Settings("5.2.8", "myproject.wsgi.application", True, True, "/tmp/static", [], "", {})
+    assert writable.plan(tmp_path, in_tmp, collectstatic_processes=["web"]).warnings == []
+
+
+def test_collectstatic_in_the_procfile_of_a_read_only_app_with_a_manifest_storage_warns(tmp_path):
+    [title, body] = writable.collectstatic_at_run_time(["web"], static(tmp_path))
+    assert title == "collectstatic in the Procfile's web process will fail with this static files storage and BP_APP_READ_ONLY=true"
+    assert "Remove `python manage.py collectstatic` from the Procfile's web process, or build without BP_APP_READ_ONLY." in body
+    assert writable.collectstatic_at_run_time(["web"], static(tmp_path, manifest=False)) is None  # it copies nothing
+    assert writable.collectstatic_at_run_time([], static(tmp_path)) is None
+
+
+def test_the_default_sqlite_database_is_migrated_at_launch_when_the_container_can_create_it(tmp_path):
+    startproject = settings(default=str(tmp_path / "db.sqlite3"))
+    opened = writable.plan(tmp_path, startproject).folders
+    assert writable.default_sqlite_at_run_time(tmp_path, startproject, None, opened) == tmp_path / "db.sqlite3"
+    nested = settings(default="db.sqlite3")
+    (tmp_path / "backend").mkdir()
+    opened = writable.plan(tmp_path, nested, tmp_path / "backend").folders
+    assert writable.default_sqlite_at_run_time(tmp_path, nested, tmp_path / "backend", opened) == tmp_path / "backend" / "db.sqlite3"
+    in_tmp = settings(default="/tmp/db.sqlite3")
+    assert writable.default_sqlite_at_run_time(tmp_path, in_tmp, None, []) == Path("/tmp/db.sqlite3")
+
+
+def test_no_migrate_at_launch_for_other_databases_or_one_the_container_cannot_create(tmp_path):
+    assert writable.default_sqlite_at_run_time(tmp_path, settings(), None, [APP_FOLDER]) is None  # PostgreSQL, MySQL...
+    assert writable.default_sqlite_at_run_time(tmp_path, settings(other=str(tmp_path / "o.db")), None, [APP_FOLDER]) is None
+    assert writable.default_sqlite_at_run_time(tmp_path, settings(default=":memory:"), None, [APP_FOLDER]) is None
+    startproject = settings(default=str(tmp_path / "db.sqlite3"))
+    assert writable.default_sqlite_at_run_time(tmp_path, startproject, None, []) is None  # BP_APP_READ_ONLY
+    assert writable.default_sqlite_at_run_time(tmp_path, settings(default="/srv/db.sqlite3"), None, [APP_FOLDER]) is None
+    (tmp_path / "db.sqlite3").write_bytes(b"SQLite format 3\x00")  # part of the app: read-only
+    assert writable.default_sqlite_at_run_time(tmp_path, startproject, None, [APP_FOLDER]) is None
 
 
 def test_relative_paths_are_relative_to_the_project_folder(tmp_path):

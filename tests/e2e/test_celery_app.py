@@ -82,8 +82,10 @@ def celery_app(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def refused_log(builder_image, celery_app) -> str:
-    result = pack_build(unique_image("celery-pinned"), celery_app)
+def refused_log(docker_client, builder_image, celery_app):
+    image = unique_image("celery-pinned")
+    result = pack_build(image, celery_app)
+    remove_image_and_cache(docker_client, image)
     assert result.returncode != 0, result.log
     return result.log
 

@@ -513,14 +513,57 @@ def conflicting_versions(selected: str, winner: "VersionRequest", other: "Versio
 
 
 def python_version_unavailable(request: "VersionRequest", available: list[str], target: "Target", location: str) -> BuildpackError:
+    """`available` newest first. A pin whose minor version is offered gets that minor's release and
+    `X.Y` suggested; a minor that is not offered gets the nearest newer one (or the newest)."""
     listed = ", ".join(available) if available else "none"
+    index = f"Versions in the runtime index {location}\nfor {target.os}/{target.arch} {target.distro_name} {target.distro_version}: {listed}"
+    other_index = "Or point BP_PYTHON_RUNTIME_INDEX at an index that has this version."
+    if request.major is None or not available:
+        return BuildpackError(
+            f"Python {request.describe()} is not available",
+            f"The version was requested by {request.where}.\n{index}",
+            [f"Request one of the available versions in {request.where}.", other_index],
+        )
+    wanted_minor = f"{request.major}.{request.minor}"
+    same_minor = [version for version in available if version.rsplit(".", 1)[0] == wanted_minor]
+    if same_minor:
+        return BuildpackError(
+            f"Python {request.describe()} is not available",
+            f"{request.where} asks for exactly {request.describe()}; of Python {wanted_minor} the runtime index has {', '.join(same_minor)}.\n{index}",
+            [
+                f"Ask for `{wanted_minor}`, the newest {wanted_minor}.x with its security fixes: {_ask_for(request, wanted_minor)}.",
+                f"Or pin the release offered: {_ask_for(request, same_minor[0])}.",
+                other_index,
+            ],
+        )
+    minors = list(dict.fromkeys(version.rsplit(".", 1)[0] for version in available))
+    newer = [minor for minor in minors if tuple(map(int, minor.split("."))) > (request.major, request.minor)]
+    suggested = newer[-1] if newer else minors[0]
     return BuildpackError(
         f"Python {request.describe()} is not available",
-        f"The version was requested by {request.source}.\n"
-        f"Versions in the runtime index {location}\n"
-        f"for {target.os}/{target.arch} {target.distro_name} {target.distro_version}: {listed}",
-        [f"Request one of the available versions in {request.source}.", "Or point BP_PYTHON_RUNTIME_INDEX at an index that has this version."],
+        f"{request.where} asks for Python {request.describe()}, and the runtime index has no Python {wanted_minor}: "
+        f"it offers {', '.join(minors)}.\n{index}",
+        [
+            f"Move the app to an offered Python: {_ask_for(request, suggested)}, and check that its dependencies support {suggested}.",
+            f"Or point BP_PYTHON_RUNTIME_INDEX at an index that has Python {wanted_minor} "
+            f"(`./pycnb runtimes` compiles one with the release in PYCNB_RUNTIME_VERSIONS, from a reachable source).",
+        ],
     )
+
+
+def _ask_for(request: "VersionRequest", version: str) -> str:
+    """How to make the request's source ask for `version` instead."""
+    if request.source == "runtime.txt":
+        if version.count(".") == 2:
+            return f"change {request.where} to `python-{version}`"
+        return f"write `{version}` in a .python-version file and delete runtime.txt (deprecated)"
+    if request.source == ".python-version":
+        return f"change {request.where} to `{version}`"
+    if request.source.endswith(" env var"):
+        return f"set {request.source.removesuffix(' env var')}={version}"
+    if "Pipfile.lock" in request.source:
+        return f'set python_version = "{version}" under [requires] in the Pipfile, then run `pipenv lock`'
+    return f"write `{version}` in a .python-version file"
 
 
 # Runtime index and download

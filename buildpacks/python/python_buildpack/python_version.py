@@ -37,13 +37,20 @@ _RUNTIME_TXT = re.compile(r"^python-(?P<version>\d{1,9}\.\d{1,9}(?:\.\d{1,9})?)$
 
 @dataclass(frozen=True)
 class VersionRequest:
-    """`3.13` (newest patch) or `3.13.15` (exactly), or any version matching `specifier`."""
+    """`3.13` (newest patch) or `3.13.15` (exactly), or any version matching `specifier`;
+    `line` is the line of `source` that asked, for a file read line by line."""
 
     source: str
     major: int | None = None
     minor: int | None = None
     patch: int | None = None
     specifier: SpecifierSet | None = None
+    line: int | None = None
+
+    @property
+    def where(self) -> str:
+        """`runtime.txt, line 1`: where a user finds the request to change it."""
+        return f"{self.source}, line {self.line}" if self.line is not None else self.source
 
     def matches(self, version: str) -> bool:
         if self.specifier is not None:
@@ -75,12 +82,12 @@ class Resolution:
         return [other for other in self.overridden if not other.matches(selected_version)]
 
 
-def _parse_version(text: str, source: str) -> VersionRequest | None:
+def _parse_version(text: str, source: str, line: int | None = None) -> VersionRequest | None:
     match = _VERSION.match(text)
     if not match:
         return None
     patch = match.group("patch")
-    return VersionRequest(source, int(match.group("major")), int(match.group("minor")), int(patch) if patch else None)
+    return VersionRequest(source, int(match.group("major")), int(match.group("minor")), int(patch) if patch else None, line=line)
 
 
 def _from_env(env: dict[str, str]) -> VersionRequest | None:
@@ -103,7 +110,7 @@ def _from_version_file(app_dir: Path) -> VersionRequest | None:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        request = _parse_version(line, VERSION_FILE)
+        request = _parse_version(line, VERSION_FILE, number)
         if request is None:
             raise messages.invalid_version_file(VERSION_FILE, number, raw)
         versions.append((number, request))
@@ -122,7 +129,8 @@ def _from_runtime_txt(app_dir: Path) -> VersionRequest | None:
     if len(lines) != 1 or not _RUNTIME_TXT.match(lines[0][1]):
         number, line = lines[0] if lines else (1, "")
         raise messages.invalid_runtime_txt(RUNTIME_TXT, number, line)
-    return _parse_version(_RUNTIME_TXT.match(lines[0][1]).group("version"), RUNTIME_TXT)
+    number, line = lines[0]
+    return _parse_version(_RUNTIME_TXT.match(line).group("version"), RUNTIME_TXT, number)
 
 
 def _from_pipfile_lock(app_dir: Path) -> VersionRequest | None:

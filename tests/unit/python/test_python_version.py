@@ -51,6 +51,13 @@ def test_runtime_txt_used_with_deprecation_warning(tmp_path):
     assert resolution.warnings[0][1].startswith("The Python version came from runtime.txt")
 
 
+def test_file_requests_know_their_line(tmp_path):
+    (tmp_path / "runtime.txt").write_text("\npython-3.12.4\n")
+    assert resolve(tmp_path).request.where == "runtime.txt, line 2"
+    (tmp_path / ".python-version").write_text("# pinned for the worker\n3.12\n")
+    assert resolve(tmp_path).request.where == ".python-version, line 2"
+
+
 def test_requires_python_from_pyproject(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.12"\n')
     request = resolve(tmp_path).request

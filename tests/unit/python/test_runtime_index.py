@@ -44,6 +44,35 @@ def test_unknown_version_lists_available(tmp_path):
     assert "3.13.15, 3.11.2" in raised.value.details
 
 
+def test_runtime_txt_pin_of_a_minor_not_offered_names_the_line_and_the_nearest_newer_minor(tmp_path):
+    index = make_index(tmp_path, ["3.11.2", "3.13.15"])
+    with pytest.raises(BuildpackError) as raised:
+        index.select(VersionRequest("runtime.txt", 3, 12, 4, line=1), TARGET)
+    error = raised.value
+    assert error.title == "Python 3.12.4 is not available"
+    assert "runtime.txt, line 1 asks for Python 3.12.4, and the runtime index has no Python 3.12: it offers 3.13, 3.11." in error.details
+    assert error.fix[0] == (
+        "Move the app to an offered Python: write `3.13` in a .python-version file and delete runtime.txt (deprecated), "
+        "and check that its dependencies support 3.13."
+    )
+    assert "BP_PYTHON_RUNTIME_INDEX" in error.fix[1]
+
+
+def test_pin_of_a_missing_patch_of_an_offered_minor_suggests_the_minor_and_the_offered_release(tmp_path):
+    index = make_index(tmp_path, ["3.11.2", "3.12.12", "3.13.15"])
+    with pytest.raises(BuildpackError) as raised:
+        index.select(VersionRequest("runtime.txt", 3, 12, 4, line=1), TARGET)
+    error = raised.value
+    assert "runtime.txt, line 1 asks for exactly 3.12.4; of Python 3.12 the runtime index has 3.12.12." in error.details
+    assert error.fix[:2] == [
+        "Ask for `3.12`, the newest 3.12.x with its security fixes: write `3.12` in a .python-version file and delete runtime.txt (deprecated).",
+        "Or pin the release offered: change runtime.txt, line 1 to `python-3.12.12`.",
+    ]
+    with pytest.raises(BuildpackError) as raised:
+        index.select(VersionRequest(".python-version", 3, 12, 4, line=3), TARGET)
+    assert raised.value.fix[1] == "Or pin the release offered: change .python-version, line 3 to `3.12.12`."
+
+
 def test_other_distro_is_not_offered(tmp_path):
     index = make_index(tmp_path, ["3.13.15"])
     with pytest.raises(BuildpackError):

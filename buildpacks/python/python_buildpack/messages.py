@@ -141,6 +141,18 @@ def poetry_package_not_found(output: list[str]) -> BuildpackError:
     )
 
 
+def poetry_root_not_installed(cause: str, output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        "Poetry could not install the project itself",
+        "pyproject.toml makes the app a package (Poetry's package-mode is on unless set to false), so `poetry sync` builds\n"
+        f"and installs the project itself, and that failed: {cause}\n"
+        "The dependencies were installed. Poetry's output ends:\n" + "\n".join(output[-6:]),
+        ["Fix what Poetry names: a `readme` (or `license`, `include`) file pyproject.toml names must be in the app, or",
+         "if the app is not a package to install (most web apps are not), add `package-mode = false` under [tool.poetry]\n"
+         "in pyproject.toml; Poetry then installs only the dependencies."],
+    )
+
+
 def lock_without_pyproject(lock: str, tool: str, init_command: str) -> BuildpackError:
     return BuildpackError(
         f"{lock} has no pyproject.toml beside it",

@@ -36,6 +36,9 @@ MAIN_GROUP = "main"
 STALE_LOCK_OUTPUT = "pyproject.toml changed significantly since poetry.lock was last generated"
 # What Poetry prints when package-mode is on and no package has the project's name (poetry/console/commands/install.py).
 NO_PACKAGE_OUTPUT = "No file/folder found for package"
+# What Poetry prints when building the project itself fails otherwise, e.g. a `readme` file that
+# `poetry init` named but nobody wrote ("Readme path `.../README.md` does not exist").
+ROOT_NOT_INSTALLED_OUTPUT = "The current project could not be installed"
 # Poetry's settings that would move the environment or the cache, or choose another Python: pycnb sets
 # them (Heroku's Python CNB refuses the same set).
 FORBIDDEN_ENV_VARS = (
@@ -122,6 +125,9 @@ class PoetryInstaller:
                     raise messages.stale_lock(POETRY_LOCK, "poetry lock", output)
                 if any(NO_PACKAGE_OUTPUT in line for line in output):
                     raise messages.poetry_package_not_found(output)
+                cause = next((line.strip() for line in output if ROOT_NOT_INSTALLED_OUTPUT in line), None)
+                if cause:
+                    raise messages.poetry_root_not_installed(cause, output)
                 raise messages.tool_failed("poetry", shlex.join(["poetry", *self.argv()[1:]]), output)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 

@@ -384,6 +384,9 @@ PACKAGE_MANAGERS = [
     # A venv committed beside requirements.txt is ignored: the build goes on and says to exclude it.
     python("manager-committed-venv", "! WARNING: The app has a virtual environment in venv/", exit_code=0,
            files={"requirements.txt": "", "venv/pyvenv.cfg": "home = /usr/bin\n"}, layers=BUILT_PYTHON_LAYERS),
+    # A Pipfile without its lock names no tool: pip installs requirements.txt, and the build says so.
+    python("manager-pipfile-without-lock-beside-requirements", "! WARNING: The Pipfile is not used: it has no Pipfile.lock", exit_code=0,
+           files={"requirements.txt": "", "Pipfile": PIPFILE}, layers=BUILT_PYTHON_LAYERS),
 ]
 
 PROCFILE = [
@@ -406,6 +409,9 @@ PROCFILE = [
 
 DJANGO = [
     django("django-no-manage-py", "pycnb/django: Django is declared but manage.py is missing", phase="detect", exit_code=100, remove=("manage.py",)),
+    # With no manage.py at the top, the only one one folder down is the project: with two, detect names them.
+    django("django-several-manage-py-one-folder-down", "several folders hold one (api/manage.py, web/manage.py); set BP_DJANGO_MANAGE_PY",
+           phase="detect", exit_code=100, remove=("manage.py",), files={"api/manage.py": "", "web/manage.py": ""}),
     django("django-manage-py-outside-app", "pycnb/django: /etc/passwd leads outside the app, so it is not read",
            phase="detect", exit_code=100, env={"BP_DJANGO_MANAGE_PY": "/etc/passwd"}),
     django("django-manage-py-link-to-passwd", "pycnb/django: manage.py leads outside the app, so it is not read",

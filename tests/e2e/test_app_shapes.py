@@ -1,5 +1,6 @@
 """Apps shaped unlike the tutorial's, through the real pack: a Django project nested in backend/
-behind root links (the backend/frontend repository layout), and an app whose requirements.txt is empty."""
+behind root links (the backend/frontend repository layout; one also has a Pipfile without its lock
+at the top, which pip's requirements.txt wins over), and an app whose requirements.txt is empty."""
 
 import subprocess
 import venv
@@ -24,8 +25,9 @@ def django_admin(tmp_path_factory) -> Path:
     return env_dir / "bin" / "django-admin"
 
 
-def nested_project(django_admin: Path, app: Path, procfile: str | None) -> Path:
-    """`django-admin startproject mysite backend`, the requirements in backend/, and the root links."""
+def nested_project(django_admin: Path, app: Path, procfile: str | None, pipfile: str | None = None) -> Path:
+    """`django-admin startproject mysite backend`, the requirements in backend/, and the root links
+    (and a Pipfile left at the top without its lock, when given)."""
     backend = app / "backend"
     backend.mkdir(parents=True)
     subprocess.run([str(django_admin), "startproject", "mysite", str(backend)], check=True)
@@ -38,6 +40,8 @@ def nested_project(django_admin: Path, app: Path, procfile: str | None) -> Path:
     (app / ".python-version").write_text("3.13\n")
     if procfile:
         (app / "Procfile").write_text(procfile)
+    if pipfile:
+        (app / "Pipfile").write_text(pipfile)
     return app
 
 
@@ -58,7 +62,8 @@ def nested_with_procfile(docker_client, builder_image, django_admin, tmp_path_fa
 
 @pytest.fixture(scope="module")
 def nested_default_web(docker_client, builder_image, django_admin, tmp_path_factory):
-    app = nested_project(django_admin, tmp_path_factory.mktemp("nested-default") / "app", None)
+    # A Pipfile without Pipfile.lock beside requirements.txt (a project that moved off Pipenv): pip installs requirements.txt.
+    app = nested_project(django_admin, tmp_path_factory.mktemp("nested-default") / "app", None, pipfile=f'[packages]\ndjango = "=={DJANGO[8:]}"\n')
     image, log = build(app, "nested-default")
     yield image, log
     remove_image_and_cache(docker_client, image)
@@ -94,11 +99,18 @@ def test_nested_project_collects_its_static_files_and_serves_with_the_procfile(d
 
 def test_nested_project_without_procfile_runs_gunicorn_from_its_folder(docker_client, nested_default_web):
     image, log = nested_default_web
-    assert summary_value(log, "Added packages").startswith("gunicorn==27.0.1")
+    assert summary_value(log, "Added packages") == "gunicorn==27.0.1, django-heroku==0.3.1 (not in requirements.txt)"
     assert "web: exec gunicorn mysite.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in backend/)" in log
     assert "/workspace/backend" in pack_inspect_local(image)
     with run_image(docker_client, image) as running:
         assert running.get("/")[0] == 200
+
+
+def test_a_pipfile_without_its_lock_beside_requirements_txt_is_not_used_and_the_log_says_why(nested_default_web):
+    _, log = nested_default_web
+    assert summary_value(log, "Package manager") == "pip (from requirements.txt)"
+    assert "! WARNING: The Pipfile is not used: it has no Pipfile.lock" in log
+    assert "pycnb installs with pip from requirements.txt" in log
 
 
 def test_empty_requirements_build_with_the_warning_and_serve(docker_client, empty_requirements):

@@ -64,7 +64,7 @@ def test_detect_says_why_without_manage_py(docker_client, builder_image, tmp_pat
     (app / "manage.py").unlink()
     result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
     assert result.exit_code == 100
-    assert result.output.strip() == "pycnb/django: Django is declared but manage.py is missing; set BP_DJANGO_MANAGE_PY to its path in the app"
+    assert result.output.strip() == "pycnb/django: Django is declared but manage.py is missing (at the top or one folder down); set BP_DJANGO_MANAGE_PY to its path in the app"
 
 
 LOCKS = ROOT / "tests" / "fixtures" / "locks"

@@ -1,7 +1,8 @@
 """Apps shaped unlike the tutorial's, through the real pack: a Django project nested in backend/
-behind root links (the backend/frontend repository layout), an app whose requirements.txt is empty,
-and `wagtail start`'s project as it comes; the last two with startproject's default SQLite database
-and no Procfile, which the default web process migrates in each new container."""
+behind root links (the backend/frontend repository layout; one also has a Pipfile without its lock
+at the top, which pip's requirements.txt wins over), an app whose requirements.txt is empty, and
+`wagtail start`'s project as it comes; the nested one without a Procfile and the wagtail one use
+startproject's default SQLite database, which the default web process migrates in each new container."""
 
 import subprocess
 import venv
@@ -32,8 +33,9 @@ def django_admin(tmp_path_factory) -> Path:
     return installed(tmp_path_factory, "django", DJANGO) / "django-admin"
 
 
-def nested_project(django_admin: Path, app: Path, procfile: str | None) -> Path:
-    """`django-admin startproject mysite backend`, the requirements in backend/, and the root links."""
+def nested_project(django_admin: Path, app: Path, procfile: str | None, pipfile: str | None = None) -> Path:
+    """`django-admin startproject mysite backend`, the requirements in backend/, and the root links
+    (and a Pipfile left at the top without its lock, when given)."""
     backend = app / "backend"
     backend.mkdir(parents=True)
     subprocess.run([str(django_admin), "startproject", "mysite", str(backend)], check=True)
@@ -46,6 +48,8 @@ def nested_project(django_admin: Path, app: Path, procfile: str | None) -> Path:
     (app / ".python-version").write_text("3.13\n")
     if procfile:
         (app / "Procfile").write_text(procfile)
+    if pipfile:
+        (app / "Pipfile").write_text(pipfile)
     return app
 
 
@@ -66,7 +70,8 @@ def nested_with_procfile(docker_client, builder_image, django_admin, tmp_path_fa
 
 @pytest.fixture(scope="module")
 def nested_default_web(docker_client, builder_image, django_admin, tmp_path_factory):
-    app = nested_project(django_admin, tmp_path_factory.mktemp("nested-default") / "app", None)
+    # A Pipfile without Pipfile.lock beside requirements.txt (a project that moved off Pipenv): pip installs requirements.txt.
+    app = nested_project(django_admin, tmp_path_factory.mktemp("nested-default") / "app", None, pipfile=f'[packages]\ndjango = "=={DJANGO[8:]}"\n')
     image, log = build(app, "nested-default")
     yield image, log
     remove_image_and_cache(docker_client, image)
@@ -115,7 +120,7 @@ def test_nested_project_collects_its_static_files_and_serves_with_the_procfile(d
 
 def test_nested_project_without_procfile_runs_gunicorn_from_its_folder(docker_client, nested_default_web):
     image, log = nested_default_web
-    assert summary_value(log, "Added packages").startswith("gunicorn==27.0.1")
+    assert summary_value(log, "Added packages") == "gunicorn==27.0.1, django-heroku==0.3.1 (not in requirements.txt)"
     assert "python manage.py migrate --noinput && exec gunicorn mysite.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in backend/)" in log
     assert "/workspace/backend" in pack_inspect_local(image)
     with run_image(docker_client, image) as running:
@@ -140,6 +145,13 @@ def test_a_wagtail_site_as_it_comes_migrates_its_sqlite_database_at_launch_and_s
         assert running.get("/")[0] == 200  # the welcome page its migrations create
         status, css = running.get("/static/css/welcome_page.css")
         assert status == 200, css
+
+
+def test_a_pipfile_without_its_lock_beside_requirements_txt_is_not_used_and_the_log_says_why(nested_default_web):
+    _, log = nested_default_web
+    assert summary_value(log, "Package manager") == "pip (from requirements.txt)"
+    assert "! WARNING: The Pipfile is not used: it has no Pipfile.lock" in log
+    assert "pycnb installs with pip from requirements.txt" in log
 
 
 def test_empty_requirements_build_with_the_warning_and_serve(docker_client, empty_requirements):

@@ -47,7 +47,7 @@ def test_migrate_then_serve_from_postgresql_and_static_files(docker_client, hero
 
 def test_no_procfile_app_serves_on_port_with_the_derived_gunicorn_command(docker_client, no_procfile):
     image, log = no_procfile
-    assert summary_value(log, "Added packages") == "gunicorn==27.0.1, django-heroku==0.3.1 (not in the requirements)"
+    assert summary_value(log, "Added packages") == "gunicorn==27.0.1, django-heroku==0.3.1 (not in requirements.txt)"
     assert "exec gunicorn myproject.wsgi:application --bind 0.0.0.0:${PORT:-8000}" in pack_inspect_local(image)
     with run_image(docker_client, image) as running:
         assert running.get("/")[0] == 200

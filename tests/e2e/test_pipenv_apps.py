@@ -1,7 +1,9 @@
 """Pipenv through the real pack: a Django app made at test time with the real Pipenv (`pipenv install`,
 `pipenv install --dev`, `django-admin startproject`, its virtualenv outside the app as Pipenv makes it
 by default) builds with `pipenv sync`, serves, and holds no dev package; a rebuild with no change runs
-no installer; after `pipenv uninstall` a rebuild has the package gone from the image."""
+no installer; after `pipenv uninstall` a rebuild has the package gone from the image. And a Pipenv app whose
+Django project sits in app/ (`django-admin startproject app app`, the Pipfile at the top) with a
+pyproject.toml [build-system] the lock does not install: found, served from app/, the [build-system] said unused."""
 
 from __future__ import annotations
 
@@ -115,3 +117,47 @@ def test_after_pipenv_uninstall_a_rebuild_has_the_package_gone(docker_client, af
     with run_image(docker_client, image) as running:
         status, _ = running.get("/")
         assert status == 200
+
+
+@pytest.fixture(scope="module")
+def subfolder_build(docker_client, builder_image, tmp_path_factory):
+    """`pipenv install django`, `django-admin startproject app app` (app/manage.py, app/app/settings.py), a pyproject.toml
+    with a setuptools [build-system] for the repository's tools, no Procfile; built once."""
+    app = tmp_path_factory.mktemp("pipenv-subfolder") / "repo"
+    app.mkdir()
+    workon = tmp_path_factory.mktemp("pipenv-subfolder-virtualenvs")
+    pipenv(app, workon, "install", "django==5.2.8")
+    (app / "app").mkdir()
+    pipenv(app, workon, "run", "django-admin", "startproject", "app", "app")
+    assert (app / "app" / "manage.py").is_file() and (app / "app" / "app" / "settings.py").is_file()
+    with (app / "app" / "app" / "settings.py").open("a") as settings:
+        settings.write("\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n")
+    (app / "pyproject.toml").write_text(
+        '[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n\n[tool.black]\nline-length = 100\n'
+    )
+    image = unique_image("pipenv-subfolder")
+    result = pack_build(image, app)
+    assert result.returncode == 0, result.log
+    yield image, result.log
+    remove_image_and_cache(docker_client, image)
+
+
+def test_a_pipenv_app_with_its_django_project_in_a_subfolder_is_found_and_serves(docker_client, subfolder_build):
+    image, log = subfolder_build
+    assert summary_value(log, "Package manager") == "Pipenv (from Pipfile.lock)"
+    assert summary_value(log, "Project") == "app/ (app/manage.py: the only manage.py one folder down; BP_DJANGO_MANAGE_PY names another)"
+    assert summary_value(log, "Settings") == "app.settings"
+    assert "web: exec gunicorn app.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in app/)" in log
+    assert "static files copied to '/workspace/app/staticfiles'" in log
+    with run_image(docker_client, image) as running:
+        status, body = running.get("/")
+        assert status == 200 and "The install worked successfully!" in body
+
+
+def test_the_build_system_beside_a_pipfile_is_not_used_and_the_added_gunicorn_is_not_in_the_lock(docker_client, subfolder_build):
+    image, log = subfolder_build
+    assert "! WARNING: pyproject.toml's [build-system] is not used" in log
+    assert summary_value(log, "Added packages") == (
+        "gunicorn==27.0.1, django-heroku==0.3.1 (not in Pipfile.lock; pycnb/python adds them with pip after installing the lock)")
+    installed = distributions(docker_client, image)
+    assert {"django", "gunicorn"} <= installed and "setuptools" not in installed

@@ -1,8 +1,13 @@
 """A Django app locked with Poetry, made at test time with the real Poetry as its tutorials do (`poetry init`,
 `poetry add`, a dev group, `package-mode = false`), built through the real pack: it serves, the dev group
-is not in the image, an unchanged rebuild runs no installer, and what `poetry remove` drops is gone."""
+is not in the image, an unchanged rebuild runs no installer, and what `poetry remove` drops is gone.
+And a Poetry 1.8 project (its lock format 2.0, `python = "~3.13"`, package-mode unset so the project itself
+is installed, `[build-system]` poetry-core<2): Python 3.13 is chosen from the constraint, and it serves."""
 
+import glob
 import json
+import os
+import shutil
 import subprocess
 import venv
 
@@ -15,6 +20,7 @@ from support.package_tools import tool, tool_env
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 DJANGO = "Django==5.2.8"
+POETRY_1 = "poetry==1.8.5"
 # The proxy PyPI is reached through here serves the simple API but not the versioned JSON API
 # (/pypi/<name>/<version>/json) Poetry's built-in PyPI source reads: the app names PyPI's simple
 # index as its source, as projects behind a mirror do.
@@ -92,6 +98,8 @@ def test_a_poetry_app_builds_with_poetry_and_serves(docker_client, first_build, 
     assert summary_value(log, "Installer").startswith("Poetry 2.5.1 (build only): poetry sync --only main")
     assert "Installing poetry 2.5.1 (for this build only)" in log
     assert "sync --only=main --compile --no-interaction --no-ansi" in log
+    assert summary_value(log, "Added packages") == (
+        "django-heroku==0.3.1 (not in poetry.lock; pycnb/python adds them with pip after installing the lock)")
     with run_image(docker_client, image) as running:
         status, body = running.get("/")
         assert status == 200 and "The install worked successfully!" in body
@@ -124,3 +132,72 @@ def test_a_dependency_poetry_removed_is_gone_from_the_image(docker_client, rebui
     with run_image(docker_client, image) as running:
         status, _ = running.get("/")
         assert status == 200
+
+
+def python_3_13() -> str:
+    """A Python 3.13 to run Poetry 1.8 on: it refuses to lock a `~3.13` project from any other Python."""
+    candidates = [shutil.which("python3.13"), *sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.13*/bin/python3.13")))]
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", "import sys; assert sys.version_info[:2] == (3, 13)"], capture_output=True).returncode == 0:
+            return candidate
+    pytest.fail("Poetry 1.8 locks a `python = \"~3.13\"` project only from a Python 3.13: put python3.13 on PATH")
+
+
+@pytest.fixture(scope="module")
+def poetry_1_app(tmp_path_factory):
+    """What a Poetry 1.8 user has: `poetry init --python ~3.13` (package-mode unset, [build-system] poetry-core<2),
+    `poetry add django`, a README.md, `django-admin startproject mysite .` (so mysite/ is the package), no Procfile."""
+    tools = tmp_path_factory.mktemp("poetry-1.8")
+    subprocess.run([python_3_13(), "-m", "venv", "--clear", str(tools)], check=True)
+    subprocess.run([str(tools / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", POETRY_1, DJANGO],
+                   check=True)
+    app = tmp_path_factory.mktemp("poetry-1") / "app"
+    app.mkdir()
+    subprocess.run([str(tools / "bin" / "django-admin"), "startproject", "mysite", str(app)], check=True)
+    with (app / "mysite" / "settings.py").open("a") as settings:
+        settings.write("\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n")
+    (app / "README.md").write_text("# mysite\n")
+    env = tool_env(POETRY_VIRTUALENVS_PATH=str(tmp_path_factory.mktemp("poetry-1-virtualenvs")))
+
+    def poetry_1(*args):
+        result = subprocess.run([str(tools / "bin" / "poetry"), *args, "--no-ansi", "--no-interaction"], cwd=app, env=env,
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    poetry_1("init", "--name", "mysite", "--python", "~3.13")
+    poetry_1("source", "add", "--priority=primary", "pypi-simple", SIMPLE_INDEX)
+    poetry_1("add", "--lock", DJANGO)
+    pyproject = app / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace('requires = ["poetry-core"]', 'requires = ["poetry-core>=1.0.0,<2.0.0"]'))
+    assert 'requires = ["poetry-core>=1.0.0,<2.0.0"]' in pyproject.read_text() and "package-mode" not in pyproject.read_text()
+    assert 'lock-version = "2.0"' in (app / "poetry.lock").read_text()
+    return app
+
+
+@pytest.fixture(scope="module")
+def poetry_1_build(docker_client, builder_image, poetry_1_app):
+    image = unique_image("poetry-1")
+    result = pack_build(image, poetry_1_app)
+    assert result.returncode == 0, result.log
+    yield image, result.log
+    remove_image_and_cache(docker_client, image)
+
+
+def test_a_poetry_1_project_gets_the_python_of_its_constraint_and_installs_itself(docker_client, poetry_1_build):
+    image, log = poetry_1_build
+    assert summary_value(log, "Python") == "3.13.15 (from tool.poetry.dependencies.python in pyproject.toml: ~3.13)"
+    assert summary_value(log, "Package manager") == "Poetry (from poetry.lock)"
+    # Poetry 2 builds the project itself in editable mode with its own poetry-core, which the backend's range allows.
+    assert "Installing the current project: mysite (0.1.0)" in log, log
+    installed = distributions(docker_client, image)
+    assert {"mysite", "django", "gunicorn"} <= set(installed), installed
+
+
+def test_a_poetry_1_project_without_procfile_serves_with_the_added_gunicorn(docker_client, poetry_1_build):
+    image, log = poetry_1_build
+    added = summary_value(log, "Added packages")
+    assert added == "gunicorn==27.0.1, django-heroku==0.3.1 (not in poetry.lock; pycnb/python adds them with pip after installing the lock)"
+    assert "Installing packages other buildpacks asked for" in log
+    with run_image(docker_client, image) as running:
+        status, body = running.get("/")
+        assert status == 200 and "The install worked successfully!" in body

@@ -1,8 +1,10 @@
 """uv through the real pack: a Django app made with the real uv (`uv init`, `uv add`, `uv add --dev`)
 builds with `uv sync --locked`, serves 200, leaves its dev group out of the image, reuses its
 environment when nothing changed, and loses a dependency `uv remove` took out of the lock. uv also
-installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it."""
+installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it. A stale uv.lock beside an exported
+requirements.txt is refused, as Heroku refuses several managers; picking uv then says the lock is stale."""
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -64,6 +66,7 @@ def test_a_uv_app_builds_with_uv_sync_and_serves(docker_client, builds):
     log = logs[0].log
     assert summary_value(log, "Package manager") == "uv (from uv.lock)"
     assert summary_value(log, "Requirements") == "pyproject.toml, uv.lock"
+    assert summary_value(log, "Added packages") == "django-heroku==0.3.1 (not in uv.lock; pycnb/python adds them with pip after installing the lock)"
     assert "uv sync --locked --no-default-groups" in log
     assert "web: exec gunicorn mysite.wsgi" in log or "gunicorn mysite.wsgi" in log
     with run_image(docker_client, image) as running:
@@ -126,3 +129,23 @@ def test_uv_installs_a_requirements_txt_app_when_asked_and_keeps_it_exact(docker
         assert status != 0 and "No module named 'six'" in output, output
     finally:
         remove_image_and_cache(docker_client, image)
+
+
+def test_a_stale_uv_lock_beside_requirements_txt_is_refused_and_picking_uv_says_it_is_stale(builder_image, uv_app, tmp_path):
+    """`uv export` left a requirements.txt, then `uv add --frozen` changed pyproject.toml without locking: two builds
+    that stop before any install, each with the error a user can act on, and no traceback."""
+    app = tmp_path / "app"
+    shutil.copytree(uv_app, app)
+    uv(app, "export", "--frozen", "--no-dev", "--no-hashes", "--output-file", "requirements.txt")
+    uv(app, "add", "--frozen", "humanize")
+    image = unique_image("uv-stale")
+    several = pack_build(image, app)
+    assert several.returncode != 0, several.log
+    assert "! ERROR: The app has files of several package managers" in several.log
+    assert "requirements.txt (pip)" in several.log and "uv.lock (uv)" in several.log
+    assert "BP_PYTHON_PACKAGE_MANAGER=pip|uv" in several.log
+    stale = pack_build(image, app, env={"BP_PYTHON_PACKAGE_MANAGER": "uv"})
+    assert stale.returncode != 0, stale.log
+    assert "! ERROR: uv.lock is out of date" in stale.log and "Run `uv lock` in the app" in stale.log
+    for log in (several.log, stale.log):
+        assert "Traceback" not in log, log

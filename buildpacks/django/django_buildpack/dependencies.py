@@ -67,12 +67,24 @@ _POETRY_REQUIREMENT_NAME = re.compile(r"\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)"
 
 def declared_packages(app_dir: Path, env: dict[str, str] | None = None) -> set[str]:
     """The canonical names of the packages the app's dependency file installs (see the module's docstring)."""
+    name, manager = dependency_file(app_dir, env)
+    if manager is None:
+        return pyproject_dependencies(app_dir)
+    return _READERS[manager](app_dir / name, app_dir)
+
+
+def dependency_file(app_dir: Path, env: dict[str, str] | None = None) -> tuple[str, str | None]:
+    """The file the app's dependencies are read from and its tool: (pyproject.toml, None) without a lock or requirements file."""
     present = [(name, manager) for name, manager in MANAGER_FILES if is_file(app_dir / name)]
     if not present:
-        return pyproject_dependencies(app_dir)
+        return PYPROJECT, None
     requested = (env or {}).get(PACKAGE_MANAGER_ENV_VAR, "").strip()
-    name, manager = next(((name, manager) for name, manager in present if manager == requested), present[0])
-    return _READERS[manager](app_dir / name, app_dir)
+    return next(((name, manager) for name, manager in present if manager == requested), present[0])
+
+
+def is_lock_file(manager: str | None) -> bool:
+    """Whether the tool installs from a lock (uv, Poetry, Pipenv): pycnb/python then adds other buildpacks' packages after it."""
+    return manager in (UV, POETRY, PIPENV)
 
 
 def requirements_packages(path: Path, app_dir: Path) -> set[str]:

@@ -49,7 +49,8 @@ def detect(context: DetectContext, log: Logger) -> None:
     if not app_files.inside_app(manage, context.app_dir):
         raise DetectFail(messages.manage_py_outside_app(context.env.get(project.MANAGE_PY_ENV_VAR) or project.MANAGE_PY, project.MANAGE_PY_ENV_VAR))
     if not app_files.is_file(manage):
-        raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir))))
+        candidates = [str(path.relative_to(context.app_dir)) for path in project.manage_py_one_folder_down(context.app_dir)]
+        raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir)), candidates))
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     python = Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})
     if project.uses_geodjango(manage, context.app_dir, context.env):
@@ -97,6 +98,7 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     if not project.is_module_path(settings_module):
         raise messages.invalid_settings_module(settings_module, "DJANGO_SETTINGS_MODULE" if env.get("DJANGO_SETTINGS_MODULE") else manage_name)
     declared = dependencies.declared_packages(app, env)
+    dependency_name, dependency_manager = dependencies.dependency_file(app, env)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
     read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)
@@ -145,10 +147,11 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     log.summary(
         "Django",
         [
-            *([("Project", f"{project_shown}/ ({manage_name} leads to {real_shown})" if real_shown != manage_name else f"{project_shown}/")] if nested else []),
+            *([("Project", messages.project_summary(project_shown, manage_name, real_shown, project.found_one_folder_down(manage, app, env)))]
+              if nested else []),
             ("Django", inspected.django_version if isinstance(inspected, settings.Settings) else "settings not importable at build time"),
             ("Settings", settings_module),
-            ("Added packages", ", ".join(added) + " (not in the requirements)" if added else "none"),
+            ("Added packages", messages.added_packages_summary(added, dependency_name, dependencies.is_lock_file(dependency_manager))),
             ("collectstatic", f"skipped: {skip}" if skip else "reuse: the app's files, settings, packages and environment are unchanged"
              if cached and cached.has_static_files else "run"),
             ("Web process", f"{'migrate, then ' if migrate_first else ''}gunicorn {processes.gunicorn_target(wsgi)}" if wsgi else "none"),
@@ -156,7 +159,7 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         ],
     )
     if "gunicorn" not in declared and not any(p.startswith("gunicorn") for p in added):
-        log.warning(*messages.gunicorn_not_installed())
+        log.warning(*messages.gunicorn_not_installed(dependency_name, dependency_manager))
     if tls_calls:
         log.warning(*messages.database_requires_tls([(call.file, call.line, call.code) for call in tls_calls]))
     for warning in writes.warnings:

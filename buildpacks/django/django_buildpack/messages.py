@@ -31,12 +31,34 @@ def _excerpt(text: str) -> str:
 
 # Detect
 
-def no_manage_py(manage: str) -> str:
-    return f"pycnb/django: Django is declared but {manage} is missing; set BP_DJANGO_MANAGE_PY to its path in the app"
+def no_manage_py(manage: str, one_folder_down: list[str]) -> str:
+    if len(one_folder_down) > 1:
+        return (f"pycnb/django: Django is declared but {manage} is missing, and several folders hold one ({', '.join(one_folder_down)}); "
+                "set BP_DJANGO_MANAGE_PY to the path of the one to use")
+    return f"pycnb/django: Django is declared but {manage} is missing (at the top or one folder down); set BP_DJANGO_MANAGE_PY to its path in the app"
 
 
 def manage_py_outside_app(manage: str, env_var: str) -> str:
     return f"pycnb/django: {manage} leads outside the app, so it is not read; {env_var} must name a file inside the app"
+
+
+# Build summary
+
+def project_summary(folder: str, manage: str, real_manage: str, found_one_folder_down: bool) -> str:
+    """The Project line of a project not at the app's top: where it is and how it was found."""
+    if found_one_folder_down:
+        return f"{folder}/ ({manage}: the only manage.py one folder down; BP_DJANGO_MANAGE_PY names another)"
+    if real_manage != manage:
+        return f"{folder}/ ({manage} leads to {real_manage})"
+    return f"{folder}/"
+
+
+def added_packages_summary(added: list[str], dependency_file: str, lock_file: bool) -> str:
+    """What the Django buildpack asked pycnb/python to install, and how that relates to the app's own file."""
+    if not added:
+        return "none"
+    how = "; pycnb/python adds them with pip after installing the lock" if lock_file else ""
+    return f"{', '.join(added)} (not in {dependency_file}{how})"
 
 
 # Inputs
@@ -106,11 +128,17 @@ def no_wsgi_module(settings_module: str) -> Warning:
     )
 
 
-def gunicorn_not_installed() -> Warning:
+# How a user adds a package to each lock file.
+ADD_COMMANDS = {"uv": "uv add gunicorn", "poetry": "poetry add gunicorn", "pipenv": "pipenv install gunicorn"}
+
+
+def gunicorn_not_installed(dependency_file: str, manager: str | None) -> Warning:
+    add = (f"Run `{ADD_COMMANDS[manager]}` and commit {dependency_file}" if manager in ADD_COMMANDS
+           else f"Add gunicorn to {dependency_file}")
     return (
-        "gunicorn is not in the requirements",
+        f"gunicorn is not in {dependency_file}",
         "The default web process runs gunicorn, and BP_DJANGO_AUTO_INSTALL=false stops the buildpack adding it.\n"
-        "Add gunicorn to requirements.txt, or define the web process in a Procfile.",
+        f"{add}, or define the web process in a Procfile.",
     )
 
 

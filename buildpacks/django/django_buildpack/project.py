@@ -18,7 +18,34 @@ _MODULE_PATH = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
 
 
 def manage_py(app_dir: Path, env: dict[str, str]) -> Path:
-    return app_dir / (env.get(MANAGE_PY_ENV_VAR, "").strip() or MANAGE_PY)
+    """BP_DJANGO_MANAGE_PY, else manage.py at the top, else the only manage.py one folder down.
+
+    A repository often keeps its dependency files at the top and the Django project in a folder
+    (`app/manage.py`, `backend/manage.py`), run there with `cd app && python manage.py`. With none,
+    or several, one folder down, the answer is the missing top-level manage.py: detect says why.
+    """
+    named = env.get(MANAGE_PY_ENV_VAR, "").strip()
+    if named:
+        return app_dir / named
+    top = app_dir / MANAGE_PY
+    if top.is_symlink() or is_file(top):
+        return top
+    found = manage_py_one_folder_down(app_dir)
+    return found[0] if len(found) == 1 else top
+
+
+def manage_py_one_folder_down(app_dir: Path) -> list[Path]:
+    """The `<folder>/manage.py` files of the app, hidden folders and links out of the app left out."""
+    try:
+        candidates = sorted(app_dir.glob(f"*/{MANAGE_PY}"))
+    except OSError:
+        return []
+    return [path for path in candidates if not path.parent.name.startswith(".") and is_file(path) and inside_app(path, app_dir)]
+
+
+def found_one_folder_down(manage: Path, app_dir: Path, env: dict[str, str]) -> bool:
+    """Whether manage_py() chose `manage` by looking one folder down (the build log says so)."""
+    return not env.get(MANAGE_PY_ENV_VAR, "").strip() and manage != app_dir / MANAGE_PY
 
 
 def real_manage_py(manage: Path) -> Path:

@@ -91,7 +91,7 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.nothing_to_embed(ca_certificates.EMBED_ENV_VAR))
     for path in ca_certificates.with_private_keys(certificates):
         log.warning(*messages.private_key_in_ca_binding(path.parent.name, path.name))
-    for title, body in dependencies.warnings(app):
+    for title, body in [*package_managers.warnings(app, choice), *dependencies.warnings(app)]:
         log.warning(title, body)
     for folder in package_managers.committed_venvs(app):
         log.warning(*messages.committed_venv(folder))

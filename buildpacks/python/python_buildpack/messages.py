@@ -76,6 +76,25 @@ def several_package_managers(found: dict[str, list[str]], env_var: str) -> Build
     )
 
 
+def pipfile_without_lock_not_used(files: list[str]) -> Warning:
+    chosen = ", ".join(files)
+    return (
+        "The Pipfile is not used: it has no Pipfile.lock",
+        f"pycnb installs with pip from {chosen}. A lock or requirements file names the tool that installs the app, and a\n"
+        "Pipfile without its Pipfile.lock pins no versions, so it names none (Heroku's Python buildpacks choose the same way).\n"
+        f"To install with Pipenv instead, run `pipenv lock`, commit Pipfile.lock and delete {chosen}; else delete the Pipfile.",
+    )
+
+
+def pipenv_build_system_not_used(lock: str) -> Warning:
+    return (
+        "pyproject.toml's [build-system] is not used",
+        f"Pipenv installs what {lock} lists, and it does not list the app itself, so the app is not built or installed as a\n"
+        "package: it runs from its folder, as on a developer's machine after `pipenv sync` (Heroku does the same).\n"
+        f"If the app must be installed (a src/ layout, entry points), run `pipenv install -e .` and commit {lock}.",
+    )
+
+
 def unknown_package_manager(env_var: str, value: str, managers: tuple[str, ...]) -> BuildpackError:
     return BuildpackError(
         f"Invalid {env_var}",
@@ -138,6 +157,18 @@ def poetry_package_not_found(output: list[str]) -> BuildpackError:
         ["If the app is not a package to install (most web apps are not), add `package-mode = false` under [tool.poetry]\n"
          "in pyproject.toml; Poetry then installs only the dependencies. Or",
          "name the project's package folders under [tool.poetry]: `packages = [{include = \"mysite\"}]`."],
+    )
+
+
+def poetry_root_not_installed(cause: str, output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        "Poetry could not install the project itself",
+        "pyproject.toml makes the app a package (Poetry's package-mode is on unless set to false), so `poetry sync` builds\n"
+        f"and installs the project itself, and that failed: {cause}\n"
+        "The dependencies were installed. Poetry's output ends:\n" + "\n".join(output[-6:]),
+        ["Fix what Poetry names: a `readme` (or `license`, `include`) file pyproject.toml names must be in the app, or",
+         "if the app is not a package to install (most web apps are not), add `package-mode = false` under [tool.poetry]\n"
+         "in pyproject.toml; Poetry then installs only the dependencies."],
     )
 
 

@@ -7,7 +7,8 @@ Order (the first source present wins; the build log names it):
 4. `python_full_version` or `python_version` in `Pipfile.lock`'s `_meta.requires` (Pipenv, from the
    Pipfile's `[requires]`)
 5. `requires-python` in `pyproject.toml` (PEP 621)
-6. the newest version in the runtime index
+6. `python` in `pyproject.toml`'s `[tool.poetry.dependencies]` (Poetry's constraint, `~3.13`, `^3.11`)
+7. the newest version in the runtime index
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from . import app_files, messages
+from .poetry_constraints import poetry_constraint
 
 VERSION_FILE = ".python-version"
 RUNTIME_TXT = "runtime.txt"
@@ -29,6 +31,7 @@ PIPFILE_LOCK = "Pipfile.lock"
 # The keys of Pipfile.lock's `_meta.requires` that name a Python version, the more exact first (Pipenv reads them in that order).
 PIPFILE_LOCK_KEYS = ("python_full_version", "python_version")
 ENV_VAR = "BP_PYTHON_VERSION"
+POETRY_PYTHON = "tool.poetry.dependencies.python"
 
 # At most 9 digits a part: int() refuses a run of over 4300 digits, and no version has more than 9.
 _VERSION = re.compile(r"^(?P<major>\d{1,9})\.(?P<minor>\d{1,9})(?:\.(?P<patch>\d{1,9}))?$")
@@ -37,7 +40,8 @@ _RUNTIME_TXT = re.compile(r"^python-(?P<version>\d{1,9}\.\d{1,9}(?:\.\d{1,9})?)$
 
 @dataclass(frozen=True)
 class VersionRequest:
-    """`3.13` (newest patch) or `3.13.15` (exactly), or any version matching `specifier`;
+    """`3.13` (newest patch) or `3.13.15` (exactly), or any version matching `specifier`, or any
+    version matching one of `alternatives` (a Poetry constraint with `||`, shown as `written`);
     `line` is the line of `source` that asked, for a file read line by line."""
 
     source: str
@@ -46,6 +50,8 @@ class VersionRequest:
     patch: int | None = None
     specifier: SpecifierSet | None = None
     line: int | None = None
+    alternatives: tuple[SpecifierSet, ...] = ()
+    written: str | None = None
 
     @property
     def where(self) -> str:
@@ -55,6 +61,8 @@ class VersionRequest:
     def matches(self, version: str) -> bool:
         if self.specifier is not None:
             return self.specifier.contains(version)
+        if self.alternatives:
+            return any(specifier.contains(version) for specifier in self.alternatives)
         if self.major is None:
             return True
         parts = [int(part) for part in version.split(".")]
@@ -64,6 +72,8 @@ class VersionRequest:
     def describe(self) -> str:
         if self.specifier is not None:
             return str(self.specifier)
+        if self.written is not None:
+            return self.written
         if self.major is None:
             return "newest available"
         return ".".join(str(part) for part in (self.major, self.minor, self.patch) if part is not None)
@@ -186,6 +196,24 @@ def _from_pyproject(app_dir: Path) -> VersionRequest | None:
     return VersionRequest(f"requires-python in {PYPROJECT}", specifier=specifier)
 
 
+def _from_poetry_python(app_dir: Path) -> VersionRequest | None:
+    """`[tool.poetry.dependencies] python`: Poetry's own statement of the Python the project runs on (Poetry 1 projects have no other)."""
+    document = load_pyproject(app_dir)
+    tools = document.get("tool") if document is not None else None
+    poetry = tools.get("poetry") if isinstance(tools, dict) else None
+    dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    python = dependencies.get("python") if isinstance(dependencies, dict) else None
+    if not isinstance(python, str) or not python.strip():
+        return None
+    try:
+        alternatives = poetry_constraint(python)
+        for specifier in alternatives:
+            specifier.contains("3.0.0")  # packaging parses the versions on first use
+    except ValueError:
+        raise messages.invalid_tool_setting(PYPROJECT, POETRY_PYTHON, python, ("3.13", ">=3.11,<4")) from None
+    return VersionRequest(f"{POETRY_PYTHON} in {PYPROJECT}", alternatives=tuple(alternatives), written=python.strip())
+
+
 def requires_python(pyproject: dict | None) -> SpecifierSet | None:
     """[project].requires-python of a loaded pyproject.toml, or None (resolve() refuses an invalid one)."""
     requires = (pyproject or {}).get("project", {}).get("requires-python")
@@ -222,6 +250,7 @@ def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:
         request
         for request in (
             _from_env(env), _from_version_file(app_dir), _from_runtime_txt(app_dir), _from_pipfile_lock(app_dir), _from_pyproject(app_dir),
+            _from_poetry_python(app_dir),
         )
         if request is not None
     ]

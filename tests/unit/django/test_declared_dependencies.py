@@ -445,3 +445,23 @@ def test_poetry_1_8_lock_follows_the_extras_a_dependency_is_asked_with(tmp_path)
     lock = app / "poetry.lock"
     lock.write_text(lock.read_text() + '\n[[package]]\nname = "argon2-cffi"\nversion = "25.1.0"\noptional = false\npython-versions = ">=3.8"\n')
     assert "argon2-cffi" in dependencies.declared_packages(app)
+
+
+@pytest.mark.parametrize(("lock", "name", "manager"), [
+    ("uv", "uv.lock", "uv"), ("poetry-1.8.5", "poetry.lock", "poetry"), ("pipenv", "Pipfile.lock", "pipenv"),
+])
+def test_the_dependency_file_names_the_lock_the_added_packages_are_not_in(tmp_path, lock, name, manager):
+    app = lock_app(tmp_path, lock)
+    assert dependencies.dependency_file(app) == (name, manager)
+    assert dependencies.is_lock_file(manager)
+    assert main.messages.added_packages_summary(["gunicorn==27.0.1"], name, True) == (
+        f"gunicorn==27.0.1 (not in {name}; pycnb/python adds them with pip after installing the lock)")
+
+
+def test_the_dependency_file_of_a_requirements_or_pyproject_app(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1'\ndependencies = ['django']\n")
+    assert dependencies.dependency_file(tmp_path) == ("pyproject.toml", None)
+    (tmp_path / "requirements.txt").write_text("django\n")
+    assert dependencies.dependency_file(tmp_path) == ("requirements.txt", "pip")
+    assert not dependencies.is_lock_file("pip")
+    assert main.messages.added_packages_summary([], "requirements.txt", False) == "none"

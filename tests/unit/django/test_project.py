@@ -69,3 +69,49 @@ def test_procfile_commands_keep_the_last_definition_of_a_name(tmp_path):
     (tmp_path / "Procfile").write_text("web: gunicorn a.wsgi\n# worker: x\nweb: gunicorn b.wsgi\nrelease: ./release.sh\n")
     assert project.procfile_commands(tmp_path) == {"web": " gunicorn b.wsgi", "release": " ./release.sh"}
     assert project.procfile_commands(tmp_path / "missing") == {}
+
+
+def detect_reason(app, env=None):
+    context = DetectContext(app, app, app, Target(), env or {}, build_plan_path=app / "plan.toml")
+    with pytest.raises(DetectFail) as raised:
+        main.detect(context, Logger(io.StringIO()))
+    return raised.value.reason
+
+
+def test_the_only_manage_py_one_folder_down_is_the_project(tmp_path):
+    """Pipfile or requirements at the top, the Django project in app/ (`cd app && python manage.py`)."""
+    (tmp_path / "app" / "app").mkdir(parents=True)
+    (tmp_path / "app" / "manage.py").write_text("")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "manage.py").write_text("")
+    manage = project.manage_py(tmp_path, {})
+    assert manage == tmp_path / "app" / "manage.py"
+    assert project.project_dir(manage) == (tmp_path / "app").resolve()
+    assert project.found_one_folder_down(manage, tmp_path, {})
+    assert not project.found_one_folder_down(manage, tmp_path, {project.MANAGE_PY_ENV_VAR: "app/manage.py"})
+
+
+def test_manage_py_at_the_top_or_named_wins_over_one_folder_down(tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "manage.py").write_text("")
+    (tmp_path / "manage.py").write_text("")
+    assert project.manage_py(tmp_path, {}) == tmp_path / "manage.py"
+    assert project.manage_py(tmp_path, {project.MANAGE_PY_ENV_VAR: "other/manage.py"}) == tmp_path / "other" / "manage.py"
+
+
+def test_several_manage_py_one_folder_down_fail_detect_naming_them(tmp_path):
+    (tmp_path / "requirements.txt").write_text("Django\n")
+    for folder in ("api", "web"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "manage.py").write_text("")
+    assert project.manage_py(tmp_path, {}) == tmp_path / "manage.py"
+    reason = detect_reason(tmp_path)
+    assert "several folders hold one (api/manage.py, web/manage.py)" in reason and "BP_DJANGO_MANAGE_PY" in reason
+
+
+def test_a_manage_py_one_folder_down_that_leads_out_of_the_app_is_not_taken(tmp_path):
+    (tmp_path / "requirements.txt").write_text("Django\n")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "manage.py").symlink_to("/etc/passwd")
+    assert project.manage_py(tmp_path, {}) == tmp_path / "manage.py"
+    assert "manage.py is missing (at the top or one folder down)" in detect_reason(tmp_path)

@@ -166,3 +166,22 @@ def test_requirements_txt_wins_over_requirements_in(tmp_path):
     inputs = pip.read(app_dir, choose(app_dir), None, {})
     assert (inputs.source.name, inputs.needs_compiling, inputs.requirements_file(app_dir, tmp_path / "x")) == (
         "requirements.txt", False, app_dir / "requirements.txt")
+
+
+def test_a_pipfile_without_its_lock_beside_requirements_txt_is_not_used_and_said_so(tmp_path):
+    """A Pipfile without Pipfile.lock names no tool (Heroku's rule): pip installs requirements.txt, and a warning says why."""
+    folder = app(tmp_path, **{"requirements.txt": "Django==5.2.8\n", "Pipfile": "[packages]\ndjango = '*'\n"})
+    choice = choose(folder)
+    assert (choice.manager, choice.files) == ("pip", ("requirements.txt",))
+    ((title, body),) = package_managers.warnings(folder, choice)
+    assert title == "The Pipfile is not used: it has no Pipfile.lock"
+    assert "pycnb installs with pip from requirements.txt" in body and "`pipenv lock`" in body
+    (folder / "Pipfile.lock").write_text("{}")
+    with pytest.raises(BuildpackError) as raised:
+        choose(folder)
+    assert raised.value.title == "The app has files of several package managers"
+
+
+def test_no_warning_without_a_pipfile_or_with_pipenv_chosen(tmp_path):
+    folder = app(tmp_path, **{"requirements.txt": "Django==5.2.8\n"})
+    assert package_managers.warnings(folder, choose(folder)) == []

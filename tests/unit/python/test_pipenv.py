@@ -326,3 +326,24 @@ def test_an_invalid_lock_python_version_is_refused(tmp_path, value):
 def test_a_lock_python_version_is_ignored_when_the_lock_is_not_json(tmp_path):
     app = make_app(tmp_path, "[packages]\n", "{")
     assert python_version.resolve(app, {}).request.source.startswith("default")
+
+
+@pytest.mark.parametrize(("pyproject", "own_entry", "warned"), [
+    ("[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n", None, True),
+    ("[build-system]\nrequires = ['setuptools']\n", {"editable": True, "path": "."}, False),
+    ("[tool.black]\nline-length = 100\n", None, False),
+    (None, None, False),
+])
+def test_a_build_system_beside_a_pipfile_is_not_used_and_said_so(tmp_path, pyproject, own_entry, warned):
+    """Pipenv installs what the lock lists; the app itself only when the lock has it (`pipenv install -e .`)."""
+    lock = a_lock()
+    if own_entry:
+        lock["default"]["app"] = own_entry
+    app = make_app(tmp_path, "[packages]\nsix = '*'\n", lock)
+    if pyproject is not None:
+        (app / "pyproject.toml").write_text(pyproject)
+    document = python_version.load_pyproject(app)
+    choice = package_managers.choose(app, {}, document)
+    project = package_managers.read(app, choice, document, {})
+    titles = [title for title, _ in project.warnings(app)]
+    assert titles == (["pyproject.toml's [build-system] is not used"] if warned else [])

@@ -325,3 +325,24 @@ def test_a_project_without_dependencies_installs_only_itself(tmp_path):
     installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env(), (), [], project.has_main_group)
     installer.install(Logger(io.StringIO()), environment, update_in_place=False)
     assert list(environment.glob("lib/python3*/site-packages/app.pth"))  # the project itself, editable
+
+
+def test_a_project_whose_build_fails_gets_what_poetry_named(locked, tmp_path):
+    """`poetry init` names a README.md it does not write: building the project itself fails, and the error says so."""
+    app = copy(locked, tmp_path / "app")
+    pyproject = app / "pyproject.toml"
+    text = pyproject.read_text().replace("package-mode = false", "package-mode = true")
+    if "readme" not in text:
+        text = text.replace("[project]\n", '[project]\nreadme = "README.md"\n', 1)
+    pyproject.write_text(text)
+    (app / "app").mkdir()
+    (app / "app" / "__init__.py").write_text("")
+    assert not (app / "README.md").exists()
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=False)
+    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env())
+    with pytest.raises(BuildpackError) as raised:
+        installer.install(Logger(io.StringIO()), environment, update_in_place=False)
+    assert raised.value.title == "Poetry could not install the project itself"
+    assert "Readme path" in raised.value.details and "README.md" in raised.value.details
+    assert "package-mode = false" in raised.value.fix[1]

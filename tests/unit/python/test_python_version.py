@@ -128,3 +128,30 @@ def test_version_files_linked_out_of_the_app_are_not_read(tmp_path, name):
         resolve(tmp_path)
     assert raised.value.title == f"{name} is a link to a file outside the app"
     assert "root:" not in raised.value.details
+
+
+@pytest.mark.parametrize(
+    ("constraint", "matches", "rejects"),
+    [("~3.13", "3.13.15", "3.11.2"), ("^3.11", "3.11.2", "4.0.0"), (">=3.11,<3.12 || 3.13.*", "3.13.15", "3.12.4")],
+)
+def test_poetry_python_constraint_is_the_last_source(tmp_path, constraint, matches, rejects):
+    """A Poetry 1 project names its Python only in [tool.poetry.dependencies]: that picks the version when nothing else does."""
+    (tmp_path / "pyproject.toml").write_text(f'[tool.poetry.dependencies]\npython = "{constraint}"\ndjango = "5.2.8"\n')
+    request = resolve(tmp_path).request
+    assert request.source == "tool.poetry.dependencies.python in pyproject.toml"
+    assert request.describe() == constraint
+    assert request.matches(matches) and not request.matches(rejects)
+
+
+def test_requires_python_beats_the_poetry_constraint(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.11"\n[tool.poetry.dependencies]\npython = "~3.13"\n')
+    resolution = resolve(tmp_path)
+    assert resolution.request.source == "requires-python in pyproject.toml"
+    assert [other.source for other in resolution.conflicts("3.11.2")] == ["tool.poetry.dependencies.python in pyproject.toml"]
+
+
+def test_an_invalid_poetry_python_constraint_is_a_clear_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.poetry.dependencies]\npython = "three"\n')
+    with pytest.raises(BuildpackError) as raised:
+        resolve(tmp_path)
+    assert raised.value.title == "tool.poetry.dependencies.python in pyproject.toml is not a version specifier"

@@ -13,12 +13,12 @@ from pathlib import Path
 from . import pip, pipenv, poetry, uv
 from .choice import (
     ENV_VAR, MANAGER_FILES, MANAGERS, OTHER_PYTHON_FILES, PIP, PIPENV, POETRY, PYPROJECT, UV, Choice, choose, committed_venvs, found,
-    is_python_app,
+    is_python_app, warnings,
 )
 
 __all__ = [
     "ENV_VAR", "MANAGER_FILES", "MANAGERS", "OTHER_PYTHON_FILES", "PIP", "PIPENV", "POETRY", "PYPROJECT", "UV", "Choice", "choose",
-    "committed_venvs", "found", "is_python_app", "read",
+    "committed_venvs", "found", "is_python_app", "read", "warnings",
 ]
 
 _READERS = {PIP: pip.read, UV: uv.read, POETRY: poetry.read, PIPENV: pipenv.read}

@@ -97,6 +97,13 @@ def choose(app_dir: Path, env: dict[str, str], pyproject: dict | None) -> Choice
     return _without_manager_files(app_dir, pyproject)
 
 
+def warnings(app_dir: Path, choice: Choice) -> list[messages.Warning]:
+    """What the choice leaves unused that the app might have meant: a Pipfile without its lock, beside pip's files."""
+    if choice.manager == PIP and not choice.from_pyproject and _is_file(app_dir, "Pipfile") and not _is_file(app_dir, "Pipfile.lock"):
+        return [messages.pipfile_without_lock_not_used(list(choice.files))]
+    return []
+
+
 def _without_manager_files(app_dir: Path, pyproject: dict | None) -> Choice:
     """No lock or requirements file: pyproject.toml's own dependencies, or the error that fits what the app has."""
     if pyproject is not None:

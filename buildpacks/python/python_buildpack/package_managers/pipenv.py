@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tomllib
 import urllib.parse
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class PipenvProject:
     files: list[RequirementsFile]  # Pipfile and Pipfile.lock: they key the environment's cache
     python: python_version.VersionRequest | None  # the Python the lock was made for
     categories: tuple[str, ...] = ()  # Pipfile sections installed besides [packages]
+    build_system_unused: bool = False  # pyproject.toml has a [build-system], and the lock does not install the app itself
 
     @property
     def installer_version(self) -> str:
@@ -74,7 +76,7 @@ class PipenvProject:
         return messages.pipenv_installer_summary(tool.PIPENV.version, self.categories, dependency_groups.ENV_VAR)
 
     def warnings(self, app_dir: Path) -> list[messages.Warning]:
-        return []
+        return [messages.pipenv_build_system_not_used(PIPFILE_LOCK)] if self.build_system_unused else []
 
     def check_runtime(self, version: str) -> None:
         """The runtime must be the Python the lock names, as `pipenv install --deploy` requires."""
@@ -160,6 +162,7 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
         [RequirementsFile(pipfile_path, pipfile_text), RequirementsFile(lock_path, lock_text)],
         python_version.pipfile_lock_request(lock_text),
         categories,
+        isinstance((pyproject or {}).get("build-system"), dict) and not _installs_the_app(lock),
     )
 
 
@@ -241,6 +244,19 @@ def _check_local_sources(lock: dict, app_dir: Path) -> None:
                 folder = _local_path(location) if isinstance(location, str) else None
                 if folder is not None and not app_files.stays_inside(app_dir, folder):
                     raise messages.local_source_outside_app(PIPFILE_LOCK, name, location)
+
+
+def _installs_the_app(lock: dict) -> bool:
+    """Whether a locked package is the app's own folder (`pipenv install -e .` writes `"path": "."`)."""
+    for section, packages in lock.items():
+        if section == LOCK_META:
+            continue
+        for package in packages.values():
+            location = package.get("path")
+            folder = _local_path(location) if isinstance(location, str) else None
+            if folder is not None and os.path.normpath(folder) == ".":
+                return True
+    return False
 
 
 def _local_path(location: str) -> str | None:

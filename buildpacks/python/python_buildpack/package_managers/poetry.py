@@ -23,6 +23,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from .. import app_files, messages
+from ..poetry_constraints import poetry_constraint
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
@@ -35,6 +36,9 @@ MAIN_GROUP = "main"
 STALE_LOCK_OUTPUT = "pyproject.toml changed significantly since poetry.lock was last generated"
 # What Poetry prints when package-mode is on and no package has the project's name (poetry/console/commands/install.py).
 NO_PACKAGE_OUTPUT = "No file/folder found for package"
+# What Poetry prints when building the project itself fails otherwise, e.g. a `readme` file that
+# `poetry init` named but nobody wrote ("Readme path `.../README.md` does not exist").
+ROOT_NOT_INSTALLED_OUTPUT = "The current project could not be installed"
 # Poetry's settings that would move the environment or the cache, or choose another Python: pycnb sets
 # them (Heroku's Python CNB refuses the same set).
 FORBIDDEN_ENV_VARS = (
@@ -121,6 +125,9 @@ class PoetryInstaller:
                     raise messages.stale_lock(POETRY_LOCK, "poetry lock", output)
                 if any(NO_PACKAGE_OUTPUT in line for line in output):
                     raise messages.poetry_package_not_found(output)
+                cause = next((line.strip() for line in output if ROOT_NOT_INSTALLED_OUTPUT in line), None)
+                if cause:
+                    raise messages.poetry_root_not_installed(cause, output)
                 raise messages.tool_failed("poetry", shlex.join(["poetry", *self.argv()[1:]]), output)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
@@ -250,62 +257,3 @@ def _requires_python(pyproject: dict, settings: dict) -> tuple[str, str, list[Sp
         return (setting, python, poetry_constraint(python))
     except ValueError:
         raise messages.invalid_tool_setting(PYPROJECT, setting, python, ("3.13", ">=3.11,<4")) from None
-
-
-# Poetry's version constraints (poetry-core's parse_constraint): `||` between alternatives, `,` or spaces
-# between the parts of one, each part `*`, `^1.2`, `~1.2`, `~=1.2`, `1.2.*`, `>=1.2`, `==1.2`, `!=1.2` or a bare `1.2`.
-_OPERATOR = re.compile(r"^(===|==|!=|~=|>=|<=|>|<|=|\^|~)?\s*(.*)$")
-
-
-def poetry_constraint(text: str) -> list[SpecifierSet]:
-    """The PEP 440 specifier sets of a Poetry constraint, any of which allows a version; ValueError if it is not one."""
-    alternatives = []
-    for alternative in re.split(r"\s*\|\|?\s*", text.strip()):
-        # Join an operator to its version (`>= 2.0`), then split the parts at commas and spaces.
-        joined = re.sub(r"(===|==|!=|~=|>=|<=|>|<|=|\^|~)\s+", r"\1", alternative)
-        parts = [part for part in re.split(r"[\s,]+", joined) if part]
-        if not parts or joined.startswith(","):
-            raise ValueError(f"{text!r} has an empty constraint")
-        specifiers = [specifier for part in parts for specifier in _poetry_part(part)]
-        try:
-            alternatives.append(SpecifierSet(",".join(specifiers)))
-        except InvalidSpecifier as error:
-            raise ValueError(str(error)) from None
-    return alternatives
-
-
-def _poetry_part(part: str) -> list[str]:
-    if part in ("*", "x", "X"):
-        return []
-    match = _OPERATOR.match(part)  # every text matches: the operator is optional
-    operator, version = match.group(1) or "", match.group(2)
-    if version.endswith(".*"):
-        release = _release(version[:-2])
-        if operator in (">=", "<=", ">", "<"):  # poetry-core reads `>=2.*` as `>=2`
-            return [f"{operator}{_join(release)}"]
-        if operator not in ("", "==", "!=", "="):
-            raise ValueError(f"{part!r}: a wildcard goes with ==, != or a comparison")
-        return [f"{'!=' if operator == '!=' else '=='}{_join(release)}.*"]
-    release = _release(version)
-    if operator == "^":
-        index = next((i for i, number in enumerate(release) if number != 0), len(release) - 1)
-        return [f">={version}", f"<{_join([*release[:index], release[index] + 1])}"]
-    if operator == "~" or (operator == "~=" and len(release) == 1):
-        upper = [release[0] + 1] if len(release) == 1 else [release[0], release[1] + 1]
-        return [f">={version}", f"<{_join(upper)}"]
-    if operator in ("", "="):
-        return [f"=={version}"]
-    return [f"{operator}{version}"]
-
-
-def _release(version: str) -> list[int]:
-    """The release numbers of a version (`2.5.1` → [2, 5, 1]); ValueError if it is not one."""
-    try:
-        parsed = Version(version)
-    except InvalidVersion:
-        raise ValueError(f"{version!r} is not a version") from None
-    return list(parsed.release)
-
-
-def _join(release: list[int]) -> str:
-    return ".".join(str(number) for number in release)

@@ -461,6 +461,9 @@ APT_INDEX_LAYERS = frozenset({"apt-cache.toml"})
 APT = [
     apt("apt-unknown-package", "! ERROR: No package libmagik1 in Debian trixie",
         files={"Aptfile": "libpq5\nlibmagik1\n"}, network=True, layers=APT_INDEX_LAYERS),
+    # A virtual name with several providers: trixie has two libcurl-dev providers, and apt too refuses to pick.
+    apt("apt-virtual-several-providers", "! ERROR: libcurl-dev is a virtual package: name one of the packages that provide it",
+        files={"Aptfile": "libjpeg-dev\nlibcurl-dev\n"}, network=True, layers=APT_INDEX_LAYERS),
     apt("apt-other-suite", "! ERROR: Invalid Aptfile: libssl1.1/bullseye is not from the stack's suite",
         files={"Aptfile": "libmagic1\nlibssl1.1/bullseye\n"}),
     apt("apt-shell-characters", "! ERROR: Invalid Aptfile: line 1 holds the shell character '&'",

@@ -47,7 +47,7 @@ def builds(docker_client, builder_image, tmp_path_factory):
 def test_the_aptfile_package_and_its_dependencies_are_unpacked(builds):
     _, first, _ = builds
     assert "[pycnb/apt]" in first
-    assert "libmagic1t64 1:5.46-5 (178.4 KiB; Aptfile, line 2)" in first
+    assert "libmagic1t64 1:5.46-5 (178.4 KiB; Aptfile, line 2, for libmagic1)" in first
     assert "libmagic-mgc 1:5.46-5" in first and "needed by libmagic1t64" in first
     assert "Installed 2 packages" in first
 

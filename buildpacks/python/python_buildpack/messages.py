@@ -94,8 +94,12 @@ def package_manager_not_present(env_var: str, value: str, wanted_files: list[str
     )
 
 
-def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str) -> str:
-    extra = f", plus groups {', '.join(groups)}" if groups else f", no dev or default groups ({groups_env_var} adds some)"
+def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str, left_out: tuple[str, ...] = ()) -> str:
+    extra = f", plus groups {', '.join(groups)}" if groups else ", no dev or default groups"
+    if left_out:
+        extra += f" (left out: {', '.join(left_out)}; {groups_env_var} adds groups)"
+    elif not groups:
+        extra += f" ({groups_env_var} adds some)"
     return f"uv {version} (build only): uv sync --locked{extra}"
 
 

@@ -236,6 +236,9 @@ REQUIREMENTS = [
     python("requirements-hash-mismatch", "! ERROR: A downloaded package does not match its hash in the requirements",
            files={"requirements.txt": "--require-hashes\nsix==1.17.0 --hash=sha256:" + "0" * 64 + "\n"},
            network=True, layers=RUNTIME_LAYERS),
+    # An old Pillow pin on the default Python (the example app's 3.13): no wheel, and its setup.py fails on 3.13.
+    python("requirements-old-sdist-on-python-313", "! ERROR: Pillow 9.5.0 cannot be built on Python 3.13 or newer",
+           files={"requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\nPillow==9.5.0\n"}, network=True, layers=RUNTIME_LAYERS),
 ]
 
 NO_REQUIREMENTS = ("requirements.txt",)

@@ -240,6 +240,9 @@ REQUIREMENTS = [
     python("requirements-hash-mismatch", "! ERROR: A downloaded package does not match its hash in the requirements",
            files={"requirements.txt": "--require-hashes\nsix==1.17.0 --hash=sha256:" + "0" * 64 + "\n"},
            network=True, layers=RUNTIME_LAYERS),
+    # An old Pillow pin on the default Python (the example app's 3.13): no wheel, and its setup.py fails on 3.13.
+    python("requirements-old-sdist-on-python-313", "! ERROR: Pillow 9.5.0 cannot be built on Python 3.13 or newer",
+           files={"requirements.txt": "Django==5.2.8\ngunicorn==23.0.0\nPillow==9.5.0\n"}, network=True, layers=RUNTIME_LAYERS),
 ]
 
 NO_REQUIREMENTS = ("requirements.txt",)
@@ -497,6 +500,9 @@ APT_INDEX_LAYERS = frozenset({"apt-cache.toml"})
 APT = [
     apt("apt-unknown-package", "! ERROR: No package libmagik1 in Debian trixie",
         files={"Aptfile": "libpq5\nlibmagik1\n"}, network=True, layers=APT_INDEX_LAYERS),
+    # A virtual name with several providers: trixie has two libcurl-dev providers, and apt too refuses to pick.
+    apt("apt-virtual-several-providers", "! ERROR: libcurl-dev is a virtual package: name one of the packages that provide it",
+        files={"Aptfile": "libjpeg-dev\nlibcurl-dev\n"}, network=True, layers=APT_INDEX_LAYERS),
     apt("apt-other-suite", "! ERROR: Invalid Aptfile: libssl1.1/bullseye is not from the stack's suite",
         files={"Aptfile": "libmagic1\nlibssl1.1/bullseye\n"}),
     apt("apt-shell-characters", "! ERROR: Invalid Aptfile: line 1 holds the shell character '&'",

@@ -3,7 +3,12 @@
 DATABASES entry) with no Aptfile and no GDAL_LIBRARY_PATH/GEOS_LIBRARY_PATH lines. pycnb/django asks
 pycnb/apt for GDAL, GEOS and PROJ, and for Django's own find_library lookup to see them; the build
 imports the settings and runs collectstatic, the image migrates a PointField into a real PostGIS and
-answers a distance query computed in the database. One pack build, shared by the module's tests."""
+answers a distance query computed in the database. One pack build, shared by the module's tests.
+
+A second app has the shape of a GeoDjango project managed with uv (`uv init`, `uv add`): psycopg2 (built
+from source against the build image's libpq headers), `[tool.uv] default-groups = "all"` with a dev and a
+lint group, no gunicorn and no Procfile, and a compose-style DATABASES URL whose host nobody serves: it
+builds, its groups stay out of the image (as on Heroku), and `/admin/login/` answers 200 with no database."""
 
 import json
 import re
@@ -13,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from support.images import pack_build, remove_image_and_cache, run_image, unique_image
+from support.logs import summary_value
 from support.package_tools import tool, tool_env
 from support.postgres import enable_postgis
 
@@ -163,3 +169,83 @@ def test_migrates_into_postgis_and_answers_a_distance_query(docker_client, geodj
     places = json.loads(body)["places"]
     assert [name for name, _ in places] == ["London", "Lyon"]
     assert 330 < places[0][1] < 360 and 380 < places[1][1] < 410
+
+
+# docker-compose's service name: nothing answers at `db` when the image runs on its own.
+UNSERVED_POSTGIS = (
+    DATABASES[0],
+    "import dj_database_url\n\nDATABASES = {'default': dj_database_url.config(default='postgis://geo:geo@db:5432/geosite')}",
+)
+
+
+def uv(app: Path, *args: str) -> None:
+    subprocess.run([str(tool("uv")), *args], cwd=app, check=True, env=tool_env(UV_PYTHON_DOWNLOADS="never"), capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def geodjango_uv(docker_client, builder_image, tmp_path_factory):
+    app = tmp_path_factory.mktemp("geodjango-uv") / "app"
+    app.mkdir()
+    uv(app, "init", "--app", "--no-package", "--name", "geosite", "--no-pin-python", "--vcs", "none")
+    with (app / "pyproject.toml").open("a") as file:
+        file.write('\n[tool.uv]\ndefault-groups = "all"\n')
+    uv(app, "add", "--no-sync", DJANGO, "psycopg2==2.9.10", "dj-database-url==2.3.0")
+    uv(app, "add", "--no-sync", "--dev", "pytest-django")
+    uv(app, "add", "--no-sync", "--group", "lint", "ruff")
+    (app / ".python-version").write_text("3.13\n")
+    django_admin(app, "startproject", "geosite", ".")
+    django_admin(app, "startapp", "places")
+    settings = app / "geosite" / "settings.py"
+    edit(settings, *INSTALLED)
+    edit(settings, *UNSERVED_POSTGIS)
+    with settings.open("a") as file:
+        file.write(STATIC_ROOT)
+    (app / "places" / "models.py").write_text(MODELS)
+    (app / "places" / "migrations" / "0001_initial.py").write_text(MIGRATION)
+    assert not (app / "Procfile").exists() and "gunicorn" not in (app / "uv.lock").read_text()
+    image = unique_image("geodjango-uv")
+    try:
+        result = pack_build(image, app)
+        assert result.returncode == 0, result.log
+        yield image, result.log
+    finally:
+        remove_image_and_cache(docker_client, image)
+
+
+def test_a_uv_geodjango_app_builds_psycopg2_from_source_and_leaves_its_groups_out(geodjango_uv):
+    _, log = geodjango_uv
+    assert summary_value(log, "Package manager") == "uv (from uv.lock)"
+    assert summary_value(log, "Installer").endswith(
+        "no dev or default groups (left out: dev, lint; BP_PYTHON_INSTALL_GROUPS adds groups)"), log
+    assert "uv sync --locked --no-default-groups" in log
+    assert re.search(r"Built psycopg2==2\.9\.10", log), log
+    assert "Asked by buildpacks  libgdal36, libgeos-c1t64, libproj25, binutils" in log
+    assert summary_value(log, "Added packages").startswith("gunicorn==")
+    assert summary_value(log, "Web process") == "gunicorn geosite.wsgi:application"
+
+
+def test_the_uv_geodjango_app_answers_the_admin_login_without_postgis(docker_client, geodjango_uv):
+    image, _ = geodjango_uv
+    with run_image(docker_client, image) as running:
+        status, body = running.get("/admin/login/")
+        assert status == 200, running.container.logs().decode()[-3000:]
+    assert "Django administration" in body
+    # Honest about the database: nothing serves it, so what needs it fails (the login page does not).
+    container = docker_client.containers.run(image, entrypoint="migrate", network_mode="host", detach=True)
+    try:
+        assert container.wait(timeout=120)["StatusCode"] != 0
+        assert 'could not translate host name "db"' in container.logs().decode()
+    finally:
+        container.remove(force=True)
+
+
+def test_psycopg2_loads_the_run_images_libpq_and_no_group_reached_the_image(docker_client, geodjango_uv):
+    image, _ = geodjango_uv
+    code = ("import glob, importlib.util, subprocess, psycopg2; "
+            "so = glob.glob(psycopg2.__path__[0] + '/_psycopg*.so')[0]; "
+            "libpq = [line.split()[2] for line in subprocess.run(['ldd', so], capture_output=True, text=True).stdout.splitlines() if 'libpq' in line]; "
+            "print(psycopg2.__version__.split()[0], libpq, [name for name in ('pytest', 'pytest_django', 'ruff') if importlib.util.find_spec(name)])")
+    version, libpq, groups = python_in_image(docker_client, image, code).splitlines()[-1].split(" ", 2)
+    assert version == "2.9.10" and groups == "[]", (version, groups)
+    # The run image's libpq5 (the apt layer does not hold one: the run image has it).
+    assert re.fullmatch(r"\['(/usr)?/lib/x86_64-linux-gnu/libpq\.so\.5'\]", libpq), libpq

@@ -1,9 +1,11 @@
 """uv through the real pack: a Django app made with the real uv (`uv init`, `uv add`, `uv add --dev`)
-builds with `uv sync --locked`, serves 200, leaves its dev group out of the image, reuses its
+builds with `uv sync --locked`, compiles uWSGI from source against the runtime's libpython and serves
+200 with it, leaves its dev group out of the image, reuses its
 environment when nothing changed, and loses a dependency `uv remove` took out of the lock. uv also
 installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it. A stale uv.lock beside an exported
 requirements.txt is refused, as Heroku refuses several managers; picking uv then says the lock is stale."""
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,6 +21,8 @@ pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 DJANGO = "django==5.2.8"
 REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\n"
+UWSGI_WEB = "web: uwsgi --http-socket :$PORT --virtualenv $VIRTUAL_ENV --module mysite.wsgi:application --master --workers 2 --die-on-term\n"
+RUNTIME_LIBPYTHON = "/layers/pycnb_python/python/lib/libpython3.13.so.1.0"
 
 
 def uv(app: Path, *args: str) -> None:
@@ -41,10 +45,11 @@ def uv_app(tmp_path_factory) -> Path:
     app.mkdir()
     uv(app, "init", "--app", "--no-package", "--name", "mysite", "--no-pin-python", "--vcs", "none")
     uv(app, "tool", "run", "--from", DJANGO, "django-admin", "startproject", "mysite", ".")
-    uv(app, "add", "--no-sync", DJANGO, "gunicorn", "six")
+    uv(app, "add", "--no-sync", DJANGO, "uwsgi", "six")
     uv(app, "add", "--no-sync", "--dev", "pytest")
     (app / ".python-version").write_text("3.13\n")
-    (app / "Procfile").write_text("web: gunicorn mysite.wsgi\n")
+    # uWSGI as its Django how-to runs it, from the app's virtual environment, on $PORT.
+    (app / "Procfile").write_text(UWSGI_WEB)
     with (app / "mysite" / "settings.py").open("a") as settings:
         settings.write("\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n")
     assert not (app / ".venv").exists()
@@ -66,12 +71,20 @@ def test_a_uv_app_builds_with_uv_sync_and_serves(docker_client, builds):
     log = logs[0].log
     assert summary_value(log, "Package manager") == "uv (from uv.lock)"
     assert summary_value(log, "Requirements") == "pyproject.toml, uv.lock"
-    assert summary_value(log, "Added packages") == "django-heroku==0.3.1 (not in uv.lock; pycnb/python adds them with pip after installing the lock)"
+    assert summary_value(log, "Added packages") == "gunicorn==27.0.1, django-heroku==0.3.1 (not in uv.lock; pycnb/python adds them with pip after installing the lock)"
     assert "uv sync --locked --no-default-groups" in log
-    assert "web: exec gunicorn mysite.wsgi" in log or "gunicorn mysite.wsgi" in log
+    assert re.search(r"Built uwsgi==2\.\d+\.\d+", log), log  # uWSGI has no wheels: uv compiled it
     with run_image(docker_client, image) as running:
         status, body = running.get("/")
-        assert status == 200 and "The install worked successfully!" in body
+        logs = running.container.logs().decode()
+        assert status == 200 and "The install worked successfully!" in body, logs[-3000:]
+    assert "Python version: 3.13." in logs and "spawned uWSGI worker 2" in logs, logs[-3000:]
+
+
+def test_uwsgi_links_the_runtimes_libpython(docker_client, builds):
+    image, _, _ = builds
+    status, output = python_in(docker_client, image, "import shutil, subprocess; print(subprocess.run(['ldd', shutil.which('uwsgi')], capture_output=True, text=True).stdout)")
+    assert status == 0 and f"libpython3.13.so.1.0 => {RUNTIME_LIBPYTHON}" in output, output
 
 
 def test_the_dev_group_is_not_in_the_image_and_the_runtime_is_ours(docker_client, builds):
@@ -87,7 +100,7 @@ def test_the_dev_group_is_not_in_the_image_and_the_runtime_is_ours(docker_client
 def test_the_sbom_lists_what_uv_installed(builds, tmp_path):
     image, _, _ = builds
     versions = venv_sbom(image, tmp_path)
-    assert versions["Django"] == "5.2.8" and "six" in versions and "gunicorn" in versions
+    assert versions["Django"] == "5.2.8" and "six" in versions and "uwsgi" in {name.lower() for name in versions}
     assert "pytest" not in versions
 
 

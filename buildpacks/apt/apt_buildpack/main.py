@@ -100,6 +100,8 @@ def build(context: BuildContext, log: Logger) -> None:
     resolution = resolve.resolve(requests, index, run.installed, archive.SUITE)
     for title, body in resolution.warnings:
         log.warning(title, body)
+    for name, package in resolution.virtual:
+        log.step(messages.virtual_package_resolved(name, package))
     for name, package in resolution.present:
         log.step(f"{name}: the run image has it ({package})" if name != package else f"{name}: the run image has it")
     if not resolution.install:

@@ -160,6 +160,23 @@ def unknown_package(line_number: int, line: str, name: str, suggestions: list[st
     )
 
 
+def virtual_package_choice(line_number: int, line: str, name: str, providers: list[str], suite: str) -> BuildpackError:
+    quoted = f"\n\n{_quote(line, line.index(name))}" if line_number and name in line else ""
+    shown = ", ".join(providers[:8]) + (f" and {len(providers) - 8} more" if len(providers) > 8 else "")
+    return BuildpackError(
+        f"{name} is a virtual package: name one of the packages that provide it",
+        f"{_where(line_number)}: Debian {suite} has no package {name}; it is a virtual name, and {len(providers)} packages\n"
+        f"provide it: {shown}.\nThey are alternatives (e.g. built against different libraries): which one to install is the\n"
+        f"app's choice, and `apt-get install {name}` refuses too (\"You should explicitly select one to install\").{quoted}",
+        [f"Replace {name} in the Aptfile with one of them, e.g. `{providers[0]}`.",
+         f"Compare them at https://packages.debian.org/{suite}/{providers[0]} (and the others' pages)."],
+    )
+
+
+def virtual_package_resolved(name: str, package: str) -> str:
+    return f"{name} is a virtual package: installing {package}, which provides it"
+
+
 def replaces_libc(line_number: int, line: str, name: str, detail: str) -> BuildpackError:
     quoted = f"\n\n{_quote(line, line.index(name))}" if line_number and name in line else ""
     return BuildpackError(

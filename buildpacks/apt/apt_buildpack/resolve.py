@@ -3,7 +3,11 @@
 One suite has one version of each package and the run image comes from the same suite, so versions
 are not compared: a dependency is met when the run image has the package, or one providing it, or
 when it is already chosen. Of alternatives (`a | b`) the first one met wins, else the first the suite
-has, as apt does; of several packages providing a virtual name, the first in the index.
+has, as apt does; of several packages providing a virtual name a dependency names, the first in the index.
+
+A virtual name the Aptfile (or the build plan) asks for is resolved as `apt-get install` does (SPEC 8):
+its one provider is installed; of several, the one the run image has or the Aptfile names too, else
+the build fails naming them all, for apt too refuses to choose ("You should explicitly select one").
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ class Resolution:
     why: dict[str, str] = field(default_factory=dict)
     # Requested names the run image already has (the name, and the package that has it).
     present: list[tuple[str, str]] = field(default_factory=list)
+    # Requested virtual names and the real package installed for each.
+    virtual: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[messages.Warning] = field(default_factory=list)
 
 
@@ -43,6 +49,7 @@ def resolve(requests: list[Request], index: Index, installed: Index, suite: str)
         resolution.why[package.name] = why
         queue.append(package)
 
+    named = {request.name for request in requests}
     for request in requests:
         if request.name in LIBC_PACKAGES:
             raise messages.replaces_libc(request.line_number, request.line, request.name,
@@ -51,10 +58,12 @@ def resolve(requests: list[Request], index: Index, installed: Index, suite: str)
         if have:
             resolution.present.append((request.name, have))
             continue
-        package = _candidate(request.name, index, installed)
-        if package is None:
-            raise messages.unknown_package(request.line_number, request.line, request.name, _suggestions(request.name, index), suite)
-        choose(package, f"Aptfile, line {request.line_number}" if request.line_number else "the build plan")
+        package = _requested(request, index, named, suite)
+        where = f"Aptfile, line {request.line_number}" if request.line_number else "the build plan"
+        if package.name != request.name:
+            resolution.virtual.append((request.name, package.name))
+            where = f"{where}, for {request.name}"
+        choose(package, where)
 
     while queue:
         package = queue.pop(0)
@@ -76,6 +85,19 @@ def _installed_as(name: str, installed: Index) -> str:
         return name
     providers = installed.providers.get(name)
     return providers[0] if providers else ""
+
+
+def _requested(request: Request, index: Index, named: set[str], suite: str) -> Package:
+    """The real package for a name asked for: itself, or the one package providing the virtual name (SPEC 8)."""
+    if request.name in index.packages:
+        return index.packages[request.name]
+    providers = index.providers.get(request.name, [])
+    if not providers:
+        raise messages.unknown_package(request.line_number, request.line, request.name, _suggestions(request.name, index), suite)
+    chosen = [name for name in providers if name in named] if len(providers) > 1 else providers
+    if not chosen:
+        raise messages.virtual_package_choice(request.line_number, request.line, request.name, sorted(providers), suite)
+    return index.packages[chosen[0]]
 
 
 def _candidate(name: str, index: Index, installed: Index) -> Package | None:

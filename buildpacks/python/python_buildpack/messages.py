@@ -113,8 +113,12 @@ def package_manager_not_present(env_var: str, value: str, wanted_files: list[str
     )
 
 
-def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str) -> str:
-    extra = f", plus groups {', '.join(groups)}" if groups else f", no dev or default groups ({groups_env_var} adds some)"
+def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str, left_out: tuple[str, ...] = ()) -> str:
+    extra = f", plus groups {', '.join(groups)}" if groups else ", no dev or default groups"
+    if left_out:
+        extra += f" (left out: {', '.join(left_out)}; {groups_env_var} adds groups)"
+    elif not groups:
+        extra += f" ({groups_env_var} adds some)"
     return f"uv {version} (build only): uv sync --locked{extra}"
 
 
@@ -869,7 +873,19 @@ _PIP_FAILURES = (
     (r"mysql_config|mariadb_config", "mysqlclient needs the MariaDB/MySQL client headers",
      ["Build with an image that has default-libmysqlclient-dev (pycnb's build image has it)."]),
     (r"fatal error: ([\w./-]+\.h): No such file or directory", "A package's C extension needs the header {0}",
-     ["Add the -dev package that provides {0} to the build image, or use a wheel of that package."]),
+     ["List the Debian -dev package that provides {0} in an Aptfile at the app root (find it with the \"search the contents\"\n"
+      "   form of https://packages.debian.org/trixie/); pip then compiles against it and the app loads its library at run time.",
+      "Or pin a version of the package that has a wheel for this Python (nothing to compile)."]),
+    # An old sdist whose setup.py reads its version with `exec(...)` then `locals()["__version__"]`: PEP 667
+    # (Python 3.13) made locals() in a function a snapshot that exec cannot write to. Pillow before 10.4 does it,
+    # and pip compiles it because those releases have no wheel for 3.13.
+    (r"(?s)\A(?=.*?KeyError: '__version__').*(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9][A-Za-z0-9._-]*?)-(\d[^\s/]*?)\.(?:tar\.gz|zip)\b.*?KeyError: '__version__'",
+     "{0} {1} cannot be built on Python 3.13 or newer",
+     ["Pin a release of {0} that has a wheel for this Python (https://pypi.org/project/{0}/#files lists them; for Pillow, 10.4.0 or newer).",
+      "Or build on Python 3.11 (`3.11` in .python-version), where {0} {1} builds or has a wheel."],
+     "{0} {1} has no wheel for this Python, so pip builds it from source, and its setup.py fails with KeyError: '__version__'\n"
+     "before compiling anything: it reads its version with exec() and locals()[\"__version__\"], which Python 3.13 changed\n"
+     "(PEP 667: locals() in a function is now a snapshot exec() cannot add to)."),
 )
 
 
@@ -887,13 +903,15 @@ def pip_install_failed(output: list[str], unreachable_index: tuple[str, str] | N
     looking_in = _LOOKING_IN.search(text)
     index = mask_url_credentials(looking_in.group(1).rstrip(",") if looking_in else PYPI)
     title, fix = "Installing the app's dependencies failed", ["Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."]
-    for pattern, cause, steps in _PIP_FAILURES:
+    why = ""
+    for pattern, cause, steps, *explained in _PIP_FAILURES:
         match = re.search(pattern, text)
         if match:
-            found = match.group(1) if match.groups() else ""
-            title, fix = cause.format(found, index=index), [step.format(found, index=index) for step in steps]
+            found = match.groups()
+            title, fix = cause.format(*found, index=index), [step.format(*found, index=index) for step in steps]
+            why = "".join(explained).format(*found) + "\n\n" if explained else ""
             break
-    return BuildpackError(title, "pip's output is above; it ends with:\n" + "\n".join(output[-12:]), fix)
+    return BuildpackError(title, why + "pip's output is above; it ends with:\n" + "\n".join(output[-12:]), fix)
 
 
 def package_index_unreachable(url: str, reason: str) -> BuildpackError:

@@ -21,7 +21,7 @@ def run(*names: str, installed=RUN) -> resolve.Resolution:
 def test_a_virtual_name_installs_its_provider_and_what_the_run_image_lacks():
     resolution = run("libmagic1")
     assert [package.name for package in resolution.install] == ["libmagic-mgc", "libmagic1t64"]
-    assert resolution.why == {"libmagic1t64": "Aptfile, line 1", "libmagic-mgc": "needed by libmagic1t64"}
+    assert resolution.why == {"libmagic1t64": "Aptfile, line 1, for libmagic1", "libmagic-mgc": "needed by libmagic1t64"}
     assert resolution.warnings == []
 
 
@@ -73,3 +73,37 @@ def test_the_c_library_is_refused_even_when_the_run_image_has_it(name):
 def test_a_plan_request_says_it_came_from_the_build_plan():
     resolution = resolve.resolve([Request("file", 0)], INDEX, RUN, "trixie")
     assert resolution.why["file"] == "the build plan"
+
+
+def test_a_virtual_name_with_one_provider_installs_it_and_says_so():
+    resolution = run("libfreetype6-dev")
+    assert resolution.virtual == [("libfreetype6-dev", "libfreetype-dev")]
+    assert resolution.why["libfreetype-dev"] == "Aptfile, line 1, for libfreetype6-dev"
+
+
+def test_a_virtual_name_with_several_providers_names_them_all():
+    with pytest.raises(BuildpackError) as caught:
+        run("zlib1g", "libcurl-dev")
+    error = caught.value
+    assert error.title == "libcurl-dev is a virtual package: name one of the packages that provide it"
+    assert "Aptfile, line 2" in error.details and "provide it: libcurl4-gnutls-dev, libcurl4-openssl-dev." in error.details
+    assert "    libcurl-dev\n    ^" in error.details
+    assert error.fix[0] == "Replace libcurl-dev in the Aptfile with one of them, e.g. `libcurl4-gnutls-dev`."
+
+
+def test_of_several_providers_the_one_the_aptfile_names_is_chosen():
+    resolution = run("libcurl-dev", "libcurl4-openssl-dev")
+    assert resolution.virtual == [("libcurl-dev", "libcurl4-openssl-dev")]
+    assert "libcurl4-gnutls-dev" not in [package.name for package in resolution.install]
+
+
+def test_of_several_providers_the_one_the_run_image_has_is_enough():
+    installed = debian_index.parse_status("Package: libcurl4-gnutls-dev\nStatus: install ok installed\nVersion: 1\nProvides: libcurl-dev\n")
+    resolution = run("libcurl-dev", installed=installed)
+    assert resolution.present == [("libcurl-dev", "libcurl4-gnutls-dev")] and resolution.install == []
+
+
+def test_a_dependency_on_a_virtual_name_takes_its_first_provider_without_asking():
+    # libfreetype-dev depends on `zlib1g-dev | libz-dev`: dependencies never stop the build over a choice.
+    names = [package.name for package in run("libfreetype-dev").install]
+    assert "zlib1g-dev" in names

@@ -30,6 +30,38 @@ def test_pip_failure_causes(output, title, fix_contains):
     assert error.details.endswith(output[-1])
 
 
+# pip 24.2's output for `pip install Pillow==9.5.0` on Python 3.13 (no cp313 wheel, so it builds the sdist), shortened.
+PILLOW_ON_313 = [
+    "Collecting Django==5.2.8", "  Using cached django-5.2.8-py3-none-any.whl.metadata (4.1 kB)",
+    "Collecting Pillow==9.5.0", "  Downloading Pillow-9.5.0.tar.gz (50.5 MB)",
+    "  Getting requirements to build wheel: finished with status 'error'", "  error: subprocess-exited-with-error",
+    "  × Getting requirements to build wheel did not run successfully.", "  ╰─> [24 lines of output]",
+    "      Traceback (most recent call last):",
+    "        File \"/tmp/pip-build-env-vrr5thmp/overlay/lib/python3.13/site-packages/setuptools/build_meta.py\", line 317, in run_setup",
+    "          exec(code, locals())  # noqa: S102 # exec is intentional here",
+    "        File \"<string>\", line 29, in <module>", "        File \"<string>\", line 26, in get_version",
+    "      KeyError: '__version__'", "      [end of output]",
+    "note: This error originates from a subprocess, and is likely not a problem with pip.",
+]
+
+
+def test_an_old_sdist_that_reads_its_version_with_locals_is_explained_on_python_313():
+    error = messages.pip_install_failed(PILLOW_ON_313)
+    assert error.title == "Pillow 9.5.0 cannot be built on Python 3.13 or newer"
+    assert error.details.startswith("Pillow 9.5.0 has no wheel for this Python, so pip builds it from source")
+    assert "PEP 667" in error.details and error.details.endswith(PILLOW_ON_313[-1])
+    assert error.fix[0].startswith("Pin a release of Pillow that has a wheel for this Python (https://pypi.org/project/Pillow/#files")
+    assert "`3.11` in .python-version" in error.fix[1]
+    cached = [line.replace("Downloading Pillow", "Using cached Pillow") for line in PILLOW_ON_313]
+    assert messages.pip_install_failed(cached).title == error.title
+
+
+def test_a_missing_header_points_at_the_aptfile():
+    error = messages.pip_install_failed(["  src/_imagingft.c:27:10: fatal error: ft2build.h: No such file or directory"])
+    assert error.title == "A package's C extension needs the header ft2build.h"
+    assert "Aptfile" in error.fix[0]
+
+
 INDEX = "Looking in indexes: http://alice:****@127.0.0.1:9/simple"
 
 

@@ -47,6 +47,26 @@ def test_groups_from_the_env_var_key_the_cache_and_show_in_the_summary(tmp_path)
     assert "plus groups docs, metrics" in project.installer_summary()
 
 
+@pytest.mark.parametrize(("settings", "left_out"), [
+    ("", "dev"),
+    ("[tool.uv]\ndefault-groups = 'all'\n", "dev, lint, test"),
+    ("[tool.uv]\ndefault-groups = ['lint', 'missing']\n", "lint"),
+    ("[tool.uv]\ndefault-groups = []\n", None),
+])
+def test_the_summary_names_the_groups_a_plain_uv_sync_would_add(tmp_path, settings, left_out):
+    """As on Heroku, `default-groups` does not reach the image; the summary says what it left out."""
+    groups = "[dependency-groups]\ndev = ['pytest']\nlint = ['ruff']\ntest = ['pytest-django']\n"
+    project = read(app(tmp_path, pyproject=PYPROJECT + groups + settings))
+    summary = project.installer_summary()
+    if left_out is None:
+        assert summary.endswith("no dev or default groups (BP_PYTHON_INSTALL_GROUPS adds some)")
+    else:
+        assert summary.endswith(f"no dev or default groups (left out: {left_out}; BP_PYTHON_INSTALL_GROUPS adds groups)")
+    assert "groups: none" in project.installer_version
+    chosen = read(app(tmp_path, pyproject=PYPROJECT + groups + settings), {"BP_PYTHON_INSTALL_GROUPS": "lint"}).installer_summary()
+    assert "plus groups lint" in chosen and "left out: lint" not in chosen and "lint;" not in chosen
+
+
 def test_the_runtime_must_satisfy_requires_python(tmp_path):
     project = read(app(tmp_path))
     project.check_runtime("3.13.15")

@@ -5,6 +5,9 @@ environment's interpreter and managed Python downloads are off, so a `.python-ve
 cannot make it build the environment on another Python. `--locked` refuses a lock that no longer
 matches pyproject.toml; `uv sync` is exact, so what the lock no longer lists is uninstalled.
 Dev groups never reach the image: `--no-default-groups`, plus the groups `BP_PYTHON_INSTALL_GROUPS` names.
+That holds for `[tool.uv] default-groups = "all"` too, as on Heroku (`uv sync --locked --no-default-groups`):
+the groups a plain `uv sync` would add are named in the build summary, so that a runtime dependency kept in
+one is easy to find.
 """
 
 from __future__ import annotations
@@ -49,13 +52,15 @@ class UvProject:
     groups: tuple[str, ...] = ()
     lock_indexes: tuple[str, ...] = ()  # the registries uv.lock's packages come from
     build_index: str | None = None  # the default index the build gives uv, when it gives one
+    default_groups: tuple[str, ...] = ()  # the groups a plain `uv sync` would install and this build does not
 
     @property
     def installer_version(self) -> str:
         return f"uv {tool.UV.version}; groups: {','.join(self.groups) or 'none'}"
 
     def installer_summary(self) -> str:
-        return messages.uv_installer_summary(tool.UV.version, self.groups, dependency_groups.ENV_VAR)
+        left_out = tuple(group for group in self.default_groups if group not in self.groups)
+        return messages.uv_installer_summary(tool.UV.version, self.groups, dependency_groups.ENV_VAR, left_out)
 
     @property
     def index_differs(self) -> bool:
@@ -139,14 +144,34 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
     _check_required_version(pyproject)
     _check_local_sources(lock, app_dir)
     pyproject_path = app_dir / PYPROJECT
+    groups = dependency_groups.selected(env)
     return UvProject(
         lock_path,
         [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
         python_version.requires_python(pyproject),
-        dependency_groups.selected(env),
+        groups,
         _registries(lock),
         next((env[name].strip() for name in INDEX_ENV_VARS if env.get(name, "").strip()), None),
+        _default_groups(pyproject),
     )
+
+
+def _default_groups(pyproject: dict) -> tuple[str, ...]:
+    """What `uv sync` installs besides the dependencies: `[tool.uv] default-groups` (a list, or "all"
+    for every `[dependency-groups]` table), else `dev` when the project has one. Unreadable shapes: none."""
+    tool_table = pyproject.get("tool")
+    uv_settings = tool_table.get("uv", {}) if isinstance(tool_table, dict) else {}
+    uv_settings = uv_settings if isinstance(uv_settings, dict) else {}
+    declared = pyproject.get("dependency-groups")
+    names = [str(name) for name in declared] if isinstance(declared, dict) else []
+    if uv_settings.get("dev-dependencies") and "dev" not in names:
+        names.append("dev")
+    setting = uv_settings.get("default-groups", ["dev"])
+    if setting == "all":
+        return tuple(names)
+    if isinstance(setting, list):
+        return tuple(str(name) for name in setting if str(name) in names)
+    return ()
 
 
 def _registries(lock: dict) -> tuple[str, ...]:

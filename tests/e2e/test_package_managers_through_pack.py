@@ -48,7 +48,8 @@ def test_a_django_app_with_only_pyproject_dependencies_builds_with_pip_and_serve
     image, _, log = pyproject_app
     assert summary_value(log, "Package manager") == "pip (from pyproject.toml)"
     assert "! WARNING: The dependencies in pyproject.toml are not locked" in log
-    assert "web: exec gunicorn mysite.wsgi:application" in log  # the Django buildpack found Django in pyproject.toml
+    # The Django buildpack found Django in pyproject.toml; startproject's SQLite database is migrated first.
+    assert "python manage.py migrate --noinput && exec gunicorn mysite.wsgi:application" in log
     with run_image(docker_client, image) as running:
         status, body = running.get("/")
         assert status == 200 and "The install worked successfully!" in body

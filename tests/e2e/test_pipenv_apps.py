@@ -147,7 +147,7 @@ def test_a_pipenv_app_with_its_django_project_in_a_subfolder_is_found_and_serves
     assert summary_value(log, "Package manager") == "Pipenv (from Pipfile.lock)"
     assert summary_value(log, "Project") == "app/ (app/manage.py: the only manage.py one folder down; BP_DJANGO_MANAGE_PY names another)"
     assert summary_value(log, "Settings") == "app.settings"
-    assert "web: exec gunicorn app.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in app/)" in log
+    assert "python manage.py migrate --noinput && exec gunicorn app.wsgi:application --bind 0.0.0.0:${PORT:-8000} (in app/)" in log
     assert "static files copied to '/workspace/app/staticfiles'" in log
     with run_image(docker_client, image) as running:
         status, body = running.get("/")

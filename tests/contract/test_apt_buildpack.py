@@ -69,7 +69,7 @@ def test_packages_asked_for_through_the_build_plan_are_installed(docker_client, 
     result = run_phase(docker_client, "apt", "build", make_app(tmp_path), tmp_path / "work", buildpack_plan=PLAN_ENTRY, network="host")
     assert result.exit_code == 0, result.output
     assert "Asked by buildpacks  libmagic1" in result.output
-    assert "libmagic1t64 1:5.46-5 (178.4 KiB; the build plan)" in result.output
+    assert "libmagic1t64 1:5.46-5 (178.4 KiB; the build plan, for libmagic1)" in result.output
 
 
 def test_an_unknown_package_fails_with_its_line_and_no_apt_layer(docker_client, builder_image, tmp_path):

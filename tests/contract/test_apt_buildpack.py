@@ -65,6 +65,16 @@ def test_a_rebuild_with_no_change_reuses_the_layer_without_downloading(built):
     assert "Downloading" not in second.output
 
 
+def test_a_dev_link_to_a_library_the_run_image_has_points_at_the_image_file(docker_client, builder_image, tmp_path):
+    result = run_phase(docker_client, "apt", "build", make_app(tmp_path, "libjpeg-dev\n"), tmp_path / "work", network="host")
+    assert result.exit_code == 0, result.output
+    link = "usr/lib/x86_64-linux-gnu/libjpeg.so"
+    assert f"Linked {link} -> /{link}.62 (the run image has the library itself)" in result.output
+    layer = result.layers / "pycnb_apt" / "apt"
+    assert (layer / link).readlink().as_posix() == f"/{link}.62"
+    assert not list(layer.rglob("libjpeg.so.62*"))  # libjpeg62-turbo: the run image has it
+
+
 def test_packages_asked_for_through_the_build_plan_are_installed(docker_client, builder_image, tmp_path):
     result = run_phase(docker_client, "apt", "build", make_app(tmp_path), tmp_path / "work", buildpack_plan=PLAN_ENTRY, network="host")
     assert result.exit_code == 0, result.output

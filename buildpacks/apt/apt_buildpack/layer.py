@@ -16,7 +16,7 @@ from cnb.layers import CacheDecision, Layer, Layers
 LAYER_NAME = "apt"
 CACHE_LAYER_NAME = "apt-cache"
 # Bump when the layout of the layer changes, to discard every cached one.
-LAYER_SCHEMA = 2  # 2: find_library links
+LAYER_SCHEMA = 3  # 2: find_library links; 3: links to the image's libraries (unpack.relocate)
 MULTIARCH = {"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 # Data files some libraries look for at a path compiled in (/usr/...), and the variable that moves it.
 DATA_PATHS = {

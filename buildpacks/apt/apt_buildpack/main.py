@@ -128,7 +128,8 @@ def build(context: BuildContext, log: Logger) -> None:
             line = f"{package.name} {package.version} ({messages.size(unpacked.bytes)}; {resolution.why[package.name]})"
             installed.append(line)
             log.detail(line)
-        unpack.relocate(layer.path)
+        for link in unpack.relocate(layer.path):
+            log.detail(f"Linked {link} (the run image has the library itself)")
         for link in unpack.link_library_alternatives(layer.path, apt_layer.MULTIARCH.get(arch, "x86_64-linux-gnu")):
             log.detail(f"Linked {link} (what update-alternatives would do)")
         for link in find_library.link(layer.path / "usr" / "lib" / apt_layer.MULTIARCH.get(arch, "x86_64-linux-gnu"), libraries):

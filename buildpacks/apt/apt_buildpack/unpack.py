@@ -68,8 +68,15 @@ def unpack(deb: Path, name: str, destination: Path) -> Unpacked:
     return Unpacked(files, size)
 
 
-def relocate(layer: Path) -> None:
-    """Absolute links that point at a file of the layer point into the layer; pkg-config files name the layer as prefix."""
+def relocate(layer: Path, system: Path = Path("/")) -> list[str]:
+    """Absolute links that point at a file of the layer point into the layer; pkg-config files name the layer as prefix.
+
+    A link to a file the layer lacks but the image has points at the image's file: a -dev package's
+    `libjpeg.so -> libjpeg.so.62`, whose library is left out because the run image has it (SPEC 9). Dangling,
+    it would make the linker take the static `libjpeg.a` beside it, which no Python extension can link.
+    The build image has the library too, for its own headers, and the run image has it at launch.
+    Returns those links, as `link -> target`."""
+    system_links = []
     for root, folders, names in os.walk(layer):
         for entry in folders + names:
             path = Path(root) / entry
@@ -78,11 +85,18 @@ def relocate(layer: Path) -> None:
                 if target.startswith("/") and (layer / normalise(target)).exists():
                     path.unlink()
                     path.symlink_to(os.path.relpath(layer / normalise(target), path.parent))
+                elif not target.startswith("/") and not path.exists():
+                    in_image = os.path.normpath(path.parent.relative_to(layer) / target)
+                    if not in_image.startswith("..") and (system / in_image).exists():
+                        path.unlink()
+                        path.symlink_to(f"/{in_image}")
+                        system_links.append(f"{path.relative_to(layer)} -> /{in_image}")
             elif entry.endswith(".pc") and path.is_file():
                 text = path.read_bytes()
                 fixed = _PC_PREFIX.sub(b"prefix=" + str(layer / "usr").encode(), text)
                 if fixed != text:
                     path.write_bytes(fixed)
+    return system_links
 
 
 def link_library_alternatives(layer: Path, triplet: str) -> list[str]:

@@ -41,3 +41,15 @@ def test_unpack_leaves_documentation_out_and_relocate_points_links_and_pc_files_
     assert os.readlink(libraries / "libdemo.so") == "libdemo.so.1"
     assert (libraries / "libdemo.so").read_bytes() == b"\x7fELF demo"
     assert (libraries / "pkgconfig/demo.pc").read_text().startswith(f"prefix={layer}/usr\n")
+
+
+def test_a_link_to_a_library_the_run_image_has_points_at_the_image_file(tmp_path):
+    layer, system = tmp_path / "layer", tmp_path / "system"
+    (layer / "usr/lib/x86_64-linux-gnu").mkdir(parents=True)
+    (system / "usr/lib/x86_64-linux-gnu").mkdir(parents=True)
+    (system / "usr/lib/x86_64-linux-gnu/libjpeg.so.62").write_bytes(b"\x7fELF")
+    (layer / "usr/lib/x86_64-linux-gnu/libjpeg.so").symlink_to("libjpeg.so.62")  # as libjpeg62-turbo-dev ships it
+    (layer / "usr/lib/x86_64-linux-gnu/libother.so").symlink_to("libother.so.2")  # in neither: left as it is
+    assert unpack.relocate(layer, system) == ["usr/lib/x86_64-linux-gnu/libjpeg.so -> /usr/lib/x86_64-linux-gnu/libjpeg.so.62"]
+    assert os.readlink(layer / "usr/lib/x86_64-linux-gnu/libjpeg.so") == "/usr/lib/x86_64-linux-gnu/libjpeg.so.62"
+    assert os.readlink(layer / "usr/lib/x86_64-linux-gnu/libother.so") == "libother.so.2"

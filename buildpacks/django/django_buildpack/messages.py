@@ -157,7 +157,7 @@ def database_requires_tls(calls: list[tuple[str, int, str]]) -> Warning:
         "  2. Or configure the database yourself:\n"
         "       django_heroku.settings(locals(), databases=False)\n"
         '       DATABASES = {"default": dj_database_url.config(conn_max_age=600, ssl_require=False)}  # import dj_database_url\n'
-        "See \"Databases without TLS\" in the pycnb README.",
+        "See \"Databases without TLS\" in pycnb's docs/apps.md.",
     )
 
 

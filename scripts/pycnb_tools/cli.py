@@ -157,9 +157,13 @@ def test_cmd(pytest_args: tuple[str, ...]) -> None:
     sys.exit(subprocess.call(command, cwd=ROOT, env={**os.environ}))
 
 
+# What users type (the `pycnb` script runs `python -m pycnb_tools`, which click would show instead).
+PROG_NAME = "./pycnb"
+
+
 def main() -> None:
     try:
-        cli(standalone_mode=False)
+        cli(standalone_mode=False, prog_name=PROG_NAME)
     except StepError as error:
         click.echo(click.style(error.render(), fg="red"), err=True)
         sys.exit(1)

@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import io
+
 import docker
 
 from . import builder, buildpackages, pack, shell, stacks
@@ -20,6 +22,11 @@ from .paths import BUILD_DIR
 
 STEP = "publish"
 STACK_TAGS = {"build": "pycnb/build:trixie", "run": "pycnb/run:trixie"}
+# kpack (v0.17, pkg/cnb/remote_stack_reader.go) still reads the stack id, deprecated since Platform API
+# 0.12, from both images and refuses a ClusterStack whose `id` differs: the published stack images carry
+# it (examples/kpack/pycnb.yaml names it). pack and the lifecycle ignore it.
+STACK_ID_LABEL = "io.buildpacks.stack.id"
+STACK_ID = "io.buildpacks.stacks.pycnb.trixie"
 BUILDER_TAG = "pycnb/builder:trixie"
 
 
@@ -40,11 +47,16 @@ def check_registry(registry: str) -> str:
     return text
 
 
-def push(client: docker.DockerClient, local: str, remote: str) -> str:
-    """Tag `local` as `remote` and push it; a registry's refusal is a StepError naming both."""
+def push(client: docker.DockerClient, local: str, remote: str, labels: dict[str, str] | None = None) -> str:
+    """Tag `local` as `remote` (with `labels` added to its config: no new layer) and push it; a
+    registry's refusal is a StepError naming both."""
     shell.say(f"Pushing {local} as {remote}")
     try:
-        client.images.get(local).tag(remote)
+        if labels:
+            dockerfile = f"FROM {local}\n" + "".join(f'LABEL {name}="{value}"\n' for name, value in labels.items())
+            client.images.build(fileobj=io.BytesIO(dockerfile.encode()), tag=remote, rm=True, pull=False)
+        else:
+            client.images.get(local).tag(remote)
         for line in client.images.push(remote, stream=True, decode=True):
             if "error" in line:
                 raise StepError(STEP, f"pushing {remote} failed: {line.get('error')}", "check that the registry is reachable and accepts pushes (docker login for a registry that needs it)")
@@ -86,7 +98,7 @@ def publish(client: docker.DockerClient, registry: str) -> Published:
     packages = buildpackages.create_all()
     published = Published(registry)
     for kind, local in (("build", stacks.TRIXIE.build_image), ("run", stacks.TRIXIE.run_image)):
-        published.images[kind] = push(client, local, f"{registry}/{STACK_TAGS[kind]}")
+        published.images[kind] = push(client, local, f"{registry}/{STACK_TAGS[kind]}", {STACK_ID_LABEL: STACK_ID})
     for package in packages:
         published.images[package.name] = push(client, package.image, package.remote(registry))
     lifecycle = BUILD_DIR / "lifecycle.tgz"

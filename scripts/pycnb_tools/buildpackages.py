@@ -93,8 +93,12 @@ def create(buildpackage: Buildpackage) -> Buildpackage:
     return buildpackage
 
 
+def staged_folders() -> list[Path]:
+    return [STAGED_BUILDPACKS / name for name in packaging.BUILDPACKS]
+
+
 def create_all(staged: list[Path] | None = None) -> list[Buildpackage]:
     """Every staged buildpack as a buildpackage (staged by packaging.stage_all beforehand)."""
-    folders = staged or [STAGED_BUILDPACKS / name for name in packaging.BUILDPACKS]
+    folders = staged or staged_folders()
     shell.say(f"Making buildpackages: images {REPOSITORY}/buildpack-<name> and .cnb files in {BUILDPACKAGES_DIR}")
     return [create(describe(folder)) for folder in folders]

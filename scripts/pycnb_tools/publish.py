@@ -91,11 +91,15 @@ def composed_builder_config(images: dict[str, str], packages: dict[str, str], li
     return destination
 
 
-def publish(client: docker.DockerClient, registry: str) -> Published:
-    """The local builder and buildpackages made (or reused), then everything pushed to `registry`."""
+def publish(client: docker.DockerClient, registry: str, *, prepare: bool = True) -> Published:
+    """The local builder and buildpackages made (with `prepare`; else they must exist), then everything
+    pushed to `registry`."""
     registry = check_registry(registry)
-    builder.create(client)
-    packages = buildpackages.create_all()
+    if prepare:
+        builder.create(client)
+        packages = buildpackages.create_all()
+    else:
+        packages = [buildpackages.describe(folder) for folder in buildpackages.staged_folders()]
     published = Published(registry)
     for kind, local in (("build", stacks.TRIXIE.build_image), ("run", stacks.TRIXIE.run_image)):
         published.images[kind] = push(client, local, f"{registry}/{STACK_TAGS[kind]}", {STACK_ID_LABEL: STACK_ID})

@@ -32,7 +32,8 @@ def packaged(docker_client, builder_image):
 @pytest.fixture(scope="module")
 def published(docker_client, registry, packaged):
     """`./pycnb publish REGISTRY`'s work, on what `packaged` made."""
-    result = publish.publish(docker_client, registry.host, prepare=False)
+    # A path of its own in the session's registry: test_platforms.py publishes there too.
+    result = publish.publish(docker_client, f"{registry.host}/published", prepare=False)
     yield result.images
     for image in docker_client.images.list():
         for tag in image.tags:
@@ -68,7 +69,7 @@ def test_package_writes_a_cnb_file_pack_can_read(packaged, name, tmp_path):
 def test_publish_pushes_stacks_buildpackages_and_builder(docker_client, registry, published):
     assert set(published) == {"build", "run", "builder", *NAMES}
     for name in NAMES:
-        assert published[name] == f"{registry.host}/pycnb/buildpack-{name}:0.1.0"
+        assert published[name] == f"{registry.host}/published/pycnb/buildpack-{name}:0.1.0"
     for role, image in published.items():
         pulled = docker_client.images.pull(image)
         labels = pulled.attrs["Config"]["Labels"]

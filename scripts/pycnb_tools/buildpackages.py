@@ -55,6 +55,15 @@ def image_name(name: str, version: str, repository: str = REPOSITORY) -> str:
     return f"{repository}/buildpack-{name}:{version}"
 
 
+def pack_locator(image: str) -> str:
+    """How pack is told to take a buildpackage image (builder.toml `uri`, `pack build --buildpack`):
+    `docker://IMAGE`; but pack v0.40 refuses that form when the registry has a port
+    (`unsupported protocol 'docker'`, buildpacks/pack#2536), so there the bare image name, which pack
+    also reads as a buildpackage image."""
+    host = image.split("/", 1)[0]
+    return image if ":" in host else f"docker://{image}"
+
+
 def pack_target(target: dict) -> str:
     """A buildpack.toml `[[targets]]` entry as pack's `--target` value: `os/arch[/variant][:distro@version;...]`."""
     platform = "/".join(part for part in (target.get("os", ""), target.get("arch", ""), target.get("variant", "")) if part)

@@ -72,18 +72,19 @@ def push(client: docker.DockerClient, local: str, remote: str, labels: dict[str,
 
 
 def composed_builder_config(images: dict[str, str], packages: dict[str, str], lifecycle: Path, destination: Path) -> Path:
-    """builder.toml with the registry's build and run images, `docker://` buildpackages for the staged
-    folders it names, and the lifecycle by absolute path; everything else (order, targets) as is."""
+    """builder.toml with the registry's build and run images, the published buildpackages (`docker://`
+    URIs, see buildpackages.pack_locator) for the staged folders it names, and the lifecycle by absolute
+    path; everything else (order, targets) as is."""
     text = builder.CONFIG.read_text()
     for kind, name in STACK_TAGS.items():
         text = text.replace(f'image = "{name}"', f'image = "{images[kind]}"')
     for folder, image in packages.items():
-        text = text.replace(f'uri = "build/buildpacks/{folder}"', f'uri = "docker://{image}"')
+        text = text.replace(f'uri = "build/buildpacks/{folder}"', f'uri = "{buildpackages.pack_locator(image)}"')
     text = text.replace('uri = "build/lifecycle.tgz"', f'uri = "{lifecycle}"')
     parsed = tomllib.loads(text)
     uris = [entry["uri"] for entry in parsed["buildpacks"]]
     if parsed["build"]["image"] != images["build"] or [run["image"] for run in parsed["run"]["images"]] != [images["run"]] \
-            or not all(uri.startswith("docker://") for uri in uris) or parsed["lifecycle"]["uri"] != str(lifecycle):
+            or sorted(uris) != sorted(buildpackages.pack_locator(image) for image in packages.values()) or parsed["lifecycle"]["uri"] != str(lifecycle):
         raise StepError(STEP, "builder.toml no longer names its images, buildpacks and lifecycle as publish expects",
                         'keep the stack images, `uri = "build/buildpacks/<name>"` and `uri = "build/lifecycle.tgz"` in builder.toml')
     destination.parent.mkdir(parents=True, exist_ok=True)

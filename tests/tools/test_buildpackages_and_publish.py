@@ -25,6 +25,13 @@ def test_every_buildpack_describes_its_buildpackage(name):
     assert package.file.name == f"pycnb_{name}-0.1.0.cnb" and package.file.parent == ROOT / "build" / "buildpackages"
 
 
+def test_buildpackage_images_are_docker_uris_unless_the_registry_has_a_port():
+    assert buildpackages.pack_locator("registry.example.com/pycnb/buildpack-python:0.1.0") == "docker://registry.example.com/pycnb/buildpack-python:0.1.0"
+    assert buildpackages.pack_locator("ghcr.io/you/pycnb/buildpack-python:0.1.0") == "docker://ghcr.io/you/pycnb/buildpack-python:0.1.0"
+    # pack v0.40 refuses docker:// with a port (buildpacks/pack#2536) and reads the bare name as an image.
+    assert buildpackages.pack_locator("127.0.0.1:5000/pycnb/buildpack-python:0.1.0") == "127.0.0.1:5000/pycnb/buildpack-python:0.1.0"
+
+
 def test_package_toml_names_the_staged_folder(tmp_path):
     package = buildpackages.Buildpackage("python", "pycnb/python", "0.1.0", ("linux/amd64",), tmp_path / "python")
     assert tomllib.loads(buildpackages.package_toml(package)) == {"buildpack": {"uri": str(tmp_path / "python")}}
@@ -49,8 +56,8 @@ def test_registry_names_publish_refuses(registry):
 
 
 def test_the_published_builder_is_composed_from_the_published_pieces(tmp_path):
-    images = {"build": "r:1/pycnb/build:trixie", "run": "r:1/pycnb/run:trixie"}
-    packages = {name: f"r:1/pycnb/buildpack-{name}:0.1.0" for name in ("apt", "python", "django", "procfile")}
+    images = {"build": "r.example/pycnb/build:trixie", "run": "r.example/pycnb/run:trixie"}
+    packages = {name: f"r.example/pycnb/buildpack-{name}:0.1.0" for name in ("apt", "python", "django", "procfile")}
     config = tomllib.loads(publish.composed_builder_config(images, packages, tmp_path / "lifecycle.tgz", tmp_path / "b.toml").read_text())
     assert [entry["uri"] for entry in config["buildpacks"]] == [f"docker://{packages[name]}" for name in ("apt", "python", "django", "procfile")]
     assert config["build"]["image"] == images["build"] and config["run"]["images"] == [{"image": images["run"]}]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from . import app, builder, docker_engine, pack, packaging, runtimes, stacks, test_workers, toolchain
+from . import app, builder, buildpackages, docker_engine, pack, packaging, publish, runtimes, stacks, test_workers, toolchain
 from .errors import StepError
 from .paths import BENCHMARK_RESULTS, EXAMPLES_DIR, ROOT
 from .shell import say
@@ -59,8 +59,23 @@ def runtimes_cmd() -> None:
 
 @cli.command("package")
 def package_cmd() -> None:
-    """Stage the buildpacks under build/buildpacks, self-contained."""
-    packaging.stage_all(runtimes.runtimes_dir())
+    """Stage the buildpacks under build/buildpacks, self-contained, and make each a buildpackage
+    (an image and a .cnb file in build/buildpackages) with pack."""
+    staged = packaging.stage_all(runtimes.runtimes_dir())
+    docker_engine.ensure()
+    toolchain.pack()
+    for package in buildpackages.create_all(staged):
+        say(f"{package.id} {package.version}: {package.image} and {package.file.relative_to(ROOT)}")
+
+
+@cli.command("publish")
+@click.argument("registry")
+def publish_cmd(registry: str) -> None:
+    """Push the stack images, the buildpackages and a builder made from them to REGISTRY
+    (host[:port][/path]); builds whatever is missing first."""
+    published = publish.publish(docker_engine.ensure(), registry)
+    for role, image in published.images.items():
+        say(f"{role}: {image}")
 
 
 @cli.command("builder")
@@ -157,9 +172,13 @@ def test_cmd(pytest_args: tuple[str, ...]) -> None:
     sys.exit(subprocess.call(command, cwd=ROOT, env={**os.environ}))
 
 
+# What users type (the `pycnb` script runs `python -m pycnb_tools`, which click would show instead).
+PROG_NAME = "./pycnb"
+
+
 def main() -> None:
     try:
-        cli(standalone_mode=False)
+        cli(standalone_mode=False, prog_name=PROG_NAME)
     except StepError as error:
         click.echo(click.style(error.render(), fg="red"), err=True)
         sys.exit(1)

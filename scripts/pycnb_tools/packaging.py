@@ -57,11 +57,38 @@ def _check_links(folder: Path) -> None:
             raise StepError(STEP, f"{path} links outside the buildpack ({path.resolve()})", "replace the link with a copy of the file")
 
 
+def _tree_digest(digest: "hashlib._Hash", folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if "__pycache__" in path.parts or path.suffix == ".pyc" or ".pytest_cache" in path.parts:
+            continue
+        digest.update(f"{path.relative_to(folder)}\0{path.is_symlink() and path.readlink()}\0{path.stat().st_mode if path.exists() else 0:o}\0".encode())
+        if path.is_file() and not path.is_symlink():
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def _stage_digest(source: Path, vendor: Path, runtimes: Path | None) -> str:
+    """What a staged buildpack is made from: its source, the shared library, the vendored pins and the
+    runtime index (which names each archive's sha256)."""
+    digest = hashlib.sha256(f"{vendor.name}\0".encode())
+    _tree_digest(digest, source)
+    _tree_digest(digest, SHARED_LIBRARY)
+    if runtimes is not None:
+        digest.update((runtimes / "index.json").read_bytes())
+    return digest.hexdigest()
+
+
 def stage(name: str, runtimes: Path | None = None) -> Path:
+    """`build/buildpacks/<name>`, made again only when what it is made from changed: a folder that other
+    steps (pack builder create, pack buildpack package) may be reading is not replaced for nothing."""
     destination = STAGED_BUILDPACKS / name
     source = ROOT / "buildpacks" / name
     if not (source / "buildpack.toml").is_file():
         raise StepError(STEP, f"buildpacks/{name}/buildpack.toml is missing", f"restore buildpacks/{name} from git")
+    stamp = STAGED_BUILDPACKS / f".{name}.digest"
+    wanted = _stage_digest(source, _vendored_libraries(), runtimes)
+    if destination.is_dir() and stamp.is_file() and stamp.read_text() == wanted:
+        return destination
+    stamp.unlink(missing_ok=True)
     shutil.rmtree(destination, ignore_errors=True)
     shutil.copytree(source, destination, ignore=IGNORED, symlinks=True)
     vendor = destination / "vendor"
@@ -70,6 +97,7 @@ def stage(name: str, runtimes: Path | None = None) -> Path:
     if runtimes is not None:
         _copy_runtime_index(runtimes, destination / "runtimes")
     _check_links(destination)
+    stamp.write_text(wanted)
     return destination
 
 

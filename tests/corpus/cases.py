@@ -518,4 +518,15 @@ APT = [
     apt("apt-bad-mirror", "! ERROR: Invalid BP_APT_MIRROR", files={"Aptfile": "libmagic1\n"}, env={"BP_APT_MIRROR": "ftp.debian.org/debian"}),
 ]
 
-CASES = APT + PYTHON_VERSION + REQUIREMENTS + PACKAGE_MANAGERS + PROCFILE + DJANGO
+# A web app without a Procfile or manage.py: the Python buildpack reads its source for an app object
+# (web_process.py). A file it cannot parse or read is skipped and named; the build goes on, warning.
+WEB_PROCESS = [
+    python("web-process-app-syntax-error", "!   app.py, line 2: '(' was never closed (skipped)", exit_code=0, base="empty",
+           files={"requirements.txt": "", "app.py": "from flask import Flask\napp = Flask(__name__\n"}, layers=BUILT_PYTHON_LAYERS),
+    python("web-process-app-link-to-passwd", "!   app.py: app.py is a link to a file outside the app (skipped)", exit_code=0, base="empty",
+           files={"requirements.txt": ""}, symlinks={"app.py": "/etc/passwd"}, layers=BUILT_PYTHON_LAYERS),
+    python("web-process-app-binary", "!   main.py: main.py is not UTF-8 text (skipped)", exit_code=0, base="empty",
+           files={"requirements.txt": "", "main.py": PNG}, layers=BUILT_PYTHON_LAYERS),
+]
+
+CASES = APT + PYTHON_VERSION + REQUIREMENTS + PACKAGE_MANAGERS + PROCFILE + DJANGO + WEB_PROCESS

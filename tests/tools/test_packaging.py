@@ -56,3 +56,17 @@ def test_the_builder_carries_only_the_runtimes_the_index_lists(tmp_path, monkeyp
     runtimes.write_index([listed])
     packaging._copy_runtime_index(runtimes.runtimes_dir(), tmp_path / "staged")
     assert sorted(path.name for path in (tmp_path / "staged").iterdir()) == ["cpython-3.13.15-linux-amd64-debian-13-install_only.tar.gz", "index.json"]
+
+
+def test_staging_is_skipped_when_nothing_it_is_made_from_changed(tmp_path, monkeypatch):
+    monkeypatch.setattr(packaging, "STAGED_BUILDPACKS", tmp_path / "staged")
+    monkeypatch.setattr(packaging, "_vendored_libraries", lambda: tmp_path / "vendor")
+    (tmp_path / "vendor").mkdir()
+    first = packaging.stage("procfile")
+    marker = first / "marker"
+    marker.write_text("left by the first staging")
+    assert packaging.stage("procfile") == first and marker.exists()
+    (tmp_path / "vendor").rename(tmp_path / "vendor-2")
+    monkeypatch.setattr(packaging, "_vendored_libraries", lambda: tmp_path / "vendor-2")
+    packaging.stage("procfile")
+    assert not marker.exists() and (first / "buildpack.toml").is_file()

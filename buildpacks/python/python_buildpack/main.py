@@ -7,13 +7,14 @@ from pathlib import Path
 
 from cnb.context import BuildContext, DetectContext
 from cnb.errors import DetectFail
+from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
 from cnb import permissions
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.sbom import write_cyclonedx
 
-from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
+from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom, web_process
 from .package_managers import pipenv, poetry, uv
 from .layers import build_env, tool
 from .layers import runtime as runtime_layer
@@ -59,6 +60,7 @@ def build(context: BuildContext, log: Logger) -> None:
     extra_packages = _extra_packages(context)
     certificates = ca_certificates.extra_certificates(context.platform_dir, context.env)
     embed_certificates = context.flag(ca_certificates.EMBED_ENV_VAR, default=False)
+    web_app = web_process.find(app, context.env, pyproject)
 
     layers = Layers(context.layers_dir)
     python_layer, runtime_wanted, runtime_decision = runtime_layer.plan(layers, runtime, context.target)
@@ -127,6 +129,15 @@ def build(context: BuildContext, log: Logger) -> None:
         if certificates and embed_certificates:
             log.section("Trusting extra CA certificates at launch")
             log.step(f"{ca_certificates.EMBED_ENV_VAR} is set: {ca_certificates.embed(layers, bundle)} is trusted by the app")
+
+    web = web_process.decide(web_app, [package.name for package in packages])
+    if web.log:
+        log.section("Default web process")
+        log.step(web.log)
+    if web.warning:
+        log.warning(*web.warning)
+    if web.process:
+        write_launch(context.layers_dir, [web.process])
 
     for name in CACHE_LAYERS:
         layers.get(name).keep_cached()

@@ -11,6 +11,7 @@ from cnb.layers import Layers
 from cnb.log import Logger
 from cnb import permissions
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
+from cnb.reuse import How
 from cnb.sbom import write_cyclonedx
 
 from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
@@ -131,7 +132,7 @@ def build(context: BuildContext, log: Logger) -> None:
     for name in CACHE_LAYERS:
         layers.get(name).keep_cached()
 
-    kept = [layer for layer, decision in ((python_layer, runtime_decision), (venv, venv_decision)) if decision.how == "keep"]
+    kept = [layer for layer, decision in ((python_layer, runtime_decision), (venv, venv_decision)) if decision.how is How.KEEP]
     build_env.write(layers, venv.path, python_layer.path, kept, venv_wanted)
     if kept:
         log.section("Python at build time")

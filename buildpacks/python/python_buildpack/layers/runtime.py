@@ -13,7 +13,7 @@ from pathlib import Path
 from cnb.context import Target
 from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
-from cnb.reuse import ReuseDecision, ReusableLayer
+from cnb.reuse import How, ReuseDecision, ReusableLayer
 
 from .. import messages, relocation, runtime_index
 from ..runtime_index import Runtime, RuntimeIndex
@@ -70,12 +70,12 @@ def install(log: Logger, layer: ReusableLayer, wanted: RuntimeMetadata, decision
             *, needed: bool) -> Path:
     """Make the layer hold `runtime` (its files only if `needed` at build time) and return its `python3`."""
     decision.log(log, f"Python {wanted.python_version}")
-    if decision.how == "keep":
+    if decision.how is How.KEEP:
         layer.keep(asdict(wanted))
         if needed:
             with log.timed("Unpacking the runtime from the build cache, for this build's steps"):
                 layer.materialize()
-    elif decision.how == "materialize":
+    elif decision.how is How.MATERIALIZE:
         layer.layer.invalidate()
         with log.timed("Unpacking the runtime from the build cache"):
             layer.materialize()

@@ -21,7 +21,7 @@ from typing import Callable, Protocol
 from cnb import commands
 from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
-from cnb.reuse import ReusableLayer, ReuseDecision
+from cnb.reuse import How, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
 
 from .. import messages, package_index
@@ -101,7 +101,7 @@ def plan(layers: Layers, wanted: VenvMetadata) -> tuple[ReusableLayer, ReuseDeci
 
 def needs_runtime(decision: ReuseDecision) -> bool:
     """Whether making the environment runs the runtime (an installer), so its files must be there."""
-    return decision.how in ("update", "install")
+    return decision.how.runs_installer
 
 
 def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
@@ -134,17 +134,17 @@ def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: R
             installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
     """Keep the environment, unpack it, bring it up to date in place, or make it anew with `installer()`."""
     decision.log(log, "virtual environment")
-    if decision.how == "keep":
+    if decision.how is How.KEEP:
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
         layer.keep(asdict(wanted))
         return
-    if decision.how == "materialize":
+    if decision.how is How.MATERIALIZE:
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
         layer.layer.invalidate()
         with log.timed("Unpacking the environment from the build cache"):
             layer.materialize()
     else:
-        if decision.how == "update":
+        if decision.how is How.UPDATE:
             layer.layer.invalidate()
             with log.timed("Unpacking the cached environment to update it"):
                 layer.materialize()
@@ -154,19 +154,19 @@ def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: R
                 code, output = commands.run(log, [str(python), "-m", "venv", "--without-pip", str(layer.path)], env=pip_env, quiet=True)
                 if code != 0:
                     raise messages.venv_creation_failed(output)
-        installer().install(log, layer.path, update_in_place=decision.how == "update")
+        installer().install(log, layer.path, update_in_place=decision.how is How.UPDATE)
         code, output = commands.run(log, [*runtime_pip(python, layer.path), "check"], env=pip_env, quiet=True)
         if code != 0:
             raise messages.pip_check_failed(output)
     layer.layer.set_env("VIRTUAL_ENV", str(layer.path))
-    layer.commit(asdict(wanted), copy_changed=decision.how != "materialize")
+    layer.commit(asdict(wanted), copy_changed=decision.how is not How.MATERIALIZE)
 
 
 def components(layer: ReusableLayer, decision: ReuseDecision, describe: Callable[[Path], list[Component]]) -> list[Component]:
     """The SBOM components of the environment: described from its interpreter when this build installed
     into it (and recorded in the copy), else read from the copy."""
     recorded = layer.copy.path / COMPONENTS_FILE
-    if decision.how in ("update", "install") or not recorded.is_file():
+    if decision.how.runs_installer or not recorded.is_file():
         found = describe(layer.path / "bin" / "python")
         recorded.write_text(json.dumps([asdict(component) for component in found]), encoding="utf-8")
         return found

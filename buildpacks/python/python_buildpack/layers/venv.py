@@ -24,7 +24,7 @@ from cnb.log import Logger
 from cnb.reuse import How, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
 
-from .. import messages, package_index
+from .. import messages, package_index, pip_diagnosis
 
 LAYER_NAME = "venv"
 PIP_CACHE_LAYER_NAME = "pip-cache"
@@ -185,4 +185,4 @@ def install_extra_packages(log: Logger, python: Path, venv: Path, packages: list
     with log.timed("Installing packages other buildpacks asked for"):
         code, output = commands.run(log, [*runtime_pip(python, venv), "install", *packages], env=env)
         if code != 0:
-            raise messages.pip_install_failed(output, package_index.unreachable(output, env))
+            raise pip_diagnosis.install_failed(output, package_index.unreachable(output, env))

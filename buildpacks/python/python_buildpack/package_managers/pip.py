@@ -15,7 +15,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from .. import app_files, messages, package_index, python_version, requirements
+from .. import app_files, messages, package_index, pip_diagnosis, python_version, requirements
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import uv_pip
@@ -156,7 +156,7 @@ class PipInstaller:
         with log.timed(f"Installing dependencies from {self.source_name}"):
             code, output = commands.run(log, [*pip, "install", *wanted], env=self.env, cwd=self.app_dir)
             if code != 0:
-                raise messages.pip_install_failed(output, package_index.unreachable(output, self.env))
+                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
 
     def _remove_unrequired(self, log: Logger, pip: list[str], wanted: list[str]) -> None:
         """Uninstall what the new requirements no longer need: pip resolves them from scratch
@@ -167,16 +167,16 @@ class PipInstaller:
                 log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *wanted], env=self.env, cwd=self.app_dir,
             )
             if code != 0:
-                raise messages.pip_install_failed(output, package_index.unreachable(output, self.env))
+                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
             needed = {canonicalize_name(item["metadata"]["name"]) for item in json.loads(report.read_text())["install"]}
             code, output = commands.run(log, [*pip, "list", "--format", "json"], env=self.env, quiet=True)
             if code != 0:
-                raise messages.pip_install_failed(output)
+                raise pip_diagnosis.install_failed(output)
             installed = {canonicalize_name(item["name"]) for item in json.loads("\n".join(output))}
             unrequired = sorted(installed - needed)
             if unrequired:
                 code, output = commands.run(log, [*pip, "uninstall", "--yes", *unrequired], env=self.env)
                 if code != 0:
-                    raise messages.pip_install_failed(output)
+                    raise pip_diagnosis.install_failed(output)
             else:
                 log.detail("Nothing to remove")

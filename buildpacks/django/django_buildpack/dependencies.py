@@ -42,7 +42,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from .app_files import is_file, read_text
+from cnb.app_files import is_file, read_text_leniently as read_text
 
 PACKAGE_MANAGER_ENV_VAR = "BP_PYTHON_PACKAGE_MANAGER"
 PIP, UV, POETRY, PIPENV = "pip", "uv", "poetry", "pipenv"

@@ -145,8 +145,6 @@ def build(context: BuildContext, log: Logger) -> None:
         log.step(permissions.describe(permissions.remove_write_for_others(app)))
         log.step(messages.app_read_only(permissions.READ_ONLY_ENV_VAR, context.env[permissions.READ_ONLY_ENV_VAR]))
     else:
-        applied = permissions.apply(app, [permissions.APP_FOLDER])
-        if applied.removed:
-            log.step(permissions.describe(applied.removed))
-        log.step(permissions.describe_writable(app, applied.writable))
+        for line in permissions.describe_applied(app, permissions.apply(app, [permissions.APP_FOLDER])):
+            log.step(line)
         log.detail(messages.app_writable(permissions.READ_ONLY_ENV_VAR))

@@ -1,25 +1,35 @@
-"""The app's Python at build time. pycnb/python keeps its runtime and environment in the previous
-image; its program (`PYCNB_PYTHON_ENV`, pycnb/python's layers/build_env.py) gives their files on request."""
+"""The app's Python at build time, as pycnb/python hands it to the buildpacks after it.
+
+pycnb/python keeps its runtime and environment in the previous image (cnb.reuse); its `build-env`
+layer (python_buildpack/layers/build_env.py) names a program in PROGRAM_ENV_VAR that gives their
+files on request (python_buildpack/build_env_program.py), and a digest of what the environment was
+made from in KEY_ENV_VAR. Both sides read the names from here.
+"""
 
 from __future__ import annotations
 
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Callable
 
-from cnb.log import Logger
-
-from . import messages
+from .log import Logger
 
 PROGRAM_ENV_VAR = "PYCNB_PYTHON_ENV"
+# A digest of everything the environment was made from: a later buildpack keys its own caches by it.
+KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
+
+# The error a buildpack raises when the program fails: failed(command, its stderr); each words it in its own messages.
+Failed = Callable[[str, str], Exception]
 
 
 class AppPython:
     """The app's Python for the build's steps that only read it (importing the settings, collecting
     static files): found, or unpacked outside the layers, on first use; removed on exit."""
 
-    def __init__(self, log: Logger) -> None:
+    def __init__(self, log: Logger, failed: Failed) -> None:
         self.log = log
+        self.failed = failed
         self._scratch: tempfile.TemporaryDirectory[str] | None = None
         self._found: tuple[Path, dict[str, str]] | None = None
 
@@ -39,22 +49,22 @@ class AppPython:
                 self._found = (Path(env["VIRTUAL_ENV"]) / "bin" / "python", env)
             else:
                 self._scratch = tempfile.TemporaryDirectory(prefix="pycnb-python-")
-                python = Path(_run(self.log, env, "read-only", self._scratch.name))
+                python = Path(_run(self.log, self.failed, env, "read-only", self._scratch.name))
                 venv = python.parent.parent
                 self._found = (python, {**env, "VIRTUAL_ENV": str(venv), "PATH": f"{venv / 'bin'}:{env.get('PATH', '')}"})
         return self._found
 
 
-def release(log: Logger, env: dict[str, str]) -> None:
+def release(log: Logger, failed: Failed, env: dict[str, str]) -> None:
     """Remove what was unpacked into the layers' own folders, if unchanged, so the export reuses the image's layers."""
     if env.get(PROGRAM_ENV_VAR):
-        _run(log, env, "release")
+        _run(log, failed, env, "release")
 
 
-def _run(log: Logger, env: dict[str, str], *command: str) -> str:
+def _run(log: Logger, failed: Failed, env: dict[str, str], *command: str) -> str:
     result = subprocess.run([env[PROGRAM_ENV_VAR], *command], env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     for line in result.stderr.splitlines():
         log.detail(line)
     if result.returncode != 0:
-        raise messages.python_env_failed(command[0], result.stderr)
+        raise failed(command[0], result.stderr)
     return result.stdout.strip()

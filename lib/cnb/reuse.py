@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import archive
 from .layer_content import Fingerprint, fingerprint
@@ -157,6 +157,23 @@ class ReuseDecision:
             log.step(f"Using cached {what} from the build cache, since {self.why_unpacked}")
         else:
             self.cache.log(log, what)
+
+
+Metadata = TypeVar("Metadata")
+
+
+@dataclass(frozen=True)
+class LayerPlan(Generic[Metadata]):
+    """What a build means to do with one reusable layer, the same shape for every layer: the layer, the
+    metadata it should end with (a dataclass), and the decision (keep, unpack, update or install, and why)."""
+
+    layer: ReusableLayer
+    wanted: Metadata
+    decision: ReuseDecision
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return asdict(self.wanted)  # type: ignore[call-overload]
 
 
 def same(previous: dict[str, Any], wanted: dict[str, Any]) -> bool:

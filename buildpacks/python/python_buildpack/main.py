@@ -62,8 +62,8 @@ def build(context: BuildContext, log: Logger) -> None:
     embed_certificates = context.flag(ca_certificates.EMBED_ENV_VAR, default=False)
 
     layers = Layers(context.layers_dir)
-    python_layer, runtime_wanted, runtime_decision = runtime_layer.plan(layers, runtime, context.target)
-    venv_wanted = venv_layer.VenvMetadata(
+    runtime_plan = runtime_layer.plan(layers, runtime, context.target)
+    venv_plan = venv_layer.plan(layers, venv_layer.VenvMetadata(
         layer_schema=venv_layer.LAYER_SCHEMA,
         python_version=runtime.version,
         runtime_sha256=runtime.sha256,
@@ -71,8 +71,7 @@ def build(context: BuildContext, log: Logger) -> None:
         extra_packages=extra_packages,
         package_manager=choice.manager,
         installer_version=dependencies.installer_version,
-    )
-    venv, venv_decision = venv_layer.plan(layers, venv_wanted)
+    ))
 
     log.summary(
         "Build summary",
@@ -84,8 +83,8 @@ def build(context: BuildContext, log: Logger) -> None:
             ("Extra packages", ", ".join(extra_packages) or "none"),
             ("Installer", dependencies.installer_summary()),
             ("CA certificates", messages.certificates_summary(len(certificates), embed_certificates)),
-            ("Runtime cache", runtime_decision.summary()),
-            ("Environment cache", venv_decision.summary()),
+            ("Runtime cache", runtime_plan.decision.summary()),
+            ("Environment cache", venv_plan.decision.summary()),
         ],
     )
     if embed_certificates and not certificates:
@@ -102,7 +101,7 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.conflicting_versions(runtime.version, resolution.request, other))
 
     log.section("Installing Python")
-    python = runtime_layer.install(log, python_layer, runtime_wanted, runtime_decision, index, runtime, needed=venv_layer.needs_runtime(venv_decision))
+    python = runtime_layer.install(log, runtime_plan, index, runtime, needed=venv_layer.needs_runtime(venv_plan))
 
     log.section("Installing dependencies")
     with tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
@@ -113,15 +112,15 @@ def build(context: BuildContext, log: Logger) -> None:
 
         pip_env = venv_layer.pip_environment(layers, env)
         def installer() -> venv_layer.Installer:
-            return dependencies.installer(log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, venv_decision.reuse)
+            return dependencies.installer(log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, venv_plan.decision.reuse)
 
-        venv_layer.install(log, venv, venv_wanted, venv_decision, python, installer, pip_env)
+        venv_layer.install(log, venv_plan, python, installer, pip_env)
 
         log.section("Software bill of materials")
         tool = {"tool_name": context.buildpack["id"], "tool_version": context.buildpack["version"]}
         runtime_sbom = [sbom.runtime_component(runtime.version, runtime.sha256)]
         write_cyclonedx(context.layers_dir, runtime_layer.LAYER_NAME, runtime_sbom, **tool)
-        packages = venv_layer.components(venv, venv_decision, sbom.installed_distributions)
+        packages = venv_layer.components(venv_plan, sbom.installed_distributions)
         write_cyclonedx(context.layers_dir, venv_layer.LAYER_NAME, packages, **tool)
         log.step(f"CycloneDX for the runtime and {len(packages)} installed distributions (pack sbom download shows them)")
 
@@ -132,8 +131,8 @@ def build(context: BuildContext, log: Logger) -> None:
     for name in CACHE_LAYERS:
         layers.get(name).keep_cached()
 
-    kept = [layer for layer, decision in ((python_layer, runtime_decision), (venv, venv_decision)) if decision.how is How.KEEP]
-    build_env.write(layers, venv.path, python_layer.path, kept, venv_wanted)
+    kept = [plan.layer for plan in (runtime_plan, venv_plan) if plan.decision.how is How.KEEP]
+    build_env.write(layers, venv_plan.layer.path, runtime_plan.layer.path, kept, venv_plan.wanted)
     if kept:
         log.section("Python at build time")
         log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))

@@ -21,7 +21,7 @@ from typing import Callable, Protocol
 from cnb import commands
 from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
-from cnb.reuse import How, ReusableLayer, ReuseDecision
+from cnb.reuse import How, LayerPlan, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
 
 from .. import messages, package_index, pip_diagnosis
@@ -89,19 +89,19 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
     return CacheDecision(cached=True, reasons=tuple(remake + update), update_in_place=bool(update) and not remake)
 
 
-def plan(layers: Layers, wanted: VenvMetadata) -> tuple[ReusableLayer, ReuseDecision]:
+def plan(layers: Layers, wanted: VenvMetadata) -> LayerPlan[VenvMetadata]:
     layer = ReusableLayer(layers, LAYER_NAME)
     restored = layer.restore()
     problems = restored.copy_problems
     if restored.copy and not (layer.copy.path / COMPONENTS_FILE).is_file():
         problems = ("it has no record of its packages (an earlier build stopped before finishing it)",)
     cache = CacheDecision.untrusted(problems) if problems else decide(restored.copy, wanted)
-    return layer, ReuseDecision.of(restored, asdict(wanted), cache)
+    return LayerPlan(layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache))
 
 
-def needs_runtime(decision: ReuseDecision) -> bool:
+def needs_runtime(plan: LayerPlan[VenvMetadata]) -> bool:
     """Whether making the environment runs the runtime (an installer), so its files must be there."""
-    return decision.how.runs_installer
+    return plan.decision.how.runs_installer
 
 
 def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
@@ -130,9 +130,9 @@ class Installer(Protocol):
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None: ...
 
 
-def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: ReuseDecision, python: Path,
-            installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
+def install(log: Logger, plan: LayerPlan[VenvMetadata], python: Path, installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
     """Keep the environment, unpack it, bring it up to date in place, or make it anew with `installer()`."""
+    layer, wanted, decision = plan.layer, plan.wanted, plan.decision
     decision.log(log, "virtual environment")
     if decision.how is How.KEEP:
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
@@ -162,9 +162,10 @@ def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: R
     layer.commit(asdict(wanted), copy_changed=decision.how is not How.MATERIALIZE)
 
 
-def components(layer: ReusableLayer, decision: ReuseDecision, describe: Callable[[Path], list[Component]]) -> list[Component]:
+def components(plan: LayerPlan[VenvMetadata], describe: Callable[[Path], list[Component]]) -> list[Component]:
     """The SBOM components of the environment: described from its interpreter when this build installed
     into it (and recorded in the copy), else read from the copy."""
+    layer, decision = plan.layer, plan.decision
     recorded = layer.copy.path / COMPONENTS_FILE
     if decision.how.runs_installer or not recorded.is_file():
         found = describe(layer.path / "bin" / "python")

@@ -15,6 +15,7 @@ from cnb.reuse import How
 from cnb.sbom import write_cyclonedx
 
 from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
+from .app import App
 from .package_managers import pipenv, poetry, uv
 from .layers import build_env, tool
 from .layers import runtime as runtime_layer
@@ -47,13 +48,15 @@ def _extra_packages(context: BuildContext) -> list[str]:
 def build(context: BuildContext, log: Logger) -> None:
     log.header("pycnb/python")
     app = context.app_dir
+    # Each project file is read once, by the first step that needs it (app.py).
+    project = App(app)
 
     # Everything is read and checked before the first download or layer write.
     checks.check_environment(context.env)
-    pyproject = python_version.load_pyproject(app)
-    choice = package_managers.choose(app, context.env, pyproject)
-    dependencies = package_managers.read(app, choice, pyproject, context.env)
-    resolution = python_version.resolve(app, context.env)
+    project.pyproject()  # read and checked first: every later step may use it
+    choice = package_managers.choose(project, context.env)
+    dependencies = package_managers.read(project, choice, context.env)
+    resolution = python_version.resolve(project, context.env)
     index = runtime_index.load(runtime_index.locate(context.buildpack_dir, context.env), download.settings(context.env))
     runtime = index.select(resolution.request, context.target)
     dependencies.check_runtime(runtime.version)

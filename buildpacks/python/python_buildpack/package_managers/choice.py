@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import app_files, messages, requirements
+from ..app import PIPFILE_LOCK, PYPROJECT, App
 
 ENV_VAR = "BP_PYTHON_PACKAGE_MANAGER"
 PIP, UV, POETRY, PIPENV = "pip", "uv", "poetry", "pipenv"
@@ -23,9 +24,8 @@ MANAGER_FILES = (
     (requirements.REQUIREMENTS_IN, PIP),
     ("uv.lock", UV),
     ("poetry.lock", POETRY),
-    ("Pipfile.lock", PIPENV),
+    (PIPFILE_LOCK, PIPENV),
 )
-PYPROJECT = "pyproject.toml"
 # Files of a Python app that name no tool we choose from: detect passes on them (and on misspelt
 # requirements files) so that build can say what is missing, instead of pack's "No buildpack groups
 # passed detection". Heroku's Python CNB detects on the same list (detect.rs).
@@ -72,12 +72,13 @@ def found(app_dir: Path) -> dict[str, list[str]]:
     return tools
 
 
-def choose(app_dir: Path, env: dict[str, str], pyproject: dict | None) -> Choice:
+def choose(app: App, env: dict[str, str]) -> Choice:
     """The tool that installs the app's dependencies; an error says why none can be chosen.
 
-    `pyproject` is the app's pyproject.toml as read (None without one): a `[project]` table with no
-    lock or requirements file is installed by pip from its static dependencies.
+    Without a lock or requirements file, a `[project]` table in pyproject.toml is installed by pip
+    from its static dependencies.
     """
+    app_dir, pyproject = app.dir, app.pyproject()
     tools = found(app_dir)
     requested = env.get(ENV_VAR, "").strip()
     if requested:

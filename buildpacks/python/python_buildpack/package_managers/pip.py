@@ -15,11 +15,12 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from .. import app_files, messages, package_index, pip_diagnosis, python_version, requirements
+from .. import messages, package_index, pip_diagnosis, requirements
+from ..app import PYPROJECT, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import uv_pip
-from .choice import PYPROJECT, Choice
+from .choice import Choice
 
 
 @dataclass(frozen=True)
@@ -88,16 +89,17 @@ class PipInputs:
         return destination
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PipInputs:
+def read(app: App, choice: Choice, env: dict[str, str]) -> PipInputs:
     """Everything pip will install from, read and checked before anything is downloaded."""
     with_uv = uv_pip.wanted(env)
     if choice.from_pyproject:
-        return replace(_from_pyproject(app_dir, pyproject or {}), with_uv=with_uv)
-    source = requirements.find(app_dir)
-    return PipInputs(source, requirements.collect(source, app_dir), with_uv=with_uv)
+        return replace(_from_pyproject(app), with_uv=with_uv)
+    source = requirements.find(app.dir)
+    return PipInputs(source, requirements.collect(source, app.dir), with_uv=with_uv)
 
 
-def _from_pyproject(app_dir: Path, document: dict) -> PipInputs:
+def _from_pyproject(app: App) -> PipInputs:
+    document = app.pyproject() or {}
     project = document.get("project", {})
     dynamic = project.get("dynamic")
     if isinstance(dynamic, list) and "dependencies" in dynamic:
@@ -114,11 +116,10 @@ def _from_pyproject(app_dir: Path, document: dict) -> PipInputs:
             Requirement(dependency)
         except InvalidRequirement as error:
             raise messages.invalid_pyproject_dependency(PYPROJECT, dependency, str(error)) from None
-    path = app_dir / PYPROJECT
     return PipInputs(
-        path, [RequirementsFile(path, app_files.read_text(path, app_dir))],
+        app.dir / PYPROJECT, [app.file(PYPROJECT)],
         dependencies=tuple(dependencies), install_project=isinstance(document.get("build-system"), dict),
-        requires_python=python_version.requires_python(document),
+        requires_python=app.requires_python(),
     )
 
 

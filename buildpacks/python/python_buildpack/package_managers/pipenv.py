@@ -29,13 +29,13 @@ from cnb.log import Logger
 from packaging.utils import canonicalize_name
 
 from .. import app_files, messages, python_version
+from ..app import PIPFILE_LOCK, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
 from .choice import Choice
 
 PIPFILE = "Pipfile"
-PIPFILE_LOCK = "Pipfile.lock"
 CACHE_LAYER_NAME = "pipenv-cache"
 # Pipenv's settings that would move the environment, make one of its own, pick another Python, or
 # skip the lock: pycnb sets where Pipenv installs (Heroku's classic buildpack refuses the same set).
@@ -143,11 +143,12 @@ class PipenvInstaller:
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PipenvProject:
+def read(app: App, choice: Choice, env: dict[str, str]) -> PipenvProject:
     """Pipfile.lock and the Pipfile, checked before anything is downloaded."""
+    app_dir, pyproject = app.dir, app.pyproject()
     lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "pipenv")
     lock_path, pipfile_path = app_dir / PIPFILE_LOCK, app_dir / PIPFILE
-    lock_text = app_files.read_text(lock_path, app_dir)
+    lock_text = app.text(PIPFILE_LOCK)
     lock = parse_lock(lock_text)
     if not app_files.exists(pipfile_path, file=True):
         raise messages.pipfile_lock_without_pipfile()

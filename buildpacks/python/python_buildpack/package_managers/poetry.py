@@ -19,15 +19,16 @@ from pathlib import Path
 from cnb import commands
 from cnb.layers import Layers
 from cnb.log import Logger
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from .. import app_files, messages
+from ..app import PYPROJECT, App
 from ..poetry_constraints import poetry_constraint
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import PYPROJECT, Choice
+from .choice import Choice
 
 POETRY_LOCK = "poetry.lock"
 CACHE_LAYER_NAME = "poetry-cache"
@@ -132,8 +133,9 @@ class PoetryInstaller:
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PoetryProject:
+def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
     """poetry.lock and pyproject.toml, checked before anything is downloaded."""
+    app_dir, pyproject = app.dir, app.pyproject()
     lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "poetry")
     if pyproject is None:
         raise messages.lock_without_pyproject(POETRY_LOCK, "poetry", "poetry init")
@@ -145,11 +147,10 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
     _check_local_sources(lock, app_dir)
     groups = dependency_groups.selected(env)
     _check_groups(pyproject, poetry_settings, groups)
-    pyproject_path = app_dir / PYPROJECT
     return PoetryProject(
         lock_path,
-        [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
-        _requires_python(pyproject, poetry_settings),
+        [app.file(PYPROJECT), RequirementsFile(lock_path, lock_text)],
+        _requires_python(app, poetry_settings),
         tuple(group for group in groups if group != MAIN_GROUP),
         lock_warnings,
         _has_main_group(pyproject, poetry_settings),
@@ -240,14 +241,12 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _requires_python(pyproject: dict, settings: dict) -> tuple[str, str, list[SpecifierSet]] | None:
-    """[project].requires-python (python_version has refused an invalid one), else [tool.poetry.dependencies].python."""
-    requires = pyproject.get("project", {}).get("requires-python")
+def _requires_python(app: App, settings: dict) -> tuple[str, str, list[SpecifierSet]] | None:
+    """[project].requires-python (python_version refuses an invalid one), else [tool.poetry.dependencies].python."""
+    requires = app.requires_python_text()
     if isinstance(requires, str) and requires.strip():
-        try:
-            return ("requires-python", requires, [SpecifierSet(requires)])
-        except InvalidSpecifier:
-            return None
+        specifier = app.requires_python()
+        return ("requires-python", requires, [specifier]) if specifier is not None else None
     dependencies = settings.get("dependencies")
     python = dependencies.get("python") if isinstance(dependencies, dict) else None
     if not isinstance(python, str) or not python.strip():

@@ -20,11 +20,12 @@ from cnb.layers import Layers
 from cnb.log import Logger
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from .. import app_files, messages, python_version
+from .. import app_files, messages
+from ..app import PYPROJECT, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import PYPROJECT, Choice
+from .choice import Choice
 
 UV_LOCK = "uv.lock"
 CACHE_LAYER_NAME = "uv-cache"
@@ -129,8 +130,9 @@ class UvInstaller:
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> UvProject:
+def read(app: App, choice: Choice, env: dict[str, str]) -> UvProject:
     """uv.lock and pyproject.toml, checked before anything is downloaded."""
+    app_dir, pyproject = app.dir, app.pyproject()
     lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "uv")
     if pyproject is None:
         raise messages.lock_without_pyproject(UV_LOCK, "uv", "uv init")
@@ -143,12 +145,11 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
         raise messages.lock_from_newer_tool(UV_LOCK, "uv", f"version = {version}", tool.UV.version, f"version = {LOCK_VERSION}")
     _check_required_version(pyproject)
     _check_local_sources(lock, app_dir)
-    pyproject_path = app_dir / PYPROJECT
     groups = dependency_groups.selected(env)
     return UvProject(
         lock_path,
-        [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
-        python_version.requires_python(pyproject),
+        [app.file(PYPROJECT), RequirementsFile(lock_path, lock_text)],
+        app.requires_python(),
         groups,
         _registries(lock),
         next((env[name].strip() for name in INDEX_ENV_VARS if env.get(name, "").strip()), None),

@@ -16,7 +16,6 @@ from cnb.sbom import write_cyclonedx
 
 from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
 from .app import App
-from .package_managers import pipenv, poetry, uv
 from .layers import build_env, tool
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
@@ -25,8 +24,7 @@ from .layers import venv as venv_layer
 # have extra distributions installed into the app's environment.
 PLAN_NAME = "python"
 # Build-only caches, read only when an installer runs: kept from build to build even when none runs.
-CACHE_LAYERS = (venv_layer.PIP_CACHE_LAYER_NAME, uv.CACHE_LAYER_NAME, poetry.CACHE_LAYER_NAME, pipenv.CACHE_LAYER_NAME,
-                *(installed.name for installed in tool.TOOLS))
+CACHE_LAYERS = (*(manager.cache_layer for manager in package_managers.PACKAGE_MANAGERS), *(installed.name for installed in tool.TOOLS))
 
 
 def detect(context: DetectContext, log: Logger) -> None:
@@ -115,7 +113,8 @@ def build(context: BuildContext, log: Logger) -> None:
 
         pip_env = venv_layer.pip_environment(layers, env)
         def installer() -> venv_layer.Installer:
-            return dependencies.installer(log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, venv_plan.decision.reuse)
+            return dependencies.installer(package_managers.InstallContext(
+                log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, reuse=venv_plan.decision.reuse))
 
         venv_layer.install(log, venv_plan, python, installer, pip_env)
 

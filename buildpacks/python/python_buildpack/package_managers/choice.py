@@ -13,19 +13,23 @@ from pathlib import Path
 
 from .. import app_files, messages, requirements
 from ..app import PIPFILE_LOCK, PYPROJECT, App
+from . import pip, pipenv, poetry, uv
+from .interface import PackageManager
 
 ENV_VAR = "BP_PYTHON_PACKAGE_MANAGER"
 PIP, UV, POETRY, PIPENV = "pip", "uv", "poetry", "pipenv"
-MANAGERS = (PIP, UV, POETRY, PIPENV)
 
-# Each file that names the tool installing the app's dependencies, in the order the log lists them.
-MANAGER_FILES = (
-    (requirements.REQUIREMENTS_TXT, PIP),
-    (requirements.REQUIREMENTS_IN, PIP),
-    ("uv.lock", UV),
-    ("poetry.lock", POETRY),
-    (PIPFILE_LOCK, PIPENV),
+# The package managers, one row each: the files that name the tool installing the app's dependencies,
+# in the order the log lists them, how it reads them, and its cache (interface.py).
+PACKAGE_MANAGERS = (
+    PackageManager(PIP, (requirements.REQUIREMENTS_TXT, requirements.REQUIREMENTS_IN), pip.read, pip.CACHE_LAYER_NAME),
+    PackageManager(UV, (uv.UV_LOCK,), uv.read, uv.CACHE_LAYER_NAME),
+    PackageManager(POETRY, (poetry.POETRY_LOCK,), poetry.read, poetry.CACHE_LAYER_NAME),
+    PackageManager(PIPENV, (PIPFILE_LOCK,), pipenv.read, pipenv.CACHE_LAYER_NAME),
 )
+BY_NAME = {manager.name: manager for manager in PACKAGE_MANAGERS}
+MANAGERS = tuple(BY_NAME)
+MANAGER_FILES = tuple((name, manager.name) for manager in PACKAGE_MANAGERS for name in manager.files)
 # Files of a Python app that name no tool we choose from: detect passes on them (and on misspelt
 # requirements files) so that build can say what is missing, instead of pack's "No buildpack groups
 # passed detection". Heroku's Python CNB detects on the same list (detect.rs).

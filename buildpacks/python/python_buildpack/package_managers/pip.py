@@ -7,6 +7,7 @@ import json
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cnb import commands
 from cnb.layers import Layers
@@ -20,7 +21,13 @@ from ..app import PYPROJECT, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import uv_pip
-from .choice import Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
+
+# pip's wheel and HTTP cache (made by layers/venv.pip_environment, for every pip the build runs).
+CACHE_LAYER_NAME = venv_layer.PIP_CACHE_LAYER_NAME
 
 
 @dataclass(frozen=True)
@@ -69,14 +76,14 @@ class PipInputs:
             return [messages.empty_requirements(self.source.relative_to(app_dir))]
         return []
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> PipInstaller:
-        install_from = self.requirements_file(app_dir, tmp / "pyproject-requirements.txt")
+    def installer(self, context: InstallContext) -> PipInstaller | uv_pip.UvPipInstaller:
+        install_from = self.requirements_file(context.app_dir, context.tmp / "pyproject-requirements.txt")
         if self.with_uv:
-            return uv_pip.installer(log, layers, python, runtime_sha256, install_from, self.source.name, app_dir, env, tmp, extra_packages)
-        if self.needs_compiling and not reuse:
-            install_from = compile_requirements(log, layers, python, runtime_sha256, install_from, tmp / "requirements.txt", env)
-        return PipInstaller(python, install_from, self.source.name, app_dir, env, extra_packages)
+            return uv_pip.installer(context, install_from, self.source.name)
+        if self.needs_compiling and not context.reuse:
+            install_from = compile_requirements(context.log, context.layers, context.python, context.runtime_sha256, install_from,
+                                                context.tmp / "requirements.txt", context.env)
+        return PipInstaller(context.python, install_from, self.source.name, context.app_dir, context.env, context.extra_packages)
 
     def requirements_file(self, app_dir: Path, destination: Path) -> Path:
         """The file pip installs from: the app's own, or one written to `destination` from pyproject.toml."""

@@ -21,10 +21,10 @@ import os
 import tomllib
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layers
 from cnb.log import Logger
 from packaging.utils import canonicalize_name
 
@@ -33,7 +33,10 @@ from ..app import PIPFILE_LOCK, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
 
 PIPFILE = "Pipfile"
 CACHE_LAYER_NAME = "pipenv-cache"
@@ -84,14 +87,13 @@ class PipenvProject:
             key = self.python.source.removesuffix(f" in {PIPFILE_LOCK}")  # python_full_version or python_version
             raise messages.runtime_not_pipfile_python(version, key, self.python.describe())
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> "PipenvInstaller":
-        pipenv = tool.install(log, layers, tool.PIPENV, python, runtime_sha256, env)
+    def installer(self, context: InstallContext) -> "PipenvInstaller":
+        pipenv = tool.install(context.log, context.layers, tool.PIPENV, context.python, context.runtime_sha256, context.env)
         # Pipenv's cache: kept between builds, never in the image.
-        cache = layers.get(CACHE_LAYER_NAME)
+        cache = context.layers.get(CACHE_LAYER_NAME)
         cache.path.mkdir(parents=True, exist_ok=True)
         cache.commit(cache=True)
-        return PipenvInstaller(pipenv, python, cache.path, app_dir, env, self.categories, extra_packages)
+        return PipenvInstaller(pipenv, context.python, cache.path, context.app_dir, context.env, self.categories, context.extra_packages)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layers
 from cnb.log import Logger
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -28,7 +28,10 @@ from ..poetry_constraints import poetry_constraint
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
 
 POETRY_LOCK = "poetry.lock"
 CACHE_LAYER_NAME = "poetry-cache"
@@ -82,14 +85,14 @@ class PoetryProject:
         if not any(specifier.contains(version, prereleases=True) for specifier in allowed):
             raise messages.runtime_outside_requires_python(version, text, PYPROJECT, setting)
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> "PoetryInstaller":
-        poetry = tool.install(log, layers, tool.POETRY, python, runtime_sha256, env)
+    def installer(self, context: InstallContext) -> "PoetryInstaller":
+        poetry = tool.install(context.log, context.layers, tool.POETRY, context.python, context.runtime_sha256, context.env)
         # Poetry's download and metadata cache: kept between builds, never in the image.
-        cache = layers.get(CACHE_LAYER_NAME)
+        cache = context.layers.get(CACHE_LAYER_NAME)
         cache.path.mkdir(parents=True, exist_ok=True)
         cache.commit(cache=True)
-        return PoetryInstaller(poetry, python, cache.path, app_dir, env, self.groups, extra_packages, self.has_main_group)
+        return PoetryInstaller(poetry, context.python, cache.path, context.app_dir, context.env, self.groups, context.extra_packages,
+                               self.has_main_group)
 
 
 @dataclass(frozen=True)

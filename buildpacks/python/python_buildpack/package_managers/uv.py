@@ -13,6 +13,7 @@ one is easy to find.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from cnb import commands
@@ -25,7 +26,10 @@ from ..app import PYPROJECT, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
 
 UV_LOCK = "uv.lock"
 CACHE_LAYER_NAME = "uv-cache"
@@ -77,10 +81,10 @@ class UvProject:
         if self.requires_python is not None and not self.requires_python.contains(version, prereleases=True):
             raise messages.runtime_outside_requires_python(version, str(self.requires_python), PYPROJECT)
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> "UvInstaller":
-        uv = tool.install(log, layers, tool.UV, python, runtime_sha256, env)
-        return UvInstaller(uv, python, cache_dir(layers), app_dir, env, self.groups, extra_packages, self.index_differs)
+    def installer(self, context: InstallContext) -> "UvInstaller":
+        uv = tool.install(context.log, context.layers, tool.UV, context.python, context.runtime_sha256, context.env)
+        return UvInstaller(uv, context.python, cache_dir(context.layers), context.app_dir, context.env, self.groups, context.extra_packages,
+                           self.index_differs)
 
 
 def cache_dir(layers: Layers) -> Path:

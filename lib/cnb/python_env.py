@@ -3,7 +3,8 @@
 pycnb/python keeps its runtime and environment in the previous image (cnb.reuse); its `build-env`
 layer (python_buildpack/layers/build_env.py) names a program in PROGRAM_ENV_VAR that gives their
 files on request (python_buildpack/build_env_program.py), and a digest of what the environment was
-made from in KEY_ENV_VAR. Both sides read the names from here.
+made from in KEY_ENV_VAR, and which package manager installed the app's dependencies from which file
+(docs/design/package-manager-across-buildpacks.md). Both sides read the names from here.
 """
 
 from __future__ import annotations
@@ -18,9 +19,19 @@ from .log import Logger
 PROGRAM_ENV_VAR = "PYCNB_PYTHON_ENV"
 # A digest of everything the environment was made from: a later buildpack keys its own caches by it.
 KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
+# The tool pycnb/python chose (pip, uv, poetry, pipenv), and the first of the app's files that named it
+# (pyproject.toml when pip installs pyproject.toml's dependencies).
+PACKAGE_MANAGER_ENV_VAR = "PYCNB_PYTHON_PACKAGE_MANAGER"
+DEPENDENCY_FILE_ENV_VAR = "PYCNB_PYTHON_DEPENDENCY_FILE"
 
 # The error a buildpack raises when the program fails: failed(command, its stderr); each words it in its own messages.
 Failed = Callable[[str, str], Exception]
+
+
+def chosen(env: dict[str, str]) -> tuple[str, str] | None:
+    """(package manager, dependency file) as pycnb/python chose them, or None when no such buildpack ran before."""
+    manager, file = env.get(PACKAGE_MANAGER_ENV_VAR, "").strip(), env.get(DEPENDENCY_FILE_ENV_VAR, "").strip()
+    return (manager, file) if manager and file else None
 
 
 class AppPython:

@@ -97,8 +97,10 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         raise messages.no_settings_module(manage_name)
     if not project.is_module_path(settings_module):
         raise messages.invalid_settings_module(settings_module, "DJANGO_SETTINGS_MODULE" if env.get("DJANGO_SETTINGS_MODULE") else manage_name)
-    declared = dependencies.declared_packages(app, env)
-    dependency_name, dependency_manager = dependencies.dependency_file(app, env)
+    # pycnb/python says which file it installed from; detect could not ask, so it chose by the same rule.
+    python_chose = python_env.chosen(env)
+    declared = dependencies.declared_packages(app, env, python_chose)
+    dependency_name, dependency_manager = dependencies.dependency_file(app, env, python_chose)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
     read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)

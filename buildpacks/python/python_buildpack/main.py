@@ -134,7 +134,7 @@ def build(context: BuildContext, log: Logger) -> None:
         layers.get(name).keep_cached()
 
     kept = [plan.layer for plan in (runtime_plan, venv_plan) if plan.decision.how is How.KEEP]
-    build_env.write(layers, venv_plan.layer.path, runtime_plan.layer.path, kept, venv_plan.wanted)
+    build_env.write(layers, venv_plan.layer.path, runtime_plan.layer.path, kept, venv_plan.wanted, choice.files[0])
     if kept:
         log.section("Python at build time")
         log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))

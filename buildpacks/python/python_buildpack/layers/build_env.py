@@ -34,7 +34,7 @@ def environment_key(wanted: VenvMetadata) -> str:
     return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()
 
 
-def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata) -> None:
+def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata, dependency_file: str) -> None:
     layer = layers.get(LAYER_NAME)
     layer.reset()
     bin_dir = layer.path / "bin"
@@ -53,6 +53,9 @@ def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], 
     layer.set_env("PATH", f"{venv}/bin", scope="build", action="prepend", delim=":")
     layer.set_env(PROGRAM_ENV_VAR, str(program), scope="build")
     layer.set_env(KEY_ENV_VAR, environment_key(wanted), scope="build")
+    # Which tool installed the app's dependencies from which file: later buildpacks do not choose again.
+    layer.set_env(python_env.PACKAGE_MANAGER_ENV_VAR, wanted.package_manager, scope="build")
+    layer.set_env(python_env.DEPENDENCY_FILE_ENV_VAR, dependency_file, scope="build")
     layer.set_env("PYTHONUNBUFFERED", "1", scope="build", action="default")
     layer.set_env("LANG", "C.UTF-8", scope="build", action="default")
     layer.commit(build=True)

@@ -14,7 +14,7 @@ from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.reuse import How
 from cnb.sbom import write_cyclonedx
 
-from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom
+from . import ca_certificates, checks, download, messages, package_managers, python_version, runtime_index, sbom
 from .app import App
 from .layers import build_env, tool
 from .layers import runtime as runtime_layer
@@ -64,15 +64,8 @@ def build(context: BuildContext, log: Logger) -> None:
 
     layers = Layers(context.layers_dir)
     runtime_plan = runtime_layer.plan(layers, runtime, context.target)
-    venv_plan = venv_layer.plan(layers, venv_layer.VenvMetadata(
-        layer_schema=venv_layer.LAYER_SCHEMA,
-        python_version=runtime.version,
-        runtime_sha256=runtime.sha256,
-        requirements_digest=requirements.digest(dependencies.files, app),
-        extra_packages=extra_packages,
-        package_manager=choice.manager,
-        installer_version=dependencies.installer_version,
-    ))
+    venv_plan = venv_layer.plan(layers, venv_layer.VenvMetadata.wanted(
+        runtime, choice.manager, dependencies.files, dependencies.installer_version, extra_packages, app))
 
     log.summary(
         "Build summary",

@@ -24,7 +24,9 @@ from cnb.log import Logger
 from cnb.reuse import How, LayerPlan, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
 
-from .. import messages, package_index, pip_diagnosis
+from .. import messages, package_index, pip_diagnosis, requirements
+from ..requirements import RequirementsFile
+from ..runtime_index import Runtime
 
 LAYER_NAME = "venv"
 PIP_CACHE_LAYER_NAME = "pip-cache"
@@ -64,6 +66,12 @@ class VenvMetadata:
     package_manager: str = "pip"
     # The installer's own version, when it is not the runtime's pip (uv, Poetry, Pipenv).
     installer_version: str = ""
+
+    @classmethod
+    def wanted(cls, runtime: Runtime, package_manager: str, files: list[RequirementsFile], installer_version: str,
+               extra_packages: list[str], app_dir: Path) -> "VenvMetadata":
+        return cls(LAYER_SCHEMA, runtime.version, runtime.sha256, requirements.digest(files, app_dir), extra_packages, package_manager,
+                   installer_version)
 
 
 def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:

@@ -4,31 +4,22 @@ from __future__ import annotations
 
 from typing import Protocol
 
+# Where a message sends the user to read more (the README, pip's reference).
 DOCS = "https://github.com/pycnb/pycnb#python-version"
-
-
-VERSION_FORMATS = "`3.13` (the newest 3.13.x) or `3.13.15` (exactly that release)"
-
-
-Warning = tuple[str, str]
-
-
 PACKAGE_MANAGERS_DOCS = "https://github.com/pycnb/pycnb#package-managers"
-
-
+REQUIREMENTS_FORMAT = "https://pip.pypa.io/en/stable/reference/requirements-file-format/"
+VERSION_FORMATS = "`3.13` (the newest 3.13.x) or `3.13.15` (exactly that release)"
 # What turns Pipenv's lock into a requirements.txt pip installs, for a lock whose Pipfile is gone.
 PIPENV_EXPORT_COMMAND = "pipenv requirements > requirements.txt"
-
-
 TOOL_NAMES = {"pip": "pip", "uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
+
+# A warning: its title, and a body that ends with the fix.
+Warning = tuple[str, str]
 
 
 def short(value: str, limit: int = 100) -> str:
     """A value from the app's files, cut to a length a log line can hold."""
     return value if len(value) <= limit else value[:limit] + "..."
-
-
-REQUIREMENTS_FORMAT = "https://pip.pypa.io/en/stable/reference/requirements-file-format/"
 
 
 class VersionAsked(Protocol):

@@ -5,7 +5,7 @@ the log's descriptions of what was chosen; common: what they share. What a tool'
 went wrong is worked out beside the code that runs the tool (pip_diagnosis.py, beside package_index.py).
 """
 
-from .common import *  # noqa: F401,F403
-from .errors import *  # noqa: F401,F403
-from .summary import *  # noqa: F401,F403
-from .warnings import *  # noqa: F401,F403
+from .common import *  # noqa: F403
+from .errors import *  # noqa: F403
+from .summary import *  # noqa: F403
+from .warnings import *  # noqa: F403

@@ -32,7 +32,7 @@ def several_package_managers(found: dict[str, list[str]], env_var: str) -> Build
         "The app has files of several package managers",
         f"Each of these files names the tool that installs the app's dependencies, and they name different tools:\n{listed}\n"
         "pycnb does not guess which one is current.",
-        [f"Delete the files of the tools you no longer use (an export tool may have left a requirements.txt behind), or",
+        ["Delete the files of the tools you no longer use (an export tool may have left a requirements.txt behind), or",
          f"set {env_var}={names} (one of them) in the build environment (pack build --env, project.toml) to pick one; "
          "the other files are then ignored."],
     )
@@ -309,7 +309,7 @@ def venv_instead_of_dependencies(folder: str) -> BuildpackError:
         "No dependency file, only a committed virtual environment",
         f"The app has {folder}/ (a virtual environment) but no requirements.txt, lock file or pyproject.toml:\n"
         "a virtual environment made on another machine cannot be reused in the image.",
-        [f"In that environment, run `pip freeze > requirements.txt` and commit requirements.txt.",
+        ["In that environment, run `pip freeze > requirements.txt` and commit requirements.txt.",
          f"Remove {folder}/ from the app (add it to .gitignore and to `[_].exclude` in project.toml)."],
     )
 

@@ -190,3 +190,14 @@ def describe_replaceable(writable: list[WritableFolder]) -> str | None:
     """One log line naming the replaceable folders and why each, or None when there is none."""
     names = [f"{folder.path}/ ({folder.reason})" for folder in writable if folder.replaceable]
     return f"Replaceable at run time: {', '.join(names)}" if names else None
+
+
+def describe_applied(root: Path, applied: Applied) -> list[str]:
+    """The log lines for what `apply` did: folders made, write access taken away, folders opened."""
+    lines = [f"Created {folder}/" for folder in applied.created]
+    if applied.removed:
+        lines.append(describe(applied.removed))
+    lines.append(describe_writable(root, applied.writable))
+    if replaceable := describe_replaceable(applied.writable):
+        lines.append(replaceable)
+    return lines

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import archive
 from .layer_content import Fingerprint, fingerprint
@@ -26,12 +27,25 @@ COPY_SUFFIX = "-copy"
 # The state a build hands to later buildpacks (`State`), in a build layer's folder.
 STATE_FILE = "reuse.json"
 
-How = Literal["keep", "materialize", "update", "install"]
+
+
+class How(StrEnum):
+    """What a build does with a reusable layer."""
+
+    KEEP = "keep"  # the previous image's layer, by its TOML alone: no files
+    MATERIALIZE = "materialize"  # unchanged, unpacked from the copy (the image lacks it, or its folder was left)
+    UPDATE = "update"  # unpacked from the copy, then brought up to date in place
+    INSTALL = "install"  # made anew
+
+    @property
+    def runs_installer(self) -> bool:
+        """Whether the layer's content is made or changed by this build (so it runs the runtime)."""
+        return self in (How.UPDATE, How.INSTALL)
 
 
 @dataclass(frozen=True)
-class Restored:
-    """What a previous build left: the metadata of the previous image's layer and of the copy."""
+class RestoredReusable:
+    """What a previous build left of a reusable layer: the metadata of the previous image's layer and of the copy."""
 
     image: dict[str, Any]
     copy: dict[str, Any]
@@ -53,7 +67,7 @@ class ReusableLayer:
     def archive(self) -> Path:
         return self.copy.path / archive.ARCHIVE_NAME
 
-    def restore(self) -> Restored:
+    def restore(self) -> RestoredReusable:
         image = self.layer.image_metadata()
         copy = self.copy.restore(check_content=False)
         if copy.problems or copy.metadata:
@@ -61,7 +75,7 @@ class ReusableLayer:
         else:
             # Metadata with no files: the restorer skipped a copy whose tar did not match its digest.
             copy_problems = (archive.NO_ARCHIVE,) if self.copy.image_metadata() else ()
-        return Restored(
+        return RestoredReusable(
             image=image,
             copy={} if copy_problems else _without_record(copy.metadata),
             copy_problems=copy_problems,
@@ -114,35 +128,52 @@ class ReuseDecision:
     why_unpacked: str = ""
 
     @classmethod
-    def of(cls, restored: Restored, wanted: dict[str, Any], cache: CacheDecision) -> "ReuseDecision":
+    def of(cls, restored: RestoredReusable, wanted: dict[str, Any], cache: CacheDecision) -> "ReuseDecision":
         if cache.update_in_place:
-            return cls(cache, "update")
+            return cls(cache, How.UPDATE)
         if not cache.reuse:
-            return cls(cache, "install")
+            return cls(cache, How.INSTALL)
         if restored.stale_folder:
-            return cls(cache, "materialize", "its folder was kept from the previous build")
+            return cls(cache, How.MATERIALIZE, "its folder was kept from the previous build")
         if not same(restored.image, wanted):
-            return cls(cache, "materialize", "the previous image does not have it" if not restored.image else "the previous image's layer differs")
-        return cls(cache, "keep")
+            return cls(cache, How.MATERIALIZE, "the previous image does not have it" if not restored.image else "the previous image's layer differs")
+        return cls(cache, How.KEEP)
 
     @property
     def reuse(self) -> bool:
         return self.cache.reuse
 
     def summary(self) -> str:
-        if self.how == "keep":
+        if self.how is How.KEEP:
             return "reuse: the previous image's layer (nothing restored)"
-        if self.how == "materialize":
+        if self.how is How.MATERIALIZE:
             return f"reuse: unpacked from the build cache ({self.why_unpacked})"
         return self.cache.summary()
 
     def log(self, log: "Logger", what: str) -> None:
-        if self.how == "keep":
+        if self.how is How.KEEP:
             log.step(f"Using cached {what}: the previous image's layer, unchanged")
-        elif self.how == "materialize":
+        elif self.how is How.MATERIALIZE:
             log.step(f"Using cached {what} from the build cache, since {self.why_unpacked}")
         else:
             self.cache.log(log, what)
+
+
+Metadata = TypeVar("Metadata")
+
+
+@dataclass(frozen=True)
+class LayerPlan(Generic[Metadata]):
+    """What a build means to do with one reusable layer, the same shape for every layer: the layer, the
+    metadata it should end with (a dataclass), and the decision (keep, unpack, update or install, and why)."""
+
+    layer: ReusableLayer
+    wanted: Metadata
+    decision: ReuseDecision
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        return asdict(self.wanted)  # type: ignore[call-overload]
 
 
 def same(previous: dict[str, Any], wanted: dict[str, Any]) -> bool:

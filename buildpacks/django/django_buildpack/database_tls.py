@@ -17,7 +17,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from .app_files import is_file
+from cnb.app_files import is_file
 
 # What `django_heroku.settings` is, under any import: the package re-exports core's function.
 SETTINGS_FUNCTIONS = {"django_heroku.settings", "django_heroku.core.settings"}

@@ -2,9 +2,10 @@
 
 Detect asks this for Django, and build for gunicorn and django-heroku (the packages it adds when
 the app does not declare them). The answer comes from one file, chosen as the Python buildpack
-chooses it (python_buildpack/package_managers/__init__.py, MANAGER_FILES): a requirements file,
+chooses it (python_buildpack/package_managers/choice.py, MANAGER_FILES): a requirements file,
 else uv.lock, poetry.lock, Pipfile.lock, else pyproject.toml. `BP_PYTHON_PACKAGE_MANAGER` picks
-among several present, as it does there.
+among several present, as it does there. At build, pycnb/python's own choice is used when it gives
+one (`chosen`, from cnb.python_env); detect cannot ask (docs/design/package-manager-across-buildpacks.md).
 
 Only what a deployment installs counts, so that Django kept for tests alone does not make the app
 a Django app:
@@ -42,7 +43,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
-from .app_files import is_file, read_text
+from cnb.app_files import is_file, read_text_leniently as read_text
 
 PACKAGE_MANAGER_ENV_VAR = "BP_PYTHON_PACKAGE_MANAGER"
 PIP, UV, POETRY, PIPENV = "pip", "uv", "poetry", "pipenv"
@@ -65,16 +66,22 @@ _INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=\s*|\s+|(?<=-r))(?P<path>\S+
 _POETRY_REQUIREMENT_NAME = re.compile(r"\s*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
-def declared_packages(app_dir: Path, env: dict[str, str] | None = None) -> set[str]:
+def declared_packages(app_dir: Path, env: dict[str, str] | None = None, chosen: tuple[str, str] | None = None) -> set[str]:
     """The canonical names of the packages the app's dependency file installs (see the module's docstring)."""
-    name, manager = dependency_file(app_dir, env)
+    name, manager = dependency_file(app_dir, env, chosen)
     if manager is None:
         return pyproject_dependencies(app_dir)
     return _READERS[manager](app_dir / name, app_dir)
 
 
-def dependency_file(app_dir: Path, env: dict[str, str] | None = None) -> tuple[str, str | None]:
-    """The file the app's dependencies are read from and its tool: (pyproject.toml, None) without a lock or requirements file."""
+def dependency_file(app_dir: Path, env: dict[str, str] | None = None, chosen: tuple[str, str] | None = None) -> tuple[str, str | None]:
+    """The file the app's dependencies are read from and its tool: (pyproject.toml, None) without a lock or requirements file.
+
+    `chosen` is pycnb/python's (package manager, file) at build, when it ran: that answer is used, not chosen again.
+    """
+    if chosen is not None and chosen[0] in _READERS:
+        manager, name = chosen
+        return (PYPROJECT, None) if name == PYPROJECT else (name, manager)
     present = [(name, manager) for name, manager in MANAGER_FILES if is_file(app_dir / name)]
     if not present:
         return PYPROJECT, None

@@ -11,10 +11,10 @@ from cnb.errors import DetectFail
 from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
-from cnb import permissions
+from cnb import app_files, permissions, python_env
 from cnb.plan import BuildPlan, Require, write_alternatives
 
-from . import (app_files, collectstatic, database_tls, dependencies, messages, processes, project, python_env, replaceable_at_launch, settings,
+from . import (collectstatic, database_tls, dependencies, messages, processes, project, replaceable_at_launch, settings,
                static_files_cache, writable)
 
 # What the Python buildpack provides: the app's Python and its installed dependencies.
@@ -68,7 +68,7 @@ def packages_to_add(declared: set[str], auto_install: bool) -> list[str]:
 
 
 def build(context: BuildContext, log: Logger) -> None:
-    with python_env.AppPython(log) as app_python:
+    with python_env.AppPython(log, messages.python_env_failed) as app_python:
         _build(context, log, app_python)
 
 
@@ -97,8 +97,10 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         raise messages.no_settings_module(manage_name)
     if not project.is_module_path(settings_module):
         raise messages.invalid_settings_module(settings_module, "DJANGO_SETTINGS_MODULE" if env.get("DJANGO_SETTINGS_MODULE") else manage_name)
-    declared = dependencies.declared_packages(app, env)
-    dependency_name, dependency_manager = dependencies.dependency_file(app, env)
+    # pycnb/python says which file it installed from; detect could not ask, so it chose by the same rule.
+    python_chose = python_env.chosen(env)
+    declared = dependencies.declared_packages(app, env, python_chose)
+    dependency_name, dependency_manager = dependencies.dependency_file(app, env, python_chose)
     added = packages_to_add(declared, context.flag(AUTO_INSTALL_ENV_VAR, default=True))
     turned_off = collectstatic.turned_off(env)
     read_only = context.flag(permissions.READ_ONLY_ENV_VAR, default=False)
@@ -190,13 +192,8 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         if isinstance(inspected, settings.ImportFailure):
             log.step(messages.settings_unread_for_writable(settings_module))
         applied = permissions.apply(app, writes.folders)
-        for folder in applied.created:
-            log.step(f"Created {folder}/")
-        if applied.removed:
-            log.step(permissions.describe(applied.removed))
-        log.step(permissions.describe_writable(app, applied.writable))
-        if described := permissions.describe_replaceable(applied.writable):
-            log.step(described)
+        for line in permissions.describe_applied(app, applied):
+            log.step(line)
         # The plan makes STATIC_ROOT the only replaceable folder; one apply refused got its warning there.
         replaceable = {app / folder.path: "STATIC_ROOT" for folder in applied.writable if folder.replaceable}
     taking_over = replaceable_at_launch.write(layers, context.buildpack_dir, replaceable, collectstatic_processes)
@@ -230,4 +227,4 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
 
     # What the settings and collectstatic unpacked of the Python layers goes again, so the export
     # reuses the previous image's layers instead of reading them all.
-    python_env.release(log, env)
+    python_env.release(log, messages.python_env_failed, env)

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from .app_files import inside_app, is_file, read_text
+from cnb.app_files import inside_app, is_file, read_text_leniently as read_text
 
 MANAGE_PY_ENV_VAR = "BP_DJANGO_MANAGE_PY"
 MANAGE_PY = "manage.py"
@@ -98,7 +98,7 @@ MAX_SETTINGS_FILES = 50
 
 def uses_geodjango(manage: Path, app_dir: Path, env: dict[str, str]) -> bool:
     """Whether the settings module, or a module beside it, names `django.contrib.gis`. Lenient, as detect
-    must be: files outside the app, or too large to be settings, are not read (app_files.read_text)."""
+    must be: files outside the app, or too large to be settings, are not read (cnb.app_files.read_text_leniently)."""
     if read_text(manage, app_dir) is None:
         return False
     module = settings_module(manage, env)

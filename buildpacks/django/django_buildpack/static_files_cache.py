@@ -18,7 +18,7 @@ import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from cnb import archive
+from cnb import archive, python_env
 from cnb.layers import Layers
 
 from .settings import Settings
@@ -26,8 +26,8 @@ from .settings import Settings
 LAYER_NAME = "static-files"
 # Bump when what the key covers or the layer's layout changes.
 SCHEMA = 1
-# The Python buildpack's digest of what the app's environment was made from (layers/build_env.py).
-ENVIRONMENT_KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
+# The Python buildpack's digest of what the app's environment was made from (cnb.python_env).
+ENVIRONMENT_KEY_ENV_VAR = python_env.KEY_ENV_VAR
 # Set anew in every build container (the lifecycle's CNB_* name temporary files), and read by no
 # deterministic settings module.
 VOLATILE_ENV_VARS = frozenset({"HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_"})

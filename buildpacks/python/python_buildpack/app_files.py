@@ -1,43 +1,14 @@
-"""Reading the app's text files: only from inside the app, of a sane size, as UTF-8, with errors that name the file."""
+"""Reading the app's text files strictly: cnb.app_files' checks, as UTF-8, with errors that name the file and say why."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
+
+from cnb.app_files import MAX_TEXT_FILE_BYTES, exists, inside_app, shown, stays_inside
 
 from . import messages
 
-# Far above any real requirements or version file (pip-compile's --generate-hashes output for a
-# few hundred packages is well under 1 MiB), low enough that reading one takes well under a second.
-MAX_TEXT_FILE_BYTES = 10 * 1024 * 1024
-
-
-def inside_app(path: Path, app_dir: Path) -> bool:
-    """Whether `path`, with every link resolved, is in the app. (os.path.realpath, unlike
-    Path.resolve on 3.11, does not raise on a link loop.)"""
-    return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(app_dir))
-
-
-def stays_inside(app_dir: Path, relative: str) -> bool:
-    """Whether a folder a lock file names relative to the app (`../lib`, `packages/core`) is in the app."""
-    try:
-        return inside_app(app_dir / relative, app_dir)
-    except ValueError:  # a NUL in the name: no such folder anywhere
-        return False
-
-
-def exists(path: Path, *, file: bool = False) -> bool:
-    """Path.exists (or is_file), but False for a name the system refuses to look up (over 255 bytes
-    a part or 4096 in all, ENAMETOOLONG), where pathlib raises: pip finds no such file either."""
-    try:
-        return path.is_file() if file else path.exists()
-    except OSError:
-        return False
-
-
-def shown(path: Path, app_dir: Path) -> str:
-    """The name a user knows the file by: its path in the app."""
-    return str(path.relative_to(app_dir)) if path.is_relative_to(app_dir) else str(path)
+__all__ = ["MAX_TEXT_FILE_BYTES", "exists", "inside_app", "read_text", "shown", "stays_inside"]
 
 
 def read_text(path: Path, app_dir: Path) -> str:

@@ -12,10 +12,11 @@ from cnb.layers import Layers
 from cnb.log import Logger
 from cnb import permissions
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
+from cnb.reuse import How
 from cnb.sbom import write_cyclonedx
 
-from . import ca_certificates, checks, download, messages, package_managers, python_version, requirements, runtime_index, sbom, web_process
-from .package_managers import pipenv, poetry, uv
+from . import ca_certificates, checks, download, messages, package_managers, python_version, runtime_index, sbom, web_process
+from .app import App
 from .layers import build_env, tool
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
@@ -24,8 +25,7 @@ from .layers import venv as venv_layer
 # have extra distributions installed into the app's environment.
 PLAN_NAME = "python"
 # Build-only caches, read only when an installer runs: kept from build to build even when none runs.
-CACHE_LAYERS = (venv_layer.PIP_CACHE_LAYER_NAME, uv.CACHE_LAYER_NAME, poetry.CACHE_LAYER_NAME, pipenv.CACHE_LAYER_NAME,
-                *(installed.name for installed in tool.TOOLS))
+CACHE_LAYERS = (*(manager.cache_layer for manager in package_managers.PACKAGE_MANAGERS), *(installed.name for installed in tool.TOOLS))
 
 
 def detect(context: DetectContext, log: Logger) -> None:
@@ -47,33 +47,27 @@ def _extra_packages(context: BuildContext) -> list[str]:
 def build(context: BuildContext, log: Logger) -> None:
     log.header("pycnb/python")
     app = context.app_dir
+    # Each project file is read once, by the first step that needs it (app.py).
+    project = App(app)
 
     # Everything is read and checked before the first download or layer write.
     checks.check_environment(context.env)
-    pyproject = python_version.load_pyproject(app)
-    choice = package_managers.choose(app, context.env, pyproject)
-    dependencies = package_managers.read(app, choice, pyproject, context.env)
-    resolution = python_version.resolve(app, context.env)
+    project.pyproject()  # read and checked first: every later step may use it
+    choice = package_managers.choose(project, context.env)
+    dependencies = package_managers.read(project, choice, context.env)
+    resolution = python_version.resolve(project, context.env)
     index = runtime_index.load(runtime_index.locate(context.buildpack_dir, context.env), download.settings(context.env))
     runtime = index.select(resolution.request, context.target)
     dependencies.check_runtime(runtime.version)
     extra_packages = _extra_packages(context)
     certificates = ca_certificates.extra_certificates(context.platform_dir, context.env)
     embed_certificates = context.flag(ca_certificates.EMBED_ENV_VAR, default=False)
-    web_app = web_process.find(app, context.env, pyproject)
+    web_app = web_process.find(app, context.env, project.pyproject())
 
     layers = Layers(context.layers_dir)
-    python_layer, runtime_wanted, runtime_decision = runtime_layer.plan(layers, runtime, context.target)
-    venv_wanted = venv_layer.VenvMetadata(
-        layer_schema=venv_layer.LAYER_SCHEMA,
-        python_version=runtime.version,
-        runtime_sha256=runtime.sha256,
-        requirements_digest=requirements.digest(dependencies.files, app),
-        extra_packages=extra_packages,
-        package_manager=choice.manager,
-        installer_version=dependencies.installer_version,
-    )
-    venv, venv_decision = venv_layer.plan(layers, venv_wanted)
+    runtime_plan = runtime_layer.plan(layers, runtime, context.target)
+    venv_plan = venv_layer.plan(layers, venv_layer.VenvMetadata.wanted(
+        runtime, choice.manager, dependencies.files, dependencies.installer_version, extra_packages, app))
 
     log.summary(
         "Build summary",
@@ -85,8 +79,8 @@ def build(context: BuildContext, log: Logger) -> None:
             ("Extra packages", ", ".join(extra_packages) or "none"),
             ("Installer", dependencies.installer_summary()),
             ("CA certificates", messages.certificates_summary(len(certificates), embed_certificates)),
-            ("Runtime cache", runtime_decision.summary()),
-            ("Environment cache", venv_decision.summary()),
+            ("Runtime cache", runtime_plan.decision.summary()),
+            ("Environment cache", venv_plan.decision.summary()),
         ],
     )
     if embed_certificates and not certificates:
@@ -103,7 +97,7 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(*messages.conflicting_versions(runtime.version, resolution.request, other))
 
     log.section("Installing Python")
-    python = runtime_layer.install(log, python_layer, runtime_wanted, runtime_decision, index, runtime, needed=venv_layer.needs_runtime(venv_decision))
+    python = runtime_layer.install(log, runtime_plan, index, runtime, needed=venv_layer.needs_runtime(venv_plan))
 
     log.section("Installing dependencies")
     with tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
@@ -114,15 +108,16 @@ def build(context: BuildContext, log: Logger) -> None:
 
         pip_env = venv_layer.pip_environment(layers, env)
         def installer() -> venv_layer.Installer:
-            return dependencies.installer(log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, venv_decision.reuse)
+            return dependencies.installer(package_managers.InstallContext(
+                log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, reuse=venv_plan.decision.reuse))
 
-        venv_layer.install(log, venv, venv_wanted, venv_decision, python, installer, pip_env)
+        venv_layer.install(log, venv_plan, python, installer, pip_env)
 
         log.section("Software bill of materials")
         tool = {"tool_name": context.buildpack["id"], "tool_version": context.buildpack["version"]}
         runtime_sbom = [sbom.runtime_component(runtime.version, runtime.sha256)]
         write_cyclonedx(context.layers_dir, runtime_layer.LAYER_NAME, runtime_sbom, **tool)
-        packages = venv_layer.components(venv, venv_decision, sbom.installed_distributions)
+        packages = venv_layer.components(venv_plan, sbom.installed_distributions)
         write_cyclonedx(context.layers_dir, venv_layer.LAYER_NAME, packages, **tool)
         log.step(f"CycloneDX for the runtime and {len(packages)} installed distributions (pack sbom download shows them)")
 
@@ -142,8 +137,8 @@ def build(context: BuildContext, log: Logger) -> None:
     for name in CACHE_LAYERS:
         layers.get(name).keep_cached()
 
-    kept = [layer for layer, decision in ((python_layer, runtime_decision), (venv, venv_decision)) if decision.how == "keep"]
-    build_env.write(layers, venv.path, python_layer.path, kept, venv_wanted)
+    kept = [plan.layer for plan in (runtime_plan, venv_plan) if plan.decision.how is How.KEEP]
+    build_env.write(layers, venv_plan.layer.path, runtime_plan.layer.path, kept, venv_plan.wanted, choice.files[0])
     if kept:
         log.section("Python at build time")
         log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))
@@ -155,8 +150,6 @@ def build(context: BuildContext, log: Logger) -> None:
         log.step(permissions.describe(permissions.remove_write_for_others(app)))
         log.step(messages.app_read_only(permissions.READ_ONLY_ENV_VAR, context.env[permissions.READ_ONLY_ENV_VAR]))
     else:
-        applied = permissions.apply(app, [permissions.APP_FOLDER])
-        if applied.removed:
-            log.step(permissions.describe(applied.removed))
-        log.step(permissions.describe_writable(app, applied.writable))
+        for line in permissions.describe_applied(app, permissions.apply(app, [permissions.APP_FOLDER])):
+            log.step(line)
         log.detail(messages.app_writable(permissions.READ_ONLY_ENV_VAR))

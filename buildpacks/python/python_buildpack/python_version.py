@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from dataclasses import dataclass
-from pathlib import Path
 
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import SpecifierSet
 
-from . import app_files, messages
+from . import messages
+from .app import PIPFILE_LOCK, PYPROJECT, App
 from .poetry_constraints import poetry_constraint
 
 VERSION_FILE = ".python-version"
 RUNTIME_TXT = "runtime.txt"
-PYPROJECT = "pyproject.toml"
-PIPFILE_LOCK = "Pipfile.lock"
 # The keys of Pipfile.lock's `_meta.requires` that name a Python version, the more exact first (Pipenv reads them in that order).
 PIPFILE_LOCK_KEYS = ("python_full_version", "python_version")
 ENV_VAR = "BP_PYTHON_VERSION"
@@ -110,11 +107,10 @@ def _from_env(env: dict[str, str]) -> VersionRequest | None:
     return request
 
 
-def _from_version_file(app_dir: Path) -> VersionRequest | None:
-    path = app_dir / VERSION_FILE
-    if not path.is_file():
+def _from_version_file(app: App) -> VersionRequest | None:
+    if not (app.dir / VERSION_FILE).is_file():
         return None
-    text = app_files.read_text(path, app_dir)
+    text = app.text(VERSION_FILE)
     versions = []
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
@@ -131,11 +127,10 @@ def _from_version_file(app_dir: Path) -> VersionRequest | None:
     return versions[0][1]
 
 
-def _from_runtime_txt(app_dir: Path) -> VersionRequest | None:
-    path = app_dir / RUNTIME_TXT
-    if not path.is_file():
+def _from_runtime_txt(app: App) -> VersionRequest | None:
+    if not (app.dir / RUNTIME_TXT).is_file():
         return None
-    lines = [(number, line.strip()) for number, line in enumerate(app_files.read_text(path, app_dir).splitlines(), 1) if line.strip()]
+    lines = [(number, line.strip()) for number, line in enumerate(app.text(RUNTIME_TXT).splitlines(), 1) if line.strip()]
     if len(lines) != 1 or not _RUNTIME_TXT.match(lines[0][1]):
         number, line = lines[0] if lines else (1, "")
         raise messages.invalid_runtime_txt(RUNTIME_TXT, number, line)
@@ -143,11 +138,10 @@ def _from_runtime_txt(app_dir: Path) -> VersionRequest | None:
     return _parse_version(_RUNTIME_TXT.match(line).group("version"), RUNTIME_TXT, number)
 
 
-def _from_pipfile_lock(app_dir: Path) -> VersionRequest | None:
-    path = app_dir / PIPFILE_LOCK
-    if not app_files.exists(path, file=True):
+def _from_pipfile_lock(app: App) -> VersionRequest | None:
+    if not app.has(PIPFILE_LOCK):
         return None
-    return pipfile_lock_request(app_files.read_text(path, app_dir))
+    return pipfile_lock_request(app.text(PIPFILE_LOCK))
 
 
 def pipfile_lock_request(text: str) -> VersionRequest | None:
@@ -176,29 +170,21 @@ def pipfile_lock_request(text: str) -> VersionRequest | None:
     return None
 
 
-def _from_pyproject(app_dir: Path) -> VersionRequest | None:
-    document = load_pyproject(app_dir)
-    if document is None:
+def _from_pyproject(app: App) -> VersionRequest | None:
+    if app.pyproject() is None:
         return None
-    project = document.get("project", {})
-    requires = project.get("requires-python")
+    requires = app.requires_python_text()
     if not requires:
         return None
-    if not isinstance(requires, str):
+    specifier = app.requires_python()
+    if not isinstance(requires, str) or specifier is None:
         raise messages.invalid_requires_python(PYPROJECT, str(requires))
-    try:
-        specifier = SpecifierSet(requires)
-        # packaging reads the versions in a specifier only when it first compares: `<000…` of
-        # 4301 digits fails there (int() refuses it), so compare once now, while it is our error to give.
-        specifier.contains("3.0.0")
-    except (InvalidSpecifier, ValueError):
-        raise messages.invalid_requires_python(PYPROJECT, str(requires)) from None
     return VersionRequest(f"requires-python in {PYPROJECT}", specifier=specifier)
 
 
-def _from_poetry_python(app_dir: Path) -> VersionRequest | None:
+def _from_poetry_python(app: App) -> VersionRequest | None:
     """`[tool.poetry.dependencies] python`: Poetry's own statement of the Python the project runs on (Poetry 1 projects have no other)."""
-    document = load_pyproject(app_dir)
+    document = app.pyproject()
     tools = document.get("tool") if document is not None else None
     poetry = tools.get("poetry") if isinstance(tools, dict) else None
     dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
@@ -214,43 +200,13 @@ def _from_poetry_python(app_dir: Path) -> VersionRequest | None:
     return VersionRequest(f"{POETRY_PYTHON} in {PYPROJECT}", alternatives=tuple(alternatives), written=python.strip())
 
 
-def requires_python(pyproject: dict | None) -> SpecifierSet | None:
-    """[project].requires-python of a loaded pyproject.toml, or None (resolve() refuses an invalid one)."""
-    requires = (pyproject or {}).get("project", {}).get("requires-python")
-    if not isinstance(requires, str) or not requires.strip():
-        return None
-    try:
-        specifier = SpecifierSet(requires)
-        specifier.contains("3.0.0")  # packaging parses the versions on first use
-    except (InvalidSpecifier, ValueError):
-        return None
-    return specifier
-
-
-def load_pyproject(app_dir: Path) -> dict | None:
-    """The app's pyproject.toml as a dict (None without one), its [project] checked to be a table."""
-    path = app_dir / PYPROJECT
-    if not path.is_file():
-        return None
-    try:
-        document = tomllib.loads(app_files.read_text(path, app_dir))
-    except tomllib.TOMLDecodeError as error:
-        raise messages.invalid_pyproject(PYPROJECT, str(error)) from None
-    except (ValueError, RecursionError):  # tomllib's int() of over 4300 digits; arrays nested thousands deep
-        raise messages.invalid_pyproject(PYPROJECT, "it holds a number too long or arrays or tables nested too deeply to read") from None
-    project = document.get("project", {})
-    if not isinstance(project, dict):
-        raise messages.invalid_project_table(PYPROJECT, type(project).__name__)
-    return document
-
-
-def resolve(app_dir: Path, env: dict[str, str]) -> Resolution:
+def resolve(app: App, env: dict[str, str]) -> Resolution:
     """The request from the first source present, and the sources it overrode."""
     found = [
         request
         for request in (
-            _from_env(env), _from_version_file(app_dir), _from_runtime_txt(app_dir), _from_pipfile_lock(app_dir), _from_pyproject(app_dir),
-            _from_poetry_python(app_dir),
+            _from_env(env), _from_version_file(app), _from_runtime_txt(app), _from_pipfile_lock(app), _from_pyproject(app),
+            _from_poetry_python(app),
         )
         if request is not None
     ]

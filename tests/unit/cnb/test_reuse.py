@@ -6,7 +6,7 @@ import pytest
 
 from cnb import archive
 from cnb.layers import CacheDecision, Layers
-from cnb.reuse import ReusableLayer, ReuseDecision, State, same
+from cnb.reuse import How, ReusableLayer, ReuseDecision, State, same
 
 
 def built(tmp_path, metadata=None):
@@ -38,7 +38,7 @@ def test_an_unchanged_layer_is_kept_with_no_folder(tmp_path):
     layer = built(tmp_path)
     as_restored_by_the_lifecycle(layer)
     decision = decide(layer, {"key": "a"})
-    assert decision.how == "keep" and decision.summary() == "reuse: the previous image's layer (nothing restored)"
+    assert decision.how is How.KEEP and decision.summary() == "reuse: the previous image's layer (nothing restored)"
     layer.keep({"key": "a"})
     assert not layer.path.exists()
     assert "launch = true" in layer.layer.toml_path.read_text()
@@ -50,7 +50,7 @@ def test_without_the_previous_image_the_copy_is_unpacked_whole(tmp_path):
     archive.shutil.rmtree(layer.path)
     layer.layer.toml_path.unlink()
     decision = decide(layer, {"key": "a"})
-    assert (decision.how, decision.why_unpacked) == ("materialize", "the previous image does not have it")
+    assert (decision.how, decision.why_unpacked) == (How.MATERIALIZE, "the previous image does not have it")
     layer.materialize()
     assert (layer.path / "bin" / "tool").read_text() == "#!/bin/sh\necho hi\n"
     assert os.access(layer.path / "bin" / "tool", os.X_OK)
@@ -62,7 +62,7 @@ def test_a_cut_short_copy_is_not_trusted(tmp_path):
     copy = layer.copy.path / "content.tar"
     copy.write_bytes(copy.read_bytes()[:512])
     decision = decide(layer, {"key": "a"})
-    assert decision.how == "install"
+    assert decision.how is How.INSTALL
     assert decision.cache.reasons == (archive.ARCHIVE_CHANGED,)
 
 
@@ -70,13 +70,13 @@ def test_a_missing_copy_means_installing_even_if_the_image_has_the_layer(tmp_pat
     layer = built(tmp_path)
     as_restored_by_the_lifecycle(layer)
     (layer.copy.path / "content.tar").unlink()
-    assert decide(layer, {"key": "a"}).how == "install"
+    assert decide(layer, {"key": "a"}).how is How.INSTALL
 
 
 def test_changed_metadata_is_not_kept(tmp_path):
     layer = built(tmp_path)
     as_restored_by_the_lifecycle(layer)
-    assert decide(layer, {"key": "b"}).how == "install"
+    assert decide(layer, {"key": "b"}).how is How.INSTALL
 
 
 def test_metadata_read_back_from_an_image_label_compares_equal():

@@ -13,6 +13,7 @@ import pytest
 
 from cnb.context import DetectContext, Target
 from cnb.errors import DetectFail
+from cnb import python_env
 from cnb.log import Logger
 from django_buildpack import dependencies, main
 from python_buildpack import package_managers
@@ -465,3 +466,28 @@ def test_the_dependency_file_of_a_requirements_or_pyproject_app(tmp_path):
     assert dependencies.dependency_file(tmp_path) == ("requirements.txt", "pip")
     assert not dependencies.is_lock_file("pip")
     assert main.messages.added_packages_summary([], "requirements.txt", False) == "none"
+
+
+# At build, pycnb/python's choice (cnb.python_env) is used, not chosen again.
+
+
+def test_at_build_the_python_buildpacks_choice_is_used(tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    shutil.copy(LOCKS / "uv" / "uv.lock", tmp_path / "uv.lock")
+    shutil.copy(LOCKS / "uv" / "pyproject.toml", tmp_path / "pyproject.toml")
+    env = {python_env.PACKAGE_MANAGER_ENV_VAR: "uv", python_env.DEPENDENCY_FILE_ENV_VAR: "uv.lock"}
+    assert dependencies.dependency_file(tmp_path) == ("requirements.txt", "pip")
+    assert dependencies.dependency_file(tmp_path, {}, python_env.chosen(env)) == ("uv.lock", "uv")
+    assert "django" in dependencies.declared_packages(tmp_path, {}, python_env.chosen(env))
+
+
+def test_pip_from_pyproject_reads_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'app'\nversion = '1'\ndependencies = ['Django==5.2.8']\n")
+    chosen = python_env.chosen({python_env.PACKAGE_MANAGER_ENV_VAR: "pip", python_env.DEPENDENCY_FILE_ENV_VAR: "pyproject.toml"})
+    assert dependencies.dependency_file(tmp_path, {}, chosen) == ("pyproject.toml", None)
+    assert dependencies.declared_packages(tmp_path, {}, chosen) == {"django"}
+
+
+def test_without_the_python_buildpacks_answer_the_rule_is_used():
+    assert python_env.chosen({}) is None
+    assert python_env.chosen({python_env.PACKAGE_MANAGER_ENV_VAR: "uv"}) is None

@@ -7,7 +7,8 @@ import pytest
 from cnb.context import DetectContext, Target
 from cnb.errors import DetectFail
 from cnb.log import Logger
-from django_buildpack import app_files, main, project
+from cnb import app_files
+from django_buildpack import main, project
 
 
 def test_manage_py_outside_the_app_is_not_inside(tmp_path):

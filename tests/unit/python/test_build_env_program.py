@@ -17,3 +17,16 @@ def test_a_copied_environment_runs_the_copied_runtime(tmp_path):
     assert (venv / "bin" / "python3").readlink() == runtime / "bin" / "python3"
     assert (venv / "bin" / "python").readlink().name == "python3"
     assert (venv / "pyvenv.cfg").read_text() == f"home = {runtime}/bin\ninclude-system-site-packages = false\nexecutable = {runtime}/bin/python3.13\n"
+
+
+def test_the_build_env_layer_tells_later_buildpacks_which_package_manager_installed_from_which_file(tmp_path):
+    from cnb import python_env
+    from cnb.layers import Layers
+    from python_buildpack.layers import build_env
+    from python_buildpack.layers.venv import LAYER_SCHEMA, VenvMetadata
+
+    wanted = VenvMetadata(LAYER_SCHEMA, "3.13.15", "abc", "def", [], package_manager="uv", installer_version="uv 0.13.8")
+    build_env.write(Layers(tmp_path), tmp_path / "venv", tmp_path / "python", [], wanted, "uv.lock")
+    env_build = tmp_path / build_env.LAYER_NAME / "env.build"
+    found = {name: (env_build / f"{name}.override").read_text() for name in (python_env.PACKAGE_MANAGER_ENV_VAR, python_env.DEPENDENCY_FILE_ENV_VAR)}
+    assert python_env.chosen(found) == ("uv", "uv.lock")

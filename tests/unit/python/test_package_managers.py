@@ -5,7 +5,7 @@ import pytest
 from cnb.errors import BuildpackError
 from python_buildpack import package_managers
 from python_buildpack.package_managers import pip
-from python_buildpack.python_version import load_pyproject
+from python_buildpack.app import App
 
 ENV_VAR = package_managers.ENV_VAR
 PROJECT = "[project]\nname = 'app'\nversion = '1'\ndependencies = ['Django==5.2.8', 'gunicorn>=23']\n"
@@ -22,12 +22,12 @@ def app(tmp_path, *names, **files):
 
 
 def choose(app_dir, env=None):
-    return package_managers.choose(app_dir, env or {}, load_pyproject(app_dir))
+    return package_managers.choose(App(app_dir), env or {})
 
 
 def failure(app_dir, env=None) -> BuildpackError:
     with pytest.raises(BuildpackError) as raised:
-        package_managers.read(app_dir, choose(app_dir, env), load_pyproject(app_dir), env or {})
+        package_managers.read(App(app_dir), choose(app_dir, env), env or {})
     return raised.value
 
 
@@ -128,7 +128,7 @@ def test_pyproject_static_dependencies_are_installed_by_pip(tmp_path):
     app_dir = app(tmp_path, **{"pyproject.toml": PROJECT})
     choice = choose(app_dir)
     assert (choice.manager, choice.summary()) == ("pip", "pip (from pyproject.toml)")
-    inputs = pip.read(app_dir, choice, load_pyproject(app_dir), {})
+    inputs = pip.read(App(app_dir), choice, {})
     assert (inputs.dependencies, inputs.install_project, inputs.lists_nothing()) == (("Django==5.2.8", "gunicorn>=23"), False, False)
     written = inputs.requirements_file(app_dir, tmp_path / "generated.txt")
     assert written.read_text() == "Django==5.2.8\ngunicorn>=23\n"
@@ -138,13 +138,13 @@ def test_pyproject_static_dependencies_are_installed_by_pip(tmp_path):
 def test_a_project_with_a_build_system_is_installed_itself_editable(tmp_path):
     text = PROJECT + "\n[build-system]\nrequires = ['setuptools']\nbuild-backend = 'setuptools.build_meta'\n"
     app_dir = app(tmp_path, **{"pyproject.toml": text})
-    inputs = pip.read(app_dir, choose(app_dir), load_pyproject(app_dir), {})
+    inputs = pip.read(App(app_dir), choose(app_dir), {})
     assert inputs.requirements_file(app_dir, tmp_path / "generated.txt").read_text().splitlines()[-1] == f"-e {app_dir}"
 
 
 def test_a_project_without_dependencies_lists_nothing(tmp_path):
     app_dir = app(tmp_path, **{"pyproject.toml": "[project]\nname = 'app'\n"})
-    assert pip.read(app_dir, choose(app_dir), load_pyproject(app_dir), {}).lists_nothing()
+    assert pip.read(App(app_dir), choose(app_dir), {}).lists_nothing()
 
 
 @pytest.mark.parametrize(("project", "title"), [
@@ -157,13 +157,13 @@ def test_a_project_without_dependencies_lists_nothing(tmp_path):
 def test_pyproject_dependencies_pip_cannot_install_are_refused(tmp_path, project, title):
     app_dir = app(tmp_path, **{"pyproject.toml": "[project]\nname = 'app'\n" + project})
     with pytest.raises(BuildpackError) as raised:
-        pip.read(app_dir, choose(app_dir), load_pyproject(app_dir), {})
+        pip.read(App(app_dir), choose(app_dir), {})
     assert raised.value.title == title
 
 
 def test_requirements_txt_wins_over_requirements_in(tmp_path):
     app_dir = app(tmp_path, **{"requirements.txt": "Django\n", "requirements.in": "Django\n"})
-    inputs = pip.read(app_dir, choose(app_dir), None, {})
+    inputs = pip.read(App(app_dir), choose(app_dir), {})
     assert (inputs.source.name, inputs.needs_compiling, inputs.requirements_file(app_dir, tmp_path / "x")) == (
         "requirements.txt", False, app_dir / "requirements.txt")
 

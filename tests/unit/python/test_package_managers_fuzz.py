@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_buildpack import package_managers
 from python_buildpack.package_managers import pip
-from python_buildpack.python_version import load_pyproject
+from python_buildpack.app import App
 from support.fuzz import ANY_TEXT, ENV_TEXT, app_dir
 
 REQUIREMENT = st.one_of(
@@ -39,10 +39,9 @@ def test_any_app_gets_a_package_manager_or_a_build_error(pyproject, files, reque
         if pyproject is not None:
             (app / package_managers.PYPROJECT).write_text(pyproject, encoding="utf-8")
         try:
-            document = load_pyproject(app)
-            choice = package_managers.choose(app, {package_managers.ENV_VAR: requested} if requested is not None else {}, document)
+            choice = package_managers.choose(App(app), {package_managers.ENV_VAR: requested} if requested is not None else {})
             choice.summary()
-            inputs = package_managers.read(app, choice, document, {})
+            inputs = package_managers.read(App(app), choice, {})
         except BuildpackError:
             return
         inputs.installer_summary()

@@ -14,6 +14,7 @@ import pytest
 
 from cnb.errors import BuildpackError
 from cnb.log import Logger
+from python_buildpack.app import App
 from python_buildpack import package_managers, python_version
 from python_buildpack.layers import tool
 from python_buildpack.package_managers import pipenv
@@ -65,9 +66,9 @@ def make_app(folder: Path, pipfile: str | None, lock: str | dict | None) -> Path
 
 
 def read(app: Path, env: dict | None = None) -> pipenv.PipenvProject:
-    choice = package_managers.choose(app, env or {}, None)
+    choice = package_managers.choose(App(app), env or {})
     assert choice.manager == package_managers.PIPENV
-    return package_managers.read(app, choice, None, env or {})
+    return package_managers.read(App(app), choice, env or {})
 
 
 def failure(app: Path, env: dict | None = None) -> BuildpackError:
@@ -293,7 +294,7 @@ def test_the_lock_python_version_comes_after_version_files_and_before_pyproject(
     app = make_app(tmp_path, "[packages]\n", lock_requiring(python_version="3.11"))
     for name, text in files.items():
         (app / name).write_text(text)
-    resolution = python_version.resolve(app, {})
+    resolution = python_version.resolve(App(app), {})
     assert (resolution.request.source, resolution.request.describe()) == (source, described)
     if source != "python_version in Pipfile.lock":
         assert "python_version in Pipfile.lock" in [other.source for other in resolution.overridden]
@@ -318,14 +319,14 @@ def test_the_lock_python_is_the_runtime_the_build_needs(tmp_path, requires, desc
 def test_an_invalid_lock_python_version_is_refused(tmp_path, value):
     app = make_app(tmp_path, "[packages]\n", lock_requiring(python_version=value))
     with pytest.raises(BuildpackError) as raised:
-        python_version.resolve(app, {})
+        python_version.resolve(App(app), {})
     assert raised.value.title == "Invalid Python version in Pipfile.lock"
     assert "_meta.requires.python_version" in raised.value.details
 
 
 def test_a_lock_python_version_is_ignored_when_the_lock_is_not_json(tmp_path):
     app = make_app(tmp_path, "[packages]\n", "{")
-    assert python_version.resolve(app, {}).request.source.startswith("default")
+    assert python_version.resolve(App(app), {}).request.source.startswith("default")
 
 
 @pytest.mark.parametrize(("pyproject", "own_entry", "warned"), [
@@ -342,8 +343,7 @@ def test_a_build_system_beside_a_pipfile_is_not_used_and_said_so(tmp_path, pypro
     app = make_app(tmp_path, "[packages]\nsix = '*'\n", lock)
     if pyproject is not None:
         (app / "pyproject.toml").write_text(pyproject)
-    document = python_version.load_pyproject(app)
-    choice = package_managers.choose(app, {}, document)
-    project = package_managers.read(app, choice, document, {})
+    choice = package_managers.choose(App(app), {})
+    project = package_managers.read(App(app), choice, {})
     titles = [title for title, _ in project.warnings(app)]
     assert titles == (["pyproject.toml's [build-system] is not used"] if warned else [])

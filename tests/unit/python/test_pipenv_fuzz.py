@@ -9,6 +9,7 @@ import tomli_w
 from cnb.errors import BuildpackError
 from hypothesis import event, given
 from hypothesis import strategies as st
+from python_buildpack.app import App
 from python_buildpack import package_managers, python_version
 from python_buildpack.package_managers import pipenv
 from support.fuzz import ANY_TEXT, ENV_TEXT, LONG, NUMBER, UNICODE, app_dir
@@ -76,7 +77,7 @@ def test_any_pipfile_and_lock_give_pipenv_inputs_or_a_build_error(pipfile, lock,
                 except (ValueError, TypeError, KeyError, BuildpackError):
                     pass
         try:
-            project = package_managers.read(app, package_managers.choose(app, {}, None), None, env)
+            project = package_managers.read(App(app), package_managers.choose(App(app), {}), env)
         except BuildpackError as error:
             event(error.title[:40])
             return

@@ -18,7 +18,7 @@ from cnb.log import Logger
 from python_buildpack import package_managers
 from python_buildpack.layers import tool as tool_layer
 from python_buildpack.package_managers import poetry
-from python_buildpack.python_version import load_pyproject
+from python_buildpack.app import App
 from support.package_tools import tool, tool_env
 
 # The proxy PyPI is reached through here serves the simple API but not the versioned JSON API
@@ -60,10 +60,9 @@ def copy(app: Path, destination: Path) -> Path:
 
 
 def read(app: Path, env: dict[str, str] | None = None) -> poetry.PoetryProject:
-    document = load_pyproject(app)
-    choice = package_managers.choose(app, env or {}, document)
+    choice = package_managers.choose(App(app), env or {})
     assert choice.manager == package_managers.POETRY
-    return package_managers.read(app, choice, document, env or {})
+    return package_managers.read(App(app), choice, env or {})
 
 
 def failure(app: Path, env: dict[str, str] | None = None) -> BuildpackError:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from python_buildpack import package_managers
 from python_buildpack.package_managers import poetry
-from python_buildpack.python_version import load_pyproject
+from python_buildpack.app import App
 from support.fuzz import ANY_TEXT, ENV_TEXT, LONG, NUMBER, PATHS, UNICODE, WHITESPACE, app_dir, concatenations
 
 # Pieces of Poetry constraints (requires-poetry, [tool.poetry.dependencies].python), right and wrong.
@@ -72,9 +72,8 @@ def test_any_poetry_project_gives_its_inputs_or_a_build_error(pyproject, lock, e
         if pyproject is not None:
             (app / package_managers.PYPROJECT).write_text(pyproject, encoding="utf-8")
         try:
-            document = load_pyproject(app)
-            choice = package_managers.choose(app, {}, document)
-            project = package_managers.read(app, choice, document, env)
+            choice = package_managers.choose(App(app), {})
+            project = package_managers.read(App(app), choice, env)
         except BuildpackError:
             return
         assert choice.manager == package_managers.POETRY

@@ -1,11 +1,12 @@
 import pytest
 
 from cnb.errors import BuildpackError
+from python_buildpack.app import App
 from python_buildpack import python_version
 
 
 def resolve(app, env=None):
-    return python_version.resolve(app, env or {})
+    return python_version.resolve(App(app), env or {})
 
 
 def test_default_is_newest_in_index(tmp_path):

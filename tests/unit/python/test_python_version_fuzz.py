@@ -6,6 +6,7 @@ import tomli_w
 from cnb.errors import BuildpackError
 from hypothesis import given
 from hypothesis import strategies as st
+from python_buildpack.app import App
 from python_buildpack import python_version
 from support.fuzz import ANY_TEXT, ENV_TEXT, LONG, NUMBER, UNICODE, WHITESPACE, app_dir, concatenations, lines_of
 
@@ -35,7 +36,7 @@ def resolve(files: dict[str, str], env: dict[str, str] | None = None) -> None:
         for name, text in files.items():
             (app / name).write_text(text, encoding="utf-8")
         try:
-            resolution = python_version.resolve(app, env or {})
+            resolution = python_version.resolve(App(app), env or {})
         except BuildpackError:
             return
         resolution.request.describe()

@@ -6,7 +6,7 @@ from cnb.errors import BuildpackError
 from python_buildpack import package_managers
 from python_buildpack.layers import tool
 from python_buildpack.package_managers import uv
-from python_buildpack.python_version import load_pyproject
+from python_buildpack.app import App
 
 PYPROJECT = "[project]\nname = 'app'\nversion = '1.0'\nrequires-python = '>=3.12'\ndependencies = ['Django==5.2.8']\n"
 LOCK = "version = 1\nrevision = 5\nrequires-python = '>=3.12'\n"
@@ -22,8 +22,8 @@ def app(tmp_path, lock=LOCK, pyproject=PYPROJECT):
 
 def read(app_dir, env=None):
     env = env or {}
-    choice = package_managers.choose(app_dir, env, load_pyproject(app_dir))
-    return package_managers.read(app_dir, choice, load_pyproject(app_dir), env)
+    choice = package_managers.choose(App(app_dir), env)
+    return package_managers.read(App(app_dir), choice, env)
 
 
 def failure(app_dir, env=None) -> BuildpackError:

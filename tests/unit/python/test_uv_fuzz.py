@@ -7,7 +7,7 @@ from cnb.errors import BuildpackError
 from hypothesis import given
 from hypothesis import strategies as st
 from python_buildpack import package_managers
-from python_buildpack.python_version import load_pyproject
+from python_buildpack.app import App
 from support.fuzz import ANY_TEXT, ENV_TEXT, LONG, app_dir
 
 SCALARS = st.one_of(ANY_TEXT, LONG, st.integers(), st.booleans(), st.sampled_from(["..", "../x", "/", ".", "a/../../b", "x\0y", ">=0.1", "==0.13.8"]))
@@ -36,8 +36,7 @@ def test_any_uv_project_is_read_or_refused_with_a_build_error(lock, pyproject, g
             (app / "pyproject.toml").write_text(pyproject, encoding="utf-8")
         env = {} if groups is None else {"BP_PYTHON_INSTALL_GROUPS": groups}
         try:
-            document = load_pyproject(app)
-            project = package_managers.read(app, package_managers.choose(app, env, document), document, env)
+            project = package_managers.read(App(app), package_managers.choose(App(app), env), env)
             project.installer_summary()
             project.check_runtime("3.13.15")
         except BuildpackError:

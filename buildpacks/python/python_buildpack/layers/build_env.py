@@ -3,7 +3,7 @@
 A kept layer has no files during the build (cnb.reuse). This build-only layer gives later buildpacks
 what the runtime and environment layers gave them when they were build layers: `VIRTUAL_ENV`, the
 environment's `bin/` on `PATH`, and `python`, which first unpacks what is kept. Its program,
-named by `PYCNB_PYTHON_ENV`, does the same on request (`materialize`), and removes the unpacked files
+named by `PYCNB_PYTHON_ENV` (cnb.python_env), does the same on request (`materialize`), and removes the unpacked files
 again when they are unchanged (`release`), so the exporter reuses the previous image's layers.
 """
 
@@ -15,15 +15,16 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from cnb import python_env
 from cnb.layers import Layers
 from cnb.reuse import STATE_FILE, ReusableLayer, State
 
 from .venv import VenvMetadata
 
 LAYER_NAME = "build-env"
-PROGRAM_ENV_VAR = "PYCNB_PYTHON_ENV"
-# A digest of everything the environment was made from: a later buildpack keys its own caches by it.
-KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
+# The names later buildpacks read them by (cnb.python_env).
+PROGRAM_ENV_VAR = python_env.PROGRAM_ENV_VAR
+KEY_ENV_VAR = python_env.KEY_ENV_VAR
 PROGRAM = "pycnb-python-env"
 # The program's code, in this buildpack; it runs on the build image's python3 like bin/build.
 PROGRAM_MODULE = Path(__file__).resolve().parent.parent / "build_env_program.py"
@@ -33,7 +34,7 @@ def environment_key(wanted: VenvMetadata) -> str:
     return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()
 
 
-def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata) -> None:
+def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata, dependency_file: str) -> None:
     layer = layers.get(LAYER_NAME)
     layer.reset()
     bin_dir = layer.path / "bin"
@@ -52,6 +53,9 @@ def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], 
     layer.set_env("PATH", f"{venv}/bin", scope="build", action="prepend", delim=":")
     layer.set_env(PROGRAM_ENV_VAR, str(program), scope="build")
     layer.set_env(KEY_ENV_VAR, environment_key(wanted), scope="build")
+    # Which tool installed the app's dependencies from which file: later buildpacks do not choose again.
+    layer.set_env(python_env.PACKAGE_MANAGER_ENV_VAR, wanted.package_manager, scope="build")
+    layer.set_env(python_env.DEPENDENCY_FILE_ENV_VAR, dependency_file, scope="build")
     layer.set_env("PYTHONUNBUFFERED", "1", scope="build", action="default")
     layer.set_env("LANG", "C.UTF-8", scope="build", action="default")
     layer.commit(build=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from cnb.context import Target
 from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
-from cnb.reuse import ReuseDecision, ReusableLayer
+from cnb.reuse import How, LayerPlan, ReuseDecision, ReusableLayer
 
 from .. import messages, relocation, runtime_index
 from ..runtime_index import Runtime, RuntimeIndex
@@ -58,24 +58,24 @@ def decide(cached: dict, wanted: RuntimeMetadata) -> CacheDecision:
     ))
 
 
-def plan(layers: Layers, runtime: Runtime, target: Target) -> tuple[ReusableLayer, RuntimeMetadata, ReuseDecision]:
+def plan(layers: Layers, runtime: Runtime, target: Target) -> LayerPlan[RuntimeMetadata]:
     layer = ReusableLayer(layers, LAYER_NAME)
     wanted = RuntimeMetadata.wanted(runtime, target, layer.path)
     restored = layer.restore()
     cache = CacheDecision.untrusted(restored.copy_problems) if restored.copy_problems else decide(restored.copy, wanted)
-    return layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache)
+    return LayerPlan(layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache))
 
 
-def install(log: Logger, layer: ReusableLayer, wanted: RuntimeMetadata, decision: ReuseDecision, index: RuntimeIndex, runtime: Runtime,
-            *, needed: bool) -> Path:
+def install(log: Logger, plan: LayerPlan[RuntimeMetadata], index: RuntimeIndex, runtime: Runtime, *, needed: bool) -> Path:
     """Make the layer hold `runtime` (its files only if `needed` at build time) and return its `python3`."""
+    layer, wanted, decision = plan.layer, plan.wanted, plan.decision
     decision.log(log, f"Python {wanted.python_version}")
-    if decision.how == "keep":
+    if decision.how is How.KEEP:
         layer.keep(asdict(wanted))
         if needed:
             with log.timed("Unpacking the runtime from the build cache, for this build's steps"):
                 layer.materialize()
-    elif decision.how == "materialize":
+    elif decision.how is How.MATERIALIZE:
         layer.layer.invalidate()
         with log.timed("Unpacking the runtime from the build cache"):
             layer.materialize()

@@ -21,10 +21,12 @@ from typing import Callable, Protocol
 from cnb import commands
 from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
-from cnb.reuse import ReusableLayer, ReuseDecision
+from cnb.reuse import How, LayerPlan, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
 
-from .. import messages, package_index
+from .. import messages, package_index, pip_diagnosis, requirements
+from ..requirements import RequirementsFile
+from ..runtime_index import Runtime
 
 LAYER_NAME = "venv"
 PIP_CACHE_LAYER_NAME = "pip-cache"
@@ -65,6 +67,12 @@ class VenvMetadata:
     # The installer's own version, when it is not the runtime's pip (uv, Poetry, Pipenv).
     installer_version: str = ""
 
+    @classmethod
+    def wanted(cls, runtime: Runtime, package_manager: str, files: list[RequirementsFile], installer_version: str,
+               extra_packages: list[str], app_dir: Path) -> "VenvMetadata":
+        return cls(LAYER_SCHEMA, runtime.version, runtime.sha256, requirements.digest(files, app_dir), extra_packages, package_manager,
+                   installer_version)
+
 
 def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
     """Reuse the environment only while its key (every input of the install) is unchanged."""
@@ -89,19 +97,19 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
     return CacheDecision(cached=True, reasons=tuple(remake + update), update_in_place=bool(update) and not remake)
 
 
-def plan(layers: Layers, wanted: VenvMetadata) -> tuple[ReusableLayer, ReuseDecision]:
+def plan(layers: Layers, wanted: VenvMetadata) -> LayerPlan[VenvMetadata]:
     layer = ReusableLayer(layers, LAYER_NAME)
     restored = layer.restore()
     problems = restored.copy_problems
     if restored.copy and not (layer.copy.path / COMPONENTS_FILE).is_file():
         problems = ("it has no record of its packages (an earlier build stopped before finishing it)",)
     cache = CacheDecision.untrusted(problems) if problems else decide(restored.copy, wanted)
-    return layer, ReuseDecision.of(restored, asdict(wanted), cache)
+    return LayerPlan(layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache))
 
 
-def needs_runtime(decision: ReuseDecision) -> bool:
+def needs_runtime(plan: LayerPlan[VenvMetadata]) -> bool:
     """Whether making the environment runs the runtime (an installer), so its files must be there."""
-    return decision.how in ("update", "install")
+    return plan.decision.how.runs_installer
 
 
 def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
@@ -130,21 +138,21 @@ class Installer(Protocol):
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None: ...
 
 
-def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: ReuseDecision, python: Path,
-            installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
+def install(log: Logger, plan: LayerPlan[VenvMetadata], python: Path, installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
     """Keep the environment, unpack it, bring it up to date in place, or make it anew with `installer()`."""
+    layer, wanted, decision = plan.layer, plan.wanted, plan.decision
     decision.log(log, "virtual environment")
-    if decision.how == "keep":
+    if decision.how is How.KEEP:
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
         layer.keep(asdict(wanted))
         return
-    if decision.how == "materialize":
+    if decision.how is How.MATERIALIZE:
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
         layer.layer.invalidate()
         with log.timed("Unpacking the environment from the build cache"):
             layer.materialize()
     else:
-        if decision.how == "update":
+        if decision.how is How.UPDATE:
             layer.layer.invalidate()
             with log.timed("Unpacking the cached environment to update it"):
                 layer.materialize()
@@ -154,19 +162,20 @@ def install(log: Logger, layer: ReusableLayer, wanted: VenvMetadata, decision: R
                 code, output = commands.run(log, [str(python), "-m", "venv", "--without-pip", str(layer.path)], env=pip_env, quiet=True)
                 if code != 0:
                     raise messages.venv_creation_failed(output)
-        installer().install(log, layer.path, update_in_place=decision.how == "update")
+        installer().install(log, layer.path, update_in_place=decision.how is How.UPDATE)
         code, output = commands.run(log, [*runtime_pip(python, layer.path), "check"], env=pip_env, quiet=True)
         if code != 0:
             raise messages.pip_check_failed(output)
     layer.layer.set_env("VIRTUAL_ENV", str(layer.path))
-    layer.commit(asdict(wanted), copy_changed=decision.how != "materialize")
+    layer.commit(asdict(wanted), copy_changed=decision.how is not How.MATERIALIZE)
 
 
-def components(layer: ReusableLayer, decision: ReuseDecision, describe: Callable[[Path], list[Component]]) -> list[Component]:
+def components(plan: LayerPlan[VenvMetadata], describe: Callable[[Path], list[Component]]) -> list[Component]:
     """The SBOM components of the environment: described from its interpreter when this build installed
     into it (and recorded in the copy), else read from the copy."""
+    layer, decision = plan.layer, plan.decision
     recorded = layer.copy.path / COMPONENTS_FILE
-    if decision.how in ("update", "install") or not recorded.is_file():
+    if decision.how.runs_installer or not recorded.is_file():
         found = describe(layer.path / "bin" / "python")
         recorded.write_text(json.dumps([asdict(component) for component in found]), encoding="utf-8")
         return found
@@ -185,4 +194,4 @@ def install_extra_packages(log: Logger, python: Path, venv: Path, packages: list
     with log.timed("Installing packages other buildpacks asked for"):
         code, output = commands.run(log, [*runtime_pip(python, venv), "install", *packages], env=env)
         if code != 0:
-            raise messages.pip_install_failed(output, package_index.unreachable(output, env))
+            raise pip_diagnosis.install_failed(output, package_index.unreachable(output, env))

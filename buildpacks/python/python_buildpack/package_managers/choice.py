@@ -12,20 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import app_files, messages, requirements
+from ..app import PIPFILE_LOCK, PYPROJECT, App
+from . import pip, pipenv, poetry, uv
+from .interface import PackageManager
 
 ENV_VAR = "BP_PYTHON_PACKAGE_MANAGER"
 PIP, UV, POETRY, PIPENV = "pip", "uv", "poetry", "pipenv"
-MANAGERS = (PIP, UV, POETRY, PIPENV)
 
-# Each file that names the tool installing the app's dependencies, in the order the log lists them.
-MANAGER_FILES = (
-    (requirements.REQUIREMENTS_TXT, PIP),
-    (requirements.REQUIREMENTS_IN, PIP),
-    ("uv.lock", UV),
-    ("poetry.lock", POETRY),
-    ("Pipfile.lock", PIPENV),
+# The package managers, one row each: the files that name the tool installing the app's dependencies,
+# in the order the log lists them, how it reads them, and its cache (interface.py).
+PACKAGE_MANAGERS = (
+    PackageManager(PIP, (requirements.REQUIREMENTS_TXT, requirements.REQUIREMENTS_IN), pip.read, pip.CACHE_LAYER_NAME),
+    PackageManager(UV, (uv.UV_LOCK,), uv.read, uv.CACHE_LAYER_NAME),
+    PackageManager(POETRY, (poetry.POETRY_LOCK,), poetry.read, poetry.CACHE_LAYER_NAME),
+    PackageManager(PIPENV, (PIPFILE_LOCK,), pipenv.read, pipenv.CACHE_LAYER_NAME),
 )
-PYPROJECT = "pyproject.toml"
+BY_NAME = {manager.name: manager for manager in PACKAGE_MANAGERS}
+MANAGERS = tuple(BY_NAME)
+MANAGER_FILES = tuple((name, manager.name) for manager in PACKAGE_MANAGERS for name in manager.files)
 # Files of a Python app that name no tool we choose from: detect passes on them (and on misspelt
 # requirements files) so that build can say what is missing, instead of pack's "No buildpack groups
 # passed detection". Heroku's Python CNB detects on the same list (detect.rs).
@@ -72,12 +76,13 @@ def found(app_dir: Path) -> dict[str, list[str]]:
     return tools
 
 
-def choose(app_dir: Path, env: dict[str, str], pyproject: dict | None) -> Choice:
+def choose(app: App, env: dict[str, str]) -> Choice:
     """The tool that installs the app's dependencies; an error says why none can be chosen.
 
-    `pyproject` is the app's pyproject.toml as read (None without one): a `[project]` table with no
-    lock or requirements file is installed by pip from its static dependencies.
+    Without a lock or requirements file, a `[project]` table in pyproject.toml is installed by pip
+    from its static dependencies.
     """
+    app_dir, pyproject = app.dir, app.pyproject()
     tools = found(app_dir)
     requested = env.get(ENV_VAR, "").strip()
     if requested:

@@ -7,6 +7,7 @@ import json
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cnb import commands
 from cnb.layers import Layers
@@ -15,11 +16,18 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 
-from .. import app_files, messages, package_index, python_version, requirements
+from .. import messages, package_index, pip_diagnosis, requirements
+from ..app import PYPROJECT, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import uv_pip
-from .choice import PYPROJECT, Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
+
+# pip's wheel and HTTP cache (made by layers/venv.pip_environment, for every pip the build runs).
+CACHE_LAYER_NAME = venv_layer.PIP_CACHE_LAYER_NAME
 
 
 @dataclass(frozen=True)
@@ -68,14 +76,14 @@ class PipInputs:
             return [messages.empty_requirements(self.source.relative_to(app_dir))]
         return []
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> PipInstaller:
-        install_from = self.requirements_file(app_dir, tmp / "pyproject-requirements.txt")
+    def installer(self, context: InstallContext) -> PipInstaller | uv_pip.UvPipInstaller:
+        install_from = self.requirements_file(context.app_dir, context.tmp / "pyproject-requirements.txt")
         if self.with_uv:
-            return uv_pip.installer(log, layers, python, runtime_sha256, install_from, self.source.name, app_dir, env, tmp, extra_packages)
-        if self.needs_compiling and not reuse:
-            install_from = compile_requirements(log, layers, python, runtime_sha256, install_from, tmp / "requirements.txt", env)
-        return PipInstaller(python, install_from, self.source.name, app_dir, env, extra_packages)
+            return uv_pip.installer(context, install_from, self.source.name)
+        if self.needs_compiling and not context.reuse:
+            install_from = compile_requirements(context.log, context.layers, context.python, context.runtime_sha256, install_from,
+                                                context.tmp / "requirements.txt", context.env)
+        return PipInstaller(context.python, install_from, self.source.name, context.app_dir, context.env, context.extra_packages)
 
     def requirements_file(self, app_dir: Path, destination: Path) -> Path:
         """The file pip installs from: the app's own, or one written to `destination` from pyproject.toml."""
@@ -88,16 +96,17 @@ class PipInputs:
         return destination
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PipInputs:
+def read(app: App, choice: Choice, env: dict[str, str]) -> PipInputs:
     """Everything pip will install from, read and checked before anything is downloaded."""
     with_uv = uv_pip.wanted(env)
     if choice.from_pyproject:
-        return replace(_from_pyproject(app_dir, pyproject or {}), with_uv=with_uv)
-    source = requirements.find(app_dir)
-    return PipInputs(source, requirements.collect(source, app_dir), with_uv=with_uv)
+        return replace(_from_pyproject(app), with_uv=with_uv)
+    source = requirements.find(app.dir)
+    return PipInputs(source, requirements.collect(source, app.dir), with_uv=with_uv)
 
 
-def _from_pyproject(app_dir: Path, document: dict) -> PipInputs:
+def _from_pyproject(app: App) -> PipInputs:
+    document = app.pyproject() or {}
     project = document.get("project", {})
     dynamic = project.get("dynamic")
     if isinstance(dynamic, list) and "dependencies" in dynamic:
@@ -114,11 +123,10 @@ def _from_pyproject(app_dir: Path, document: dict) -> PipInputs:
             Requirement(dependency)
         except InvalidRequirement as error:
             raise messages.invalid_pyproject_dependency(PYPROJECT, dependency, str(error)) from None
-    path = app_dir / PYPROJECT
     return PipInputs(
-        path, [RequirementsFile(path, app_files.read_text(path, app_dir))],
+        app.dir / PYPROJECT, [app.file(PYPROJECT)],
         dependencies=tuple(dependencies), install_project=isinstance(document.get("build-system"), dict),
-        requires_python=python_version.requires_python(document),
+        requires_python=app.requires_python(),
     )
 
 
@@ -156,7 +164,7 @@ class PipInstaller:
         with log.timed(f"Installing dependencies from {self.source_name}"):
             code, output = commands.run(log, [*pip, "install", *wanted], env=self.env, cwd=self.app_dir)
             if code != 0:
-                raise messages.pip_install_failed(output, package_index.unreachable(output, self.env))
+                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
 
     def _remove_unrequired(self, log: Logger, pip: list[str], wanted: list[str]) -> None:
         """Uninstall what the new requirements no longer need: pip resolves them from scratch
@@ -167,16 +175,16 @@ class PipInstaller:
                 log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *wanted], env=self.env, cwd=self.app_dir,
             )
             if code != 0:
-                raise messages.pip_install_failed(output, package_index.unreachable(output, self.env))
+                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
             needed = {canonicalize_name(item["metadata"]["name"]) for item in json.loads(report.read_text())["install"]}
             code, output = commands.run(log, [*pip, "list", "--format", "json"], env=self.env, quiet=True)
             if code != 0:
-                raise messages.pip_install_failed(output)
+                raise pip_diagnosis.install_failed(output)
             installed = {canonicalize_name(item["name"]) for item in json.loads("\n".join(output))}
             unrequired = sorted(installed - needed)
             if unrequired:
                 code, output = commands.run(log, [*pip, "uninstall", "--yes", *unrequired], env=self.env)
                 if code != 0:
-                    raise messages.pip_install_failed(output)
+                    raise pip_diagnosis.install_failed(output)
             else:
                 log.detail("Nothing to remove")

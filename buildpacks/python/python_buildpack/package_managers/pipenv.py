@@ -21,21 +21,24 @@ import os
 import tomllib
 import urllib.parse
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layers
 from cnb.log import Logger
 from packaging.utils import canonicalize_name
 
 from .. import app_files, messages, python_version
+from ..app import PIPFILE_LOCK, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
 
 PIPFILE = "Pipfile"
-PIPFILE_LOCK = "Pipfile.lock"
 CACHE_LAYER_NAME = "pipenv-cache"
 # Pipenv's settings that would move the environment, make one of its own, pick another Python, or
 # skip the lock: pycnb sets where Pipenv installs (Heroku's classic buildpack refuses the same set).
@@ -84,14 +87,13 @@ class PipenvProject:
             key = self.python.source.removesuffix(f" in {PIPFILE_LOCK}")  # python_full_version or python_version
             raise messages.runtime_not_pipfile_python(version, key, self.python.describe())
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> "PipenvInstaller":
-        pipenv = tool.install(log, layers, tool.PIPENV, python, runtime_sha256, env)
+    def installer(self, context: InstallContext) -> "PipenvInstaller":
+        pipenv = tool.install(context.log, context.layers, tool.PIPENV, context.python, context.runtime_sha256, context.env)
         # Pipenv's cache: kept between builds, never in the image.
-        cache = layers.get(CACHE_LAYER_NAME)
+        cache = context.layers.get(CACHE_LAYER_NAME)
         cache.path.mkdir(parents=True, exist_ok=True)
         cache.commit(cache=True)
-        return PipenvInstaller(pipenv, python, cache.path, app_dir, env, self.categories, extra_packages)
+        return PipenvInstaller(pipenv, context.python, cache.path, context.app_dir, context.env, self.categories, context.extra_packages)
 
 
 @dataclass(frozen=True)
@@ -143,11 +145,12 @@ class PipenvInstaller:
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PipenvProject:
+def read(app: App, choice: Choice, env: dict[str, str]) -> PipenvProject:
     """Pipfile.lock and the Pipfile, checked before anything is downloaded."""
+    app_dir, pyproject = app.dir, app.pyproject()
     lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "pipenv")
     lock_path, pipfile_path = app_dir / PIPFILE_LOCK, app_dir / PIPFILE
-    lock_text = app_files.read_text(lock_path, app_dir)
+    lock_text = app.text(PIPFILE_LOCK)
     lock = parse_lock(lock_text)
     if not app_files.exists(pipfile_path, file=True):
         raise messages.pipfile_lock_without_pipfile()

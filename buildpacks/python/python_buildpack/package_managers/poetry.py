@@ -14,20 +14,24 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layers
 from cnb.log import Logger
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
 
 from .. import app_files, messages
+from ..app import PYPROJECT, App
 from ..poetry_constraints import poetry_constraint
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import PYPROJECT, Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
 
 POETRY_LOCK = "poetry.lock"
 CACHE_LAYER_NAME = "poetry-cache"
@@ -81,14 +85,14 @@ class PoetryProject:
         if not any(specifier.contains(version, prereleases=True) for specifier in allowed):
             raise messages.runtime_outside_requires_python(version, text, PYPROJECT, setting)
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> "PoetryInstaller":
-        poetry = tool.install(log, layers, tool.POETRY, python, runtime_sha256, env)
+    def installer(self, context: InstallContext) -> "PoetryInstaller":
+        poetry = tool.install(context.log, context.layers, tool.POETRY, context.python, context.runtime_sha256, context.env)
         # Poetry's download and metadata cache: kept between builds, never in the image.
-        cache = layers.get(CACHE_LAYER_NAME)
+        cache = context.layers.get(CACHE_LAYER_NAME)
         cache.path.mkdir(parents=True, exist_ok=True)
         cache.commit(cache=True)
-        return PoetryInstaller(poetry, python, cache.path, app_dir, env, self.groups, extra_packages, self.has_main_group)
+        return PoetryInstaller(poetry, context.python, cache.path, context.app_dir, context.env, self.groups, context.extra_packages,
+                               self.has_main_group)
 
 
 @dataclass(frozen=True)
@@ -132,8 +136,9 @@ class PoetryInstaller:
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> PoetryProject:
+def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
     """poetry.lock and pyproject.toml, checked before anything is downloaded."""
+    app_dir, pyproject = app.dir, app.pyproject()
     lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "poetry")
     if pyproject is None:
         raise messages.lock_without_pyproject(POETRY_LOCK, "poetry", "poetry init")
@@ -145,11 +150,10 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
     _check_local_sources(lock, app_dir)
     groups = dependency_groups.selected(env)
     _check_groups(pyproject, poetry_settings, groups)
-    pyproject_path = app_dir / PYPROJECT
     return PoetryProject(
         lock_path,
-        [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
-        _requires_python(pyproject, poetry_settings),
+        [app.file(PYPROJECT), RequirementsFile(lock_path, lock_text)],
+        _requires_python(app, poetry_settings),
         tuple(group for group in groups if group != MAIN_GROUP),
         lock_warnings,
         _has_main_group(pyproject, poetry_settings),
@@ -240,14 +244,12 @@ def _canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _requires_python(pyproject: dict, settings: dict) -> tuple[str, str, list[SpecifierSet]] | None:
-    """[project].requires-python (python_version has refused an invalid one), else [tool.poetry.dependencies].python."""
-    requires = pyproject.get("project", {}).get("requires-python")
+def _requires_python(app: App, settings: dict) -> tuple[str, str, list[SpecifierSet]] | None:
+    """[project].requires-python (python_version refuses an invalid one), else [tool.poetry.dependencies].python."""
+    requires = app.requires_python_text()
     if isinstance(requires, str) and requires.strip():
-        try:
-            return ("requires-python", requires, [SpecifierSet(requires)])
-        except InvalidSpecifier:
-            return None
+        specifier = app.requires_python()
+        return ("requires-python", requires, [specifier]) if specifier is not None else None
     dependencies = settings.get("dependencies")
     python = dependencies.get("python") if isinstance(dependencies, dict) else None
     if not isinstance(python, str) or not python.strip():

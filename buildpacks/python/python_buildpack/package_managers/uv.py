@@ -13,6 +13,7 @@ one is easy to find.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from cnb import commands
@@ -20,11 +21,15 @@ from cnb.layers import Layers
 from cnb.log import Logger
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-from .. import app_files, messages, python_version
+from .. import app_files, messages
+from ..app import PYPROJECT, App
 from ..layers import tool, venv as venv_layer
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
-from .choice import PYPROJECT, Choice
+from .interface import InstallContext
+
+if TYPE_CHECKING:
+    from .choice import Choice
 
 UV_LOCK = "uv.lock"
 CACHE_LAYER_NAME = "uv-cache"
@@ -76,10 +81,10 @@ class UvProject:
         if self.requires_python is not None and not self.requires_python.contains(version, prereleases=True):
             raise messages.runtime_outside_requires_python(version, str(self.requires_python), PYPROJECT)
 
-    def installer(self, log: Logger, layers: Layers, python: Path, runtime_sha256: str, app_dir: Path, env: dict[str, str],
-                  tmp: Path, extra_packages: list[str], reuse: bool) -> "UvInstaller":
-        uv = tool.install(log, layers, tool.UV, python, runtime_sha256, env)
-        return UvInstaller(uv, python, cache_dir(layers), app_dir, env, self.groups, extra_packages, self.index_differs)
+    def installer(self, context: InstallContext) -> "UvInstaller":
+        uv = tool.install(context.log, context.layers, tool.UV, context.python, context.runtime_sha256, context.env)
+        return UvInstaller(uv, context.python, cache_dir(context.layers), context.app_dir, context.env, self.groups, context.extra_packages,
+                           self.index_differs)
 
 
 def cache_dir(layers: Layers) -> Path:
@@ -129,8 +134,9 @@ class UvInstaller:
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 
-def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, str]) -> UvProject:
+def read(app: App, choice: Choice, env: dict[str, str]) -> UvProject:
     """uv.lock and pyproject.toml, checked before anything is downloaded."""
+    app_dir, pyproject = app.dir, app.pyproject()
     lock_files.refuse_settings(env, FORBIDDEN_ENV_VARS, "uv")
     if pyproject is None:
         raise messages.lock_without_pyproject(UV_LOCK, "uv", "uv init")
@@ -143,12 +149,11 @@ def read(app_dir: Path, choice: Choice, pyproject: dict | None, env: dict[str, s
         raise messages.lock_from_newer_tool(UV_LOCK, "uv", f"version = {version}", tool.UV.version, f"version = {LOCK_VERSION}")
     _check_required_version(pyproject)
     _check_local_sources(lock, app_dir)
-    pyproject_path = app_dir / PYPROJECT
     groups = dependency_groups.selected(env)
     return UvProject(
         lock_path,
-        [RequirementsFile(pyproject_path, app_files.read_text(pyproject_path, app_dir)), RequirementsFile(lock_path, lock_text)],
-        python_version.requires_python(pyproject),
+        [app.file(PYPROJECT), RequirementsFile(lock_path, lock_text)],
+        app.requires_python(),
         groups,
         _registries(lock),
         next((env[name].strip() for name in INDEX_ENV_VARS if env.get(name, "").strip()), None),

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layers
 from cnb.log import Logger
 
 from .. import messages
 from ..layers import tool
 from . import uv
+from .interface import InstallContext
 
 ENV_VAR = "BP_PYTHON_INSTALLER"
 INSTALLERS = ("pip", "uv")
@@ -63,7 +63,7 @@ class UvPipInstaller:
                 raise messages.tool_failed("uv", "uv pip sync", output)
 
 
-def installer(log: Logger, layers: Layers, python: Path, runtime_sha256: str, requirements_file: Path, source_name: str,
-              app_dir: Path, env: dict[str, str], tmp: Path, extra_packages: list[str]) -> UvPipInstaller:
-    executable = tool.install(log, layers, tool.UV, python, runtime_sha256, env)
-    return UvPipInstaller(executable, uv.cache_dir(layers), requirements_file, source_name, app_dir, env, tmp, extra_packages)
+def installer(context: InstallContext, requirements_file: Path, source_name: str) -> UvPipInstaller:
+    executable = tool.install(context.log, context.layers, tool.UV, context.python, context.runtime_sha256, context.env)
+    return UvPipInstaller(executable, uv.cache_dir(context.layers), requirements_file, source_name, context.app_dir, context.env, context.tmp,
+                          context.extra_packages)

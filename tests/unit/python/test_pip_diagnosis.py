@@ -2,7 +2,7 @@
 
 import pytest
 
-from python_buildpack import messages
+from python_buildpack import pip_diagnosis
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,7 @@ from python_buildpack import messages
     ],
 )
 def test_pip_failure_causes(output, title, fix_contains):
-    error = messages.pip_install_failed(output)
+    error = pip_diagnosis.install_failed(output)
     assert error.title == title
     assert any(fix_contains in step for step in error.fix)
     assert error.details.endswith(output[-1])
@@ -46,18 +46,18 @@ PILLOW_ON_313 = [
 
 
 def test_an_old_sdist_that_reads_its_version_with_locals_is_explained_on_python_313():
-    error = messages.pip_install_failed(PILLOW_ON_313)
+    error = pip_diagnosis.install_failed(PILLOW_ON_313)
     assert error.title == "Pillow 9.5.0 cannot be built on Python 3.13 or newer"
     assert error.details.startswith("Pillow 9.5.0 has no wheel for this Python, so pip builds it from source")
     assert "PEP 667" in error.details and error.details.endswith(PILLOW_ON_313[-1])
     assert error.fix[0].startswith("Pin a release of Pillow that has a wheel for this Python (https://pypi.org/project/Pillow/#files")
     assert "`3.11` in .python-version" in error.fix[1]
     cached = [line.replace("Downloading Pillow", "Using cached Pillow") for line in PILLOW_ON_313]
-    assert messages.pip_install_failed(cached).title == error.title
+    assert pip_diagnosis.install_failed(cached).title == error.title
 
 
 def test_a_missing_header_points_at_the_aptfile():
-    error = messages.pip_install_failed(["  src/_imagingft.c:27:10: fatal error: ft2build.h: No such file or directory"])
+    error = pip_diagnosis.install_failed(["  src/_imagingft.c:27:10: fatal error: ft2build.h: No such file or directory"])
     assert error.title == "A package's C extension needs the header ft2build.h"
     assert "Aptfile" in error.fix[0]
 
@@ -83,7 +83,7 @@ INDEX = "Looking in indexes: http://alice:****@127.0.0.1:9/simple"
     ],
 )
 def test_pip_upstream_failures_name_the_index(output, title):
-    assert messages.pip_install_failed(output).title == title
+    assert pip_diagnosis.install_failed(output).title == title
 
 
 def test_pip_gets_bounded_network_defaults_unless_the_user_sets_them():
@@ -95,6 +95,6 @@ def test_pip_gets_bounded_network_defaults_unless_the_user_sets_them():
 
 
 def test_an_untrusted_index_certificate_gets_the_binding_fix():
-    error = messages.pip_install_failed([], ("https://pypi.org/simple", "https://pypi.org/simple/django/: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
+    error = pip_diagnosis.install_failed([], ("https://pypi.org/simple", "https://pypi.org/simple/django/: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
     assert error.title == "Cannot reach the package index https://pypi.org/simple"
     assert "ca-certificates binding" in error.fix[0]

@@ -2,7 +2,7 @@
 
 Isolated mode keeps the app's PYTHONPATH and user site out, so this file puts the
 buildpack's own folder and its vendored libraries (this file's parent) on `sys.path`.
-Usage: python3 -I <buildpack>/vendor/cnb/_launch.py <package> <buildpack id> detect|build
+Usage: python3 -I <buildpack>/vendor/cnb/bootstrap.py <package> <buildpack id> detect|build
 """
 
 import importlib

@@ -1,34 +1,19 @@
-"""Every message the Python buildpack shows a user: what happened, what was found, how to fix it."""
+"""Errors that stop the build: what happened, what was found, the numbered steps to fix it."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from cnb.errors import BuildpackError
 from cnb.log import mask_url_credentials
 
+from .common import DOCS, PACKAGE_MANAGERS_DOCS, PIPENV_EXPORT_COMMAND, REQUIREMENTS_FORMAT, TOOL_NAMES, VERSION_FORMATS, VersionAsked, short
+
 if TYPE_CHECKING:
     from cnb.context import Target
 
-    from .python_version import VersionRequest
 
-DOCS = "https://github.com/pycnb/pycnb#python-version"
-VERSION_FORMATS = "`3.13` (the newest 3.13.x) or `3.13.15` (exactly that release)"
-
-Warning = tuple[str, str]
-
-
-# Build summary
-
-def installer_summary(pins_requirements_in: bool, pip_tools_version: str) -> str:
-    pinning = f"; requirements.in pinned with pip-tools {pip_tools_version}" if pins_requirements_in else ""
-    return f"pip, from the runtime{pinning}"
-
-
-def uv_pip_installer_summary(uv_version: str, env_var: str) -> str:
-    return f"uv {uv_version} (build only, {env_var}=uv): uv pip compile, then uv pip sync"
-
+# Installers
 
 def unknown_installer(env_var: str, value: str, installers: tuple[str, ...]) -> BuildpackError:
     return BuildpackError(
@@ -38,30 +23,7 @@ def unknown_installer(env_var: str, value: str, installers: tuple[str, ...]) -> 
     )
 
 
-def certificates_summary(extra: int, at_launch: bool) -> str:
-    if not extra:
-        return "the build image's"
-    return f"{extra} file(s) from ca-certificates bindings, " + ("also at launch" if at_launch else "build only")
-
-
-def kept_layers_at_build(names: list[str], program_env_var: str) -> str:
-    return (f"The {' and '.join(names)} layer(s) are reused from the previous image and have no files during the build; "
-            f"`python` or `${program_env_var} materialize` unpacks them from the build cache when a later step needs them")
-
-
 # Package managers
-
-PACKAGE_MANAGERS_DOCS = "https://github.com/pycnb/pycnb#package-managers"
-
-# What turns Pipenv's lock into a requirements.txt pip installs, for a lock whose Pipfile is gone.
-PIPENV_EXPORT_COMMAND = "pipenv requirements > requirements.txt"
-TOOL_NAMES = {"pip": "pip", "uv": "uv", "poetry": "Poetry", "pipenv": "Pipenv"}
-
-
-def package_manager_summary(manager: str, files: list[str], chosen_by: str | None) -> str:
-    how = f"{chosen_by}, of " if chosen_by else "from "
-    return f"{TOOL_NAMES.get(manager, manager)} ({how}{', '.join(files)})"
-
 
 def several_package_managers(found: dict[str, list[str]], env_var: str) -> BuildpackError:
     listed = "\n".join(f"  {', '.join(files)} ({TOOL_NAMES[manager]})" for manager, files in found.items())
@@ -70,28 +32,9 @@ def several_package_managers(found: dict[str, list[str]], env_var: str) -> Build
         "The app has files of several package managers",
         f"Each of these files names the tool that installs the app's dependencies, and they name different tools:\n{listed}\n"
         "pycnb does not guess which one is current.",
-        [f"Delete the files of the tools you no longer use (an export tool may have left a requirements.txt behind), or",
+        ["Delete the files of the tools you no longer use (an export tool may have left a requirements.txt behind), or",
          f"set {env_var}={names} (one of them) in the build environment (pack build --env, project.toml) to pick one; "
          "the other files are then ignored."],
-    )
-
-
-def pipfile_without_lock_not_used(files: list[str]) -> Warning:
-    chosen = ", ".join(files)
-    return (
-        "The Pipfile is not used: it has no Pipfile.lock",
-        f"pycnb installs with pip from {chosen}. A lock or requirements file names the tool that installs the app, and a\n"
-        "Pipfile without its Pipfile.lock pins no versions, so it names none (Heroku's Python buildpacks choose the same way).\n"
-        f"To install with Pipenv instead, run `pipenv lock`, commit Pipfile.lock and delete {chosen}; else delete the Pipfile.",
-    )
-
-
-def pipenv_build_system_not_used(lock: str) -> Warning:
-    return (
-        "pyproject.toml's [build-system] is not used",
-        f"Pipenv installs what {lock} lists, and it does not list the app itself, so the app is not built or installed as a\n"
-        "package: it runs from its folder, as on a developer's machine after `pipenv sync` (Heroku does the same).\n"
-        f"If the app must be installed (a src/ layout, entry points), run `pipenv install -e .` and commit {lock}.",
     )
 
 
@@ -110,37 +53,6 @@ def package_manager_not_present(env_var: str, value: str, wanted_files: list[str
         + (", ".join(found) if found else "no package manager file") + ".",
         [f"Set {env_var} to the tool of a file the app has, or unset it.",
          f"Or add {wanted_files[0]} to the app (is it excluded by .gitignore or project.toml?)."],
-    )
-
-
-def uv_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str, left_out: tuple[str, ...] = ()) -> str:
-    extra = f", plus groups {', '.join(groups)}" if groups else ", no dev or default groups"
-    if left_out:
-        extra += f" (left out: {', '.join(left_out)}; {groups_env_var} adds groups)"
-    elif not groups:
-        extra += f" ({groups_env_var} adds some)"
-    return f"uv {version} (build only): uv sync --locked{extra}"
-
-
-def poetry_installer_summary(version: str, groups: tuple[str, ...], groups_env_var: str, main: bool = True) -> str:
-    if not main:  # the project declares no dependencies: Poetry has no `main` group
-        selection = f"--only {','.join(groups)}" if groups else "--only-root (the project declares no dependencies)"
-        return f"Poetry {version} (build only): poetry sync {selection}"
-    extra = f", plus groups {', '.join(groups)}" if groups else f", no other group ({groups_env_var} adds some)"
-    return f"Poetry {version} (build only): poetry sync --only main{extra}"
-
-
-def short(value: str, limit: int = 100) -> str:
-    """A value from the app's files, cut to a length a log line can hold."""
-    return value if len(value) <= limit else value[:limit] + "..."
-
-
-def lock_newer_minor(lock: str, tool: str, found: str, ours: str, supported: str) -> Warning:
-    name = TOOL_NAMES[tool]
-    return (
-        f"{lock} was written by a newer {name}",
-        f"{lock} says `{short(found)}`; {name} {ours}, which pycnb installs with, writes `{supported}`. It reads the lock,\n"
-        f"but may miss what the newer format adds. Lock with {name} {ours} (`{tool} lock`) to be sure of what is installed.",
     )
 
 
@@ -208,15 +120,6 @@ def stale_lock(lock: str, lock_command: str, output: list[str], index_differs: b
         f"pyproject.toml has changed since {lock} was written, so installing from it would not give what the project asks for. "
         "The tool's output ends:\n" + "\n".join(output[-8:]),
         [f"Run `{lock_command}` in the app and commit {lock} with pyproject.toml."],
-    )
-
-
-def lock_index_differs(lock: str, lock_indexes: list[str], build_index: str, env_vars: tuple[str, ...]) -> Warning:
-    return (
-        f"{lock} was locked against another package index than this build's",
-        f"The lock's packages come from {', '.join(mask_url_credentials(url) for url in lock_indexes)}; "
-        f"{' or '.join(env_vars)} gives the build {mask_url_credentials(build_index)}. uv will read the lock as out of date. "
-        "Lock against the index the build uses, or declare the index in pyproject.toml ([[tool.uv.index]]).",
     )
 
 
@@ -294,12 +197,6 @@ def pipfile_without_lock() -> BuildpackError:
 
 
 # Pipenv
-
-def pipenv_installer_summary(version: str, categories: tuple[str, ...], groups_env_var: str) -> str:
-    extra = (f", plus categories {', '.join(categories)}" if categories
-             else f", [packages] only, no dev-packages ({groups_env_var} adds categories)")
-    return f"Pipenv {version} (build only): pipenv verify, then pipenv sync{extra}"
-
 
 def pipfile_lock_without_pipfile() -> BuildpackError:
     return BuildpackError(
@@ -407,37 +304,12 @@ def invalid_pyproject_dependency(file: str, value: object, reason: str) -> Build
     )
 
 
-def pyproject_not_locked(file: str, nothing: bool = False) -> Warning:
-    if nothing:
-        return (
-            f"{file} lists no dependencies",
-            f"[project].dependencies in {file} is empty and there is no [build-system] to install the project with, so nothing\n"
-            "is installed: the app runs with Python's standard library only.\n"
-            f"If that was a mistake, list the app's dependencies there (e.g. `dependencies = [\"Django==5.2.8\"]`) and build again.",
-        )
-    return (
-        f"The dependencies in {file} are not locked",
-        f"They are resolved when the environment is made, so versions can change from build to build\n"
-        f"(the environment is kept while {file}, the extra packages and the runtime are unchanged).\n"
-        "Lock them for repeatable builds: `pip freeze > requirements.txt` in a fresh virtual environment, and commit it.",
-    )
-
-
-def committed_venv(folder: str) -> Warning:
-    return (
-        f"The app has a virtual environment in {folder}/",
-        f"{folder}/ holds a pyvenv.cfg: a virtual environment made on another machine. The build ignores it (the app's\n"
-        "packages come from the environment the build makes), but it is copied into the image as dead weight, with links\n"
-        "to a Python that is not there. Add it to .gitignore and to `[_].exclude` in project.toml (or the platform's ignore file).",
-    )
-
-
 def venv_instead_of_dependencies(folder: str) -> BuildpackError:
     return BuildpackError(
         "No dependency file, only a committed virtual environment",
         f"The app has {folder}/ (a virtual environment) but no requirements.txt, lock file or pyproject.toml:\n"
         "a virtual environment made on another machine cannot be reused in the image.",
-        [f"In that environment, run `pip freeze > requirements.txt` and commit requirements.txt.",
+        ["In that environment, run `pip freeze > requirements.txt` and commit requirements.txt.",
          f"Remove {folder}/ from the app (add it to .gitignore and to `[_].exclude` in project.toml)."],
     )
 
@@ -523,31 +395,7 @@ def invalid_project_table(file: str, found_type: str) -> BuildpackError:
     )
 
 
-def runtime_txt_deprecated(winner: str) -> Warning:
-    """`winner` is the source the version came from: runtime.txt itself, or one that overrides it."""
-    if winner == "runtime.txt":
-        return (
-            "runtime.txt is deprecated",
-            "The Python version came from runtime.txt, which Heroku and pycnb no longer recommend.\n"
-            "Move the version to a .python-version file (e.g. `3.13`) and delete runtime.txt.",
-        )
-    return (
-        "runtime.txt is deprecated",
-        f"runtime.txt is ignored: the Python version comes from {winner}, and Heroku and pycnb no longer read runtime.txt first.\n"
-        "Delete runtime.txt.",
-    )
-
-
-def conflicting_versions(selected: str, winner: "VersionRequest", other: "VersionRequest") -> Warning:
-    return (
-        "Python version sources disagree",
-        f"Python {selected} was chosen from {winner.source} ({winner.describe()}),\n"
-        f"but {other.source} asks for {other.describe()}.\n"
-        f"Make them agree, or delete the one you do not use.",
-    )
-
-
-def python_version_unavailable(request: "VersionRequest", available: list[str], target: "Target", location: str) -> BuildpackError:
+def python_version_unavailable(request: VersionAsked, available: list[str], target: "Target", location: str) -> BuildpackError:
     """`available` newest first. A pin whose minor version is offered gets that minor's release and
     `X.Y` suggested; a minor that is not offered gets the nearest newer one (or the newest)."""
     listed = ", ".join(available) if available else "none"
@@ -586,7 +434,7 @@ def python_version_unavailable(request: "VersionRequest", available: list[str], 
     )
 
 
-def _ask_for(request: "VersionRequest", version: str) -> str:
+def _ask_for(request: VersionAsked, version: str) -> str:
     """How to make the request's source ask for `version` instead."""
     if request.source == "runtime.txt":
         if version.count(".") == 2:
@@ -711,9 +559,6 @@ def missing_include(file: object, line_number: int, line: str, target: object, b
     )
 
 
-REQUIREMENTS_FORMAT = "https://pip.pypa.io/en/stable/reference/requirements-file-format/"
-
-
 def invalid_requirement(file: str, line_number: int, line: str, reason: str) -> BuildpackError:
     return BuildpackError(
         f"{file} has a line pip cannot read",
@@ -755,16 +600,6 @@ def include_loop(file: object, line_number: int, line: str, target: object) -> B
         "Requirements files include each other in a loop",
         f"{file}, line {line_number}: {line.strip()!r}\n{target} is already being read: it includes {file}, directly or through other files.",
         [f"Remove the include on line {line_number} of {file}: pip refuses a file that includes itself."],
-    )
-
-
-def empty_requirements(file: object) -> Warning:
-    return (
-        f"{file} lists no packages",
-        f"{file} is empty or holds only comments, so nothing is installed: the app runs with Python's\n"
-        "standard library only (pip accepts such a file too).\n"
-        f"If that was a mistake, list the app's dependencies in {file} (e.g. `Django==5.2.8` and\n"
-        f"`gunicorn==27.0.1`, or `pip freeze > {file}` in the app's virtual environment) and build again.",
     )
 
 
@@ -813,113 +648,10 @@ def invalid_ca_certificate(binding: str, entry: str) -> BuildpackError:
     )
 
 
-def private_key_in_ca_binding(binding: str, entry: str) -> Warning:
-    return (
-        "A ca-certificates binding holds a private key",
-        f"Binding {binding!r}, file {entry!r} holds a private key as well as certificates. Only the certificates are used;\n"
-        "the key is not given to pip and never put in the image.\n"
-        "Bind only the CA certificate (for mitmproxy, mitmproxy-ca-cert.pem, not mitmproxy-ca.pem).",
-    )
-
-
-def nothing_to_embed(env_var: str) -> Warning:
-    return (
-        f"{env_var} is set, but there are no extra CA certificates",
-        f"{env_var}=true puts the certificates of ca-certificates bindings into the image; no such binding was given.\n"
-        "Pass one to the build (a folder with `type` = ca-certificates and PEM files), or unset the variable.",
-    )
-
-
 # Installing
 
 def venv_creation_failed(output: list[str]) -> BuildpackError:
     return BuildpackError("Cannot create the virtual environment", "\n".join(output[-20:]), ["Retry the build; if it persists, report it."])
-
-
-_TLS_FIX = ("The index's certificate is not trusted. Behind a TLS-intercepting proxy, give the build its CA as a ca-certificates binding "
-            "(see the README: Using the builder with pack).")
-_UNREACHABLE_FIX = [
-    "Check that PIP_INDEX_URL (or -i / --index-url in requirements.txt) names a reachable index, with valid credentials.",
-    "Check that the build can reach it: pack build --network host, a proxy's HTTPS_PROXY, a firewall.",
-    "A slow index: raise PIP_TIMEOUT (seconds, default 15 here) or PIP_RETRIES (default 2 here).",
-]
-
-# What pip's output says went wrong, in the order checked: (pattern, title, fix steps).
-# `{0}` in the text is the pattern's first group.
-_PIP_FAILURES = (
-    (r"No space left on device", "The build ran out of disk space",
-     ["Free disk space on the build machine (e.g. `docker system prune`), then build again."]),
-    # pip's words for a download whose bytes differ from the hash in requirements.txt or in the index's link.
-    (r"THESE PACKAGES DO NOT MATCH THE HASHES", "A downloaded package does not match its hash in the requirements or in the index {index}",
-     ["If you changed a pin, regenerate the hashes (`pip-compile --generate-hashes`).",
-      "If not, the index or a proxy served other bytes than it announced: retry, and tell the index's operator if it persists."]),
-    (r"Hashes are required in --require-hashes mode", "A requirement has no hash, and --require-hashes needs one for every package",
-     ["Generate the hashes for every package, dependencies included: `pip-compile --generate-hashes`."]),
-    # Every request pip made failed at the network level, so it found no versions at all.
-    (r"(?s)(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|Read timed out|ProxyError|Max retries exceeded|Could not fetch URL \S+: (?!404)).*"
-     r"No matching distribution found", "Cannot reach the package index {index}", _UNREACHABLE_FIX),
-    (r"error: incomplete-download|IncompleteRead|Connection broken:|ContentDecodingError", "A download from {index} was cut short",
-     ["Retry the build: the connection to the index or a proxy broke during a download.",
-      "If it persists, the index serves incomplete files: tell its operator, or point PIP_INDEX_URL at a mirror."]),
-    (r"Invalid requirement: '?([^'\n]*)'?", "requirements.txt has a line pip cannot read: {0}",
-     ["Fix the line pip names above (the form is `name==version`, see https://pip.pypa.io/en/stable/reference/requirement-specifiers/)."]),
-    (r"No matching distribution found for (\S+)", "No package matches {0}",
-     ["Check the spelling and version of {0} on https://pypi.org (or on your PIP_INDEX_URL).",
-      "A version may not exist for this Python version: check .python-version."]),
-    (r"ResolutionImpossible|conflicting dependencies", "The requirements conflict",
-     ["Change the pins pip names above so that every package's requirements can be met (pip-compile finds a set that works)."]),
-    (r"pg_config executable not found", "psycopg2 needs libpq to build from source",
-     ["Use `psycopg2-binary`, or build with an image that has libpq-dev (pycnb's build image has it)."]),
-    (r"mysql_config|mariadb_config", "mysqlclient needs the MariaDB/MySQL client headers",
-     ["Build with an image that has default-libmysqlclient-dev (pycnb's build image has it)."]),
-    (r"fatal error: ([\w./-]+\.h): No such file or directory", "A package's C extension needs the header {0}",
-     ["List the Debian -dev package that provides {0} in an Aptfile at the app root (find it with the \"search the contents\"\n"
-      "   form of https://packages.debian.org/trixie/); pip then compiles against it and the app loads its library at run time.",
-      "Or pin a version of the package that has a wheel for this Python (nothing to compile)."]),
-    # An old sdist whose setup.py reads its version with `exec(...)` then `locals()["__version__"]`: PEP 667
-    # (Python 3.13) made locals() in a function a snapshot that exec cannot write to. Pillow before 10.4 does it,
-    # and pip compiles it because those releases have no wheel for 3.13.
-    (r"(?s)\A(?=.*?KeyError: '__version__').*(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9][A-Za-z0-9._-]*?)-(\d[^\s/]*?)\.(?:tar\.gz|zip)\b.*?KeyError: '__version__'",
-     "{0} {1} cannot be built on Python 3.13 or newer",
-     ["Pin a release of {0} that has a wheel for this Python (https://pypi.org/project/{0}/#files lists them; for Pillow, 10.4.0 or newer).",
-      "Or build on Python 3.11 (`3.11` in .python-version), where {0} {1} builds or has a wheel."],
-     "{0} {1} has no wheel for this Python, so pip builds it from source, and its setup.py fails with KeyError: '__version__'\n"
-     "before compiling anything: it reads its version with exec() and locals()[\"__version__\"], which Python 3.13 changed\n"
-     "(PEP 667: locals() in a function is now a snapshot exec() cannot add to)."),
-)
-
-
-# pip names the index it uses unless it is PyPI: "Looking in indexes: https://user:****@host/simple".
-_LOOKING_IN = re.compile(r"Looking in indexes: (\S+)")
-PYPI = "https://pypi.org/simple"
-
-
-def pip_install_failed(output: list[str], unreachable_index: tuple[str, str] | None = None) -> BuildpackError:
-    """What pip's output says went wrong; `unreachable_index` is (URL, reason) when the buildpack
-    found that the index pip found no versions on does not answer."""
-    if unreachable_index:
-        return package_index_unreachable(*unreachable_index)
-    text = "\n".join(output)
-    looking_in = _LOOKING_IN.search(text)
-    index = mask_url_credentials(looking_in.group(1).rstrip(",") if looking_in else PYPI)
-    title, fix = "Installing the app's dependencies failed", ["Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."]
-    why = ""
-    for pattern, cause, steps, *explained in _PIP_FAILURES:
-        match = re.search(pattern, text)
-        if match:
-            found = match.groups()
-            title, fix = cause.format(*found, index=index), [step.format(*found, index=index) for step in steps]
-            why = "".join(explained).format(*found) + "\n\n" if explained else ""
-            break
-    return BuildpackError(title, why + "pip's output is above; it ends with:\n" + "\n".join(output[-12:]), fix)
-
-
-def package_index_unreachable(url: str, reason: str) -> BuildpackError:
-    return BuildpackError(
-        f"Cannot reach the package index {mask_url_credentials(url)}",
-        f"pip found no versions of the app's packages because the index did not answer:\n{mask_url_credentials(reason)}",
-        ([_TLS_FIX] if "CERTIFICATE_VERIFY_FAILED" in reason else []) + _UNREACHABLE_FIX,
-    )
 
 
 def tool_install_failed(package: str, version: str, output: list[str]) -> BuildpackError:
@@ -955,14 +687,3 @@ def sbom_failed(output: str) -> BuildpackError:
         "\n".join(output.strip().splitlines()[-20:]),
         ["Retry the build; if it persists, report it with the build log."],
     )
-
-
-# App files
-
-def app_writable(env_var: str) -> str:
-    return (f"The app may add files there (a SQLite database, uploads), kept until the container restarts; it cannot change, "
-            f"rename or delete the files the build wrote. {env_var}=true makes the app folder read-only.")
-
-
-def app_read_only(env_var: str, value: str) -> str:
-    return f"{env_var}={value}: the app cannot write anywhere in its folder at run time"

@@ -30,9 +30,20 @@ def packaged(docker_client, builder_image):
 
 
 @pytest.fixture(scope="module")
+def registry():
+    """A registry of this module's own on 127.0.0.1's port 80: its image names carry no port, so pack takes the
+    buildpackages by `docker://` URI, as users of a real registry do (pack v0.40 refuses `docker://HOST:PORT/...`,
+    buildpacks/pack#2536)."""
+    from support import registry as oci
+
+    server = oci.start(port=80)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def published(docker_client, registry, packaged):
     """`./pycnb publish REGISTRY`'s work, on what `packaged` made."""
-    # A path of its own in the session's registry: test_platforms.py publishes there too.
     result = publish.publish(docker_client, f"{registry.host}/published", prepare=False)
     yield result.images
     for image in docker_client.images.list():
@@ -90,9 +101,9 @@ def test_publish_pushes_stacks_buildpackages_and_builder(docker_client, registry
 
 
 def test_a_second_builder_composed_from_the_published_buildpackages_builds_the_example(docker_client, registry, published, tmp_path):
-    """Another team's builder: pycnb's python, django and procfile buildpackages by image (docker:// URIs, but
-    this registry has a port, which pack refuses in that form: buildpacks/pack#2536), no apt,
+    """Another team's builder: pycnb's python, django and procfile buildpackages by `docker://` URI, no apt,
     its own order and description, the registry's stack images, built where those images are pulled."""
+    assert all(buildpackages.pack_locator(published[name]) == f"docker://{published[name]}" for name in NAMES)
     config = tmp_path / "builder.toml"
     config.write_text(
         'description = "another team\'s builder made of pycnb buildpackages"\n'
@@ -132,6 +143,7 @@ def test_pack_build_with_one_published_buildpackage_serves_a_flask_app(docker_cl
     (app / "app.py").write_text(FLASK_QUICKSTART)
     (app / "requirements.txt").write_text("Flask==3.1.3\ngunicorn==27.0.1\n")
     image = unique_image("one-buildpackage")
+    assert buildpackages.pack_locator(published["python"]).startswith("docker://127.0.0.1/")
     try:
         built = pack_build(image, app, extra=["--buildpack", buildpackages.pack_locator(published["python"]), "--trust-extra-buildpacks",
                                               "--pull-policy", "if-not-present"])

@@ -32,11 +32,13 @@ class Registry:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start() -> Registry:
+def start(port: int | None = None) -> Registry:
+    """A registry on 127.0.0.1, on a free port or on `port`. On port 80 its images are named `127.0.0.1/...`,
+    with no port, which Docker and pack still reach over plain HTTP, as a loopback registry."""
     if not BINARY.exists():
         host_install(["docker-registry"], "registry", "install Debian's docker-registry package")
     root = Path(tempfile.mkdtemp(prefix="pycnb-registry-"))
-    port = free_port()
+    port = port or free_port()
     config = root / "config.yml"
     config.write_text(
         "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
@@ -48,7 +50,7 @@ def start() -> Registry:
     while True:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/v2/", timeout=2)
-            return Registry(f"127.0.0.1:{port}", process, root, log)
+            return Registry("127.0.0.1" if port == 80 else f"127.0.0.1:{port}", process, root, log)
         except OSError:
             if time.monotonic() > deadline or process.poll() is not None:
                 log.close()

@@ -55,7 +55,8 @@ def run(phase: str, buildpack_id: str, detect: DetectFn, build: BuildFn) -> int:
     except OSError as error:
         if error.errno not in DISK_FULL:
             return _internal_error(log, buildpack_id, phase, error)
-        log.error(BuildpackError("The build ran out of disk space", str(error), ["Free disk space on the build machine (e.g. `docker system prune`), then build again."]))
+        log.error(BuildpackError("The build ran out of disk space", str(error),
+                                 ["Free disk space on the build machine (e.g. `docker system prune`), then build again."]))
         return ERROR
     except Exception as error:  # noqa: BLE001 - the last line of defence for the user
         return _internal_error(log, buildpack_id, phase, error)

@@ -109,7 +109,8 @@ class ReusableLayer:
             self.copy.reset()
             recorded = archive.pack(self.path, self.archive)
             content = fingerprint(self.path)
-            self.copy.commit(cache=True, metadata={**metadata, archive.ARCHIVE_KEY: recorded.as_metadata(), CONTENT_KEY: content.as_metadata()})
+            self.copy.commit(cache=True,
+                             metadata={**metadata, archive.ARCHIVE_KEY: recorded.as_metadata(), CONTENT_KEY: content.as_metadata()})
         else:
             self.copy.commit(cache=True, metadata=self.copy.metadata())
 
@@ -136,7 +137,8 @@ class ReuseDecision:
         if restored.stale_folder:
             return cls(cache, How.MATERIALIZE, "its folder was kept from the previous build")
         if not same(restored.image, wanted):
-            return cls(cache, How.MATERIALIZE, "the previous image does not have it" if not restored.image else "the previous image's layer differs")
+            return cls(cache, How.MATERIALIZE,
+                       "the previous image does not have it" if not restored.image else "the previous image's layer differs")
         return cls(cache, How.KEEP)
 
     @property

@@ -40,7 +40,9 @@ def setup():
 def run():
     size = 0
     for _ in range(8):
-        context = setup.Context({"title": "Catalog", "rows": ROWS, "links": [{"url": f"/{n}/", "title": n} for n in ("home", "items", "about")]})
+        context = setup.Context(
+            {"title": "Catalog", "rows": ROWS, "links": [{"url": f"/{n}/", "title": n} for n in ("home", "items", "about")]}
+        )
         size += len(template.render(context))
     return size
 

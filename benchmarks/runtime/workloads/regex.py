@@ -3,7 +3,8 @@
 import re
 
 LOG = "\n".join(
-    f'10.0.{i % 256}.{i % 97} - - [21/Nov/2026:20:{i % 60:02d}:{i % 60:02d} +0000] "GET /api/items/{i}?page={i % 9} HTTP/1.1" {200 if i % 11 else 404} {i * 37 % 5000} "-" "Mozilla/5.0 (X11; Linux x86_64)"'
+    f'10.0.{i % 256}.{i % 97} - - [21/Nov/2026:20:{i % 60:02d}:{i % 60:02d} +0000] "GET /api/items/{i}?page={i % 9} HTTP/1.1" '
+    f'{200 if i % 11 else 404} {i * 37 % 5000} "-" "Mozilla/5.0 (X11; Linux x86_64)"'
     for i in range(10_000)
 )
 LINE = re.compile(r'^(\S+) \S+ \S+ \[([^\]]+)\] "(\w+) (\S+) [^"]*" (\d{3}) (\d+)', re.MULTILINE)

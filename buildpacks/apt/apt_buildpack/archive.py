@@ -62,7 +62,10 @@ def _fetch(url: str, destination: Path, mirror: Mirror, what: str, sha256: str |
 
     def attempt() -> None:
         digest, received = hashlib.sha256(), 0
-        with download.open_location(url, mirror.settings) as source, tempfile.NamedTemporaryFile(dir=destination.parent, delete=False) as target:
+        with (
+            download.open_location(url, mirror.settings) as source,
+            tempfile.NamedTemporaryFile(dir=destination.parent, delete=False) as target,
+        ):
             try:
                 while chunk := source.read(CHUNK):
                     digest.update(chunk)
@@ -79,7 +82,8 @@ def _fetch(url: str, destination: Path, mirror: Mirror, what: str, sha256: str |
             raise download.Retryable(f"received sha256 {digest.hexdigest()}, the index says {sha256}")
         os.replace(target.name, destination)
 
-    download.with_retries(attempt, url, mirror.settings, lambda reason, attempts: messages.download_failed(what, mask_url_credentials(url), reason, attempts))
+    download.with_retries(attempt, url, mirror.settings,
+                          lambda reason, attempts: messages.download_failed(what, mask_url_credentials(url), reason, attempts))
 
 
 def _sha256(path: Path) -> str:
@@ -120,7 +124,8 @@ def load_index(mirror: Mirror, cache: Path, arch: str, log: Logger) -> Index:
     release_url = mirror.dist("InRelease")
     _fetch(release_url, cache / "InRelease", mirror, f"the Debian {SUITE} release file")
     hashes = release_sha256(_verified_release(cache / "InRelease", release_url, log))
-    for name, decompress in ((f"{COMPONENT}/binary-{arch}/Packages.xz", lzma.decompress), (f"{COMPONENT}/binary-{arch}/Packages.gz", _gunzip)):
+    for name, decompress in ((f"{COMPONENT}/binary-{arch}/Packages.xz", lzma.decompress),
+                             (f"{COMPONENT}/binary-{arch}/Packages.gz", _gunzip)):
         if name in hashes:
             break
     else:
@@ -155,5 +160,6 @@ def fetch_debs(packages: list[Package], mirror: Mirror, cache: Path, log: Logger
         total = sum(package.size for package in missing)
         with log.timed(f"Downloading {len(missing)} packages ({messages.size(total)})"):
             for package in missing:
-                _fetch(mirror.pool(package.filename), wanted[package.name], mirror, f"{package.name} {package.version}", package.sha256, package.size or None)
+                _fetch(mirror.pool(package.filename), wanted[package.name], mirror, f"{package.name} {package.version}", package.sha256,
+                       package.size or None)
     return wanted

@@ -53,7 +53,8 @@ def decide(restored: dict, wanted: AptMetadata) -> CacheDecision:
     if restored.get("layer_schema") != wanted.layer_schema:
         reasons.append("pycnb/apt lays out its layer differently now")
     if (restored.get("suite"), restored.get("arch")) != (wanted.suite, wanted.arch):
-        reasons.append(f"the suite or architecture changed ({restored.get('suite')} {restored.get('arch')} to {wanted.suite} {wanted.arch})")
+        reasons.append(f"the suite or architecture changed ({restored.get('suite')} {restored.get('arch')} "
+                       f"to {wanted.suite} {wanted.arch})")
     before = list(restored.get("packages", []))
     if before != wanted.packages:
         added = [name for name in wanted.packages if name not in before]
@@ -61,7 +62,8 @@ def decide(restored: dict, wanted: AptMetadata) -> CacheDecision:
         changes = ([f"added {', '.join(added)}"] if added else []) + ([f"removed {', '.join(removed)}"] if removed else []) or ["reordered"]
         reasons.append("the packages asked for changed (" + "; ".join(changes) + ")")
     if list(restored.get("find_library", [])) != wanted.find_library:
-        reasons.append(f"the libraries for find_library changed ({', '.join(restored.get('find_library', [])) or 'none'} to {', '.join(wanted.find_library) or 'none'})")
+        reasons.append(f"the libraries for find_library changed ({', '.join(restored.get('find_library', [])) or 'none'} "
+                       f"to {', '.join(wanted.find_library) or 'none'})")
     if restored.get("run_image") != wanted.run_image:
         reasons.append("the run image's packages changed")
     return CacheDecision(cached=True, reasons=tuple(reasons))

@@ -117,7 +117,8 @@ def build(context: BuildContext, log: Logger) -> None:
             if clash:
                 asked = by_request.get(package.name)
                 raise messages.replaces_libc(asked.line_number if asked else 0, asked.line if asked else "", package.name,
-                                             f"{package.name} ({resolution.why[package.name]}) holds /{clash[0]}, a file of the run image's libc6.")
+                                             f"{package.name} ({resolution.why[package.name]}) holds /{clash[0]}, "
+                                             "a file of the run image's libc6.")
 
     layer.reset()
     installed, total = [], 0

@@ -41,7 +41,11 @@ def aptfile_not_a_file() -> BuildpackError:
 
 
 def aptfile_unreadable(reason: str) -> BuildpackError:
-    return BuildpackError("Cannot read the Aptfile", f"Reading Aptfile failed: {reason}.", ["Make Aptfile readable (e.g. `chmod a+r Aptfile`) and build again."])
+    return BuildpackError(
+        "Cannot read the Aptfile",
+        f"Reading Aptfile failed: {reason}.",
+        ["Make Aptfile readable (e.g. `chmod a+r Aptfile`) and build again."],
+    )
 
 
 def aptfile_too_large(size: int, limit: int) -> BuildpackError:
@@ -125,7 +129,8 @@ def invalid_name(line_number: int, line: str, column: int, name: str) -> Buildpa
 
 
 def duplicate_package(name: str, earlier: int, line_number: int) -> Warning:
-    return (f"{name} is listed twice in the Aptfile", f"Aptfile, lines {earlier} and {line_number} both name {name}; it is installed once.\nDelete line {line_number}.")
+    return (f"{name} is listed twice in the Aptfile",
+            f"Aptfile, lines {earlier} and {line_number} both name {name}; it is installed once.\nDelete line {line_number}.")
 
 
 def plan_package_invalid(name: str, buildpack_hint: str) -> BuildpackError:
@@ -219,7 +224,8 @@ def signature_invalid(url: str, output: str) -> BuildpackError:
     return BuildpackError(
         "The Debian suite's signature does not verify",
         f"{url} is not signed by a key of Debian's archive keyring:\n{output.strip()[-800:]}",
-        ["Point BP_APT_MIRROR at a real Debian mirror (a proxy may have changed the file).", "Retry the build if the mirror was being updated."],
+        ["Point BP_APT_MIRROR at a real Debian mirror (a proxy may have changed the file).",
+         "Retry the build if the mirror was being updated."],
     )
 
 
@@ -228,7 +234,8 @@ def unpack_failed(name: str, output: str) -> BuildpackError:
     return BuildpackError(
         f"Unpacking {name} failed" + (": the disk is full" if full else ""),
         output.strip()[-1500:],
-        ["Free disk space on the build machine, then build again."] if full else ["Retry the build; if it persists, report it with the build log."],
+        (["Free disk space on the build machine, then build again."] if full
+         else ["Retry the build; if it persists, report it with the build log."]),
     )
 
 

@@ -47,7 +47,8 @@ def detect(context: DetectContext, log: Logger) -> None:
         raise DetectFail
     manage = project.manage_py(context.app_dir, context.env)
     if not app_files.inside_app(manage, context.app_dir):
-        raise DetectFail(messages.manage_py_outside_app(context.env.get(project.MANAGE_PY_ENV_VAR) or project.MANAGE_PY, project.MANAGE_PY_ENV_VAR))
+        raise DetectFail(messages.manage_py_outside_app(context.env.get(project.MANAGE_PY_ENV_VAR) or project.MANAGE_PY,
+                                                        project.MANAGE_PY_ENV_VAR))
     if not app_files.is_file(manage):
         candidates = [str(path.relative_to(context.app_dir)) for path in project.manage_py_one_folder_down(context.app_dir)]
         raise DetectFail(messages.no_manage_py(str(manage.relative_to(context.app_dir)), candidates))
@@ -55,7 +56,9 @@ def detect(context: DetectContext, log: Logger) -> None:
     python = Require(PYTHON_PLAN_NAME, {"packages": added} if added else {})
     if project.uses_geodjango(manage, context.app_dir, context.env):
         # Without pycnb/apt in the builder, the second plan still builds the app (with GDAL from elsewhere).
-        with_libraries = BuildPlan(requires=[python, Require(APT_PLAN_NAME, {"packages": GEODJANGO_PACKAGES, "find_library": GEODJANGO_FIND_LIBRARY})])
+        with_libraries = BuildPlan(
+            requires=[python, Require(APT_PLAN_NAME, {"packages": GEODJANGO_PACKAGES, "find_library": GEODJANGO_FIND_LIBRARY})]
+        )
         write_alternatives(context.build_plan_path, with_libraries, BuildPlan(requires=[python]))
     else:
         BuildPlan(requires=[python]).write(context.build_plan_path)
@@ -96,7 +99,8 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     if not settings_module:
         raise messages.no_settings_module(manage_name)
     if not project.is_module_path(settings_module):
-        raise messages.invalid_settings_module(settings_module, "DJANGO_SETTINGS_MODULE" if env.get("DJANGO_SETTINGS_MODULE") else manage_name)
+        raise messages.invalid_settings_module(settings_module,
+                                               "DJANGO_SETTINGS_MODULE" if env.get("DJANGO_SETTINGS_MODULE") else manage_name)
     # pycnb/python says which file it installed from; detect could not ask, so it chose by the same rule.
     python_chose = python_env.chosen(env)
     declared = dependencies.declared_packages(app, env, python_chose)
@@ -149,7 +153,8 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     log.summary(
         "Django",
         [
-            *([("Project", messages.project_summary(project_shown, manage_name, real_shown, project.found_one_folder_down(manage, app, env)))]
+            *([("Project", messages.project_summary(project_shown, manage_name, real_shown,
+                                                    project.found_one_folder_down(manage, app, env)))]
               if nested else []),
             ("Django", inspected.django_version if isinstance(inspected, settings.Settings) else "settings not importable at build time"),
             ("Settings", settings_module),
@@ -187,7 +192,8 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     replaceable: dict[Path, str] = {}
     if read_only:
         log.step(permissions.describe(permissions.remove_write_for_others(app)))
-        log.step(f"{permissions.READ_ONLY_ENV_VAR}={env[permissions.READ_ONLY_ENV_VAR]}: MEDIA_ROOT and SQLite folders are not made writable")
+        log.step(f"{permissions.READ_ONLY_ENV_VAR}={env[permissions.READ_ONLY_ENV_VAR]}: "
+                 "MEDIA_ROOT and SQLite folders are not made writable")
     else:
         if isinstance(inspected, settings.ImportFailure):
             log.step(messages.settings_unread_for_writable(settings_module))

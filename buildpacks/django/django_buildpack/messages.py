@@ -35,7 +35,8 @@ def no_manage_py(manage: str, one_folder_down: list[str]) -> str:
     if len(one_folder_down) > 1:
         return (f"pycnb/django: Django is declared but {manage} is missing, and several folders hold one ({', '.join(one_folder_down)}); "
                 "set BP_DJANGO_MANAGE_PY to the path of the one to use")
-    return f"pycnb/django: Django is declared but {manage} is missing (at the top or one folder down); set BP_DJANGO_MANAGE_PY to its path in the app"
+    return (f"pycnb/django: Django is declared but {manage} is missing (at the top or one folder down); "
+            "set BP_DJANGO_MANAGE_PY to its path in the app")
 
 
 def manage_py_outside_app(manage: str, env_var: str) -> str:
@@ -300,8 +301,10 @@ def diagnose(what: str, text: str, settings_module: str) -> BuildpackError:
     if match:
         return BuildpackError(
             f"{what} failed: a static file is referenced but missing: {match.group(1)}",
-            f"{match.group(2)} checks every file that CSS and other static files refer to, and {match.group(1)} is not among them.\n\n{tail}",
-            [f"Add {match.group(1)} to a static folder, or fix the reference to it.", "Run `python manage.py collectstatic --noinput` locally to see it."],
+            f"{match.group(2)} checks every file that CSS and other static files refer to, "
+            f"and {match.group(1)} is not among them.\n\n{tail}",
+            [f"Add {match.group(1)} to a static folder, or fix the reference to it.",
+             "Run `python manage.py collectstatic --noinput` locally to see it."],
         )
     match = _SYNTAX_ERROR.search(text)
     if match:
@@ -346,4 +349,5 @@ def diagnose(what: str, text: str, settings_module: str) -> BuildpackError:
                               ["Fix the setting Django names above."])
     # Importing the settings is what every manage.py command does first; `check` does little else.
     reproduce = "collectstatic --noinput" if what == "collectstatic" else "check"
-    return BuildpackError(f"{what} failed", tail, [f"Run `python manage.py {reproduce}` locally to reproduce it.", "Or turn it off with DISABLE_COLLECTSTATIC=1."])
+    return BuildpackError(f"{what} failed", tail,
+                          [f"Run `python manage.py {reproduce}` locally to reproduce it.", "Or turn it off with DISABLE_COLLECTSTATIC=1."])

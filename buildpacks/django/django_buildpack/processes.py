@@ -15,7 +15,8 @@ def gunicorn_target(wsgi_application: str) -> str:
     return f"{module}:{attribute}"
 
 
-def default_processes(wsgi_application: str | None, manage: str, working_dir: str | None = None, migrate_first: bool = False) -> list[Process]:
+def default_processes(wsgi_application: str | None, manage: str, working_dir: str | None = None,
+                      migrate_first: bool = False) -> list[Process]:
     """`web` (the default, when there is a WSGI application) and `migrate`, for a release step;
     both run in `working_dir` (the project folder, when it is not the app's own). With
     `migrate_first`, web migrates before gunicorn starts: a SQLite database in a new container is
@@ -27,7 +28,8 @@ def default_processes(wsgi_application: str | None, manage: str, working_dir: st
         # Workers: gunicorn reads WEB_CONCURRENCY, which the exec.d program sets from the limits.
         web = f"exec gunicorn {gunicorn_target(wsgi_application)} --bind 0.0.0.0:${{PORT:-8000}}"
         if migrate_first:
-            said = f"pycnb/django: migrating the SQLite database before gunicorn starts (build with {MIGRATE_AT_LAUNCH_ENV_VAR}=false to skip)"
+            said = ("pycnb/django: migrating the SQLite database before gunicorn starts "
+                    f"(build with {MIGRATE_AT_LAUNCH_ENV_VAR}=false to skip)")
             web = f"echo '{said}' >&2 && {migrate} && {web}"
         processes.append(Process("web", ["bash", "-c", web], default=True, working_dir=working_dir))
     processes.append(Process("migrate", ["bash", "-c", f"exec {migrate}"], working_dir=working_dir))

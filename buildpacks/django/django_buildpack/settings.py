@@ -24,7 +24,8 @@ def sqlite_databases(databases):
     found = {{}}
     for alias, database in databases.items():
         if not isinstance(database, dict):
-            raise ImproperlyConfigured(f"DATABASES[{{alias!r}}] must be a dict of settings (ENGINE, NAME, ...), not {{type(database).__name__}}")
+            raise ImproperlyConfigured(f"DATABASES[{{alias!r}}] must be a dict of settings (ENGINE, NAME, ...), "
+                                       f"not {{type(database).__name__}}")
         if any(part in str(database.get("ENGINE", "")) for part in ("sqlite3", "spatialite")):
             found[str(alias)] = str(database.get("NAME") or "")
     return found

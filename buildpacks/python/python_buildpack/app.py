@@ -57,7 +57,8 @@ class App:
         except tomllib.TOMLDecodeError as error:
             raise messages.invalid_pyproject(PYPROJECT, str(error)) from None
         except (ValueError, RecursionError):  # tomllib's int() of over 4300 digits; arrays nested thousands deep
-            raise messages.invalid_pyproject(PYPROJECT, "it holds a number too long or arrays or tables nested too deeply to read") from None
+            raise messages.invalid_pyproject(PYPROJECT,
+                                             "it holds a number too long or arrays or tables nested too deeply to read") from None
         project = document.get("project", {})
         if not isinstance(project, dict):
             raise messages.invalid_project_table(PYPROJECT, type(project).__name__)

@@ -37,7 +37,8 @@ _PIP_FAILURES = (
     (r"Hashes are required in --require-hashes mode", "A requirement has no hash, and --require-hashes needs one for every package",
      ["Generate the hashes for every package, dependencies included: `pip-compile --generate-hashes`."]),
     # Every request pip made failed at the network level, so it found no versions at all.
-    (r"(?s)(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|Read timed out|ProxyError|Max retries exceeded|Could not fetch URL \S+: (?!404)).*"
+    (r"(?s)(?:NewConnectionError|ConnectTimeoutError|ReadTimeoutError|Read timed out|ProxyError|Max retries exceeded|"
+     r"Could not fetch URL \S+: (?!404)).*"
      r"No matching distribution found", "Cannot reach the package index {index}", _UNREACHABLE_FIX),
     (r"error: incomplete-download|IncompleteRead|Connection broken:|ContentDecodingError", "A download from {index} was cut short",
      ["Retry the build: the connection to the index or a proxy broke during a download.",
@@ -60,9 +61,11 @@ _PIP_FAILURES = (
     # An old sdist whose setup.py reads its version with `exec(...)` then `locals()["__version__"]`: PEP 667
     # (Python 3.13) made locals() in a function a snapshot that exec cannot write to. Pillow before 10.4 does it,
     # and pip compiles it because those releases have no wheel for 3.13.
-    (r"(?s)\A(?=.*?KeyError: '__version__').*(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9][A-Za-z0-9._-]*?)-(\d[^\s/]*?)\.(?:tar\.gz|zip)\b.*?KeyError: '__version__'",
+    (r"(?s)\A(?=.*?KeyError: '__version__').*(?:Downloading|Using cached) (?:\S*/)?([A-Za-z0-9][A-Za-z0-9._-]*?)-(\d[^\s/]*?)"
+     r"\.(?:tar\.gz|zip)\b.*?KeyError: '__version__'",
      "{0} {1} cannot be built on Python 3.13 or newer",
-     ["Pin a release of {0} that has a wheel for this Python (https://pypi.org/project/{0}/#files lists them; for Pillow, 10.4.0 or newer).",
+     ["Pin a release of {0} that has a wheel for this Python "
+      "(https://pypi.org/project/{0}/#files lists them; for Pillow, 10.4.0 or newer).",
       "Or build on Python 3.11 (`3.11` in .python-version), where {0} {1} builds or has a wheel."],
      "{0} {1} has no wheel for this Python, so pip builds it from source, and its setup.py fails with KeyError: '__version__'\n"
      "before compiling anything: it reads its version with exec() and locals()[\"__version__\"], which Python 3.13 changed\n"
@@ -82,7 +85,8 @@ def install_failed(output: list[str], unreachable_index: tuple[str, str] | None 
     text = "\n".join(output)
     looking_in = _LOOKING_IN.search(text)
     index = mask_url_credentials(looking_in.group(1).rstrip(",") if looking_in else PYPI)
-    title, fix = "Installing the app's dependencies failed", ["Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."]
+    title, fix = ("Installing the app's dependencies failed",
+                  ["Run `pip install -r requirements.txt` in a fresh virtual environment to reproduce it."])
     why = ""
     for pattern, cause, steps, *explained in _PIP_FAILURES:
         match = re.search(pattern, text)

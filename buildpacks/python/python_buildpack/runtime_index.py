@@ -79,7 +79,8 @@ def load(location: str, network: download.Settings | None = None) -> RuntimeInde
         with download.open_location(location, network) as response:
             return response.read()
 
-    raw = download.with_retries(fetch, location, network, lambda reason, attempts: messages.runtime_index_unreachable(location, reason, attempts))
+    raw = download.with_retries(fetch, location, network,
+                                lambda reason, attempts: messages.runtime_index_unreachable(location, reason, attempts))
     try:
         document = json.loads(raw)
         if document.get("schema_version") != SCHEMA_VERSION:

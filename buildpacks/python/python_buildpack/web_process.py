@@ -143,7 +143,8 @@ def app_objects(source: str, relative: Path) -> list[AppObject]:
         for target in targets:
             if isinstance(target, ast.Name) and target.id in APP_NAMES and isinstance(value, ast.Call):
                 call = _dotted(value.func)
-                found[target.id] = AppObject(str(relative), f"{module}:{target.id}", _interface(call, imports, str(relative)), call or "a call")
+                found[target.id] = AppObject(str(relative), f"{module}:{target.id}", _interface(call, imports, str(relative)),
+                                             call or "a call")
     return [found[name] for name in (*APP_NAMES, *FACTORY_NAMES) if name in found]
 
 
@@ -192,7 +193,8 @@ def find(app_dir: Path, env: dict[str, str], pyproject: dict | None) -> Findings
     project = (pyproject or {}).get("project", {})
     scripts = project.get("scripts", {}) if isinstance(project, dict) else {}
     if isinstance(scripts, dict):
-        findings.scripts = [name for name, value in scripts.items() if isinstance(name, str) and isinstance(value, str) and _safe_script(name)]
+        findings.scripts = [name for name, value in scripts.items()
+                            if isinstance(name, str) and isinstance(value, str) and _safe_script(name)]
     name = project.get("name") if isinstance(project, dict) else None
     findings.project_name = name if isinstance(name, str) else None
     return findings

@@ -11,7 +11,8 @@ Warning = tuple[str, str]
 
 def found_app(target: str, file: str, made_by: str, interface: str, server: str, command: str) -> str:
     return (f"web: {command}\n"
-            f"  ({file} defines `{target.partition(':')[2]}`, made by {made_by}: {ARTICLES[interface]} {INTERFACES[interface]} app, served with {server}, "
+            f"  ({file} defines `{target.partition(':')[2]}`, made by {made_by}: "
+            f"{ARTICLES[interface]} {INTERFACES[interface]} app, served with {server}, "
             "which the app installs; a Procfile's web process replaces this one)")
 
 

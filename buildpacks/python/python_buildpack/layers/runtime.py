@@ -87,12 +87,14 @@ def install(log: Logger, plan: LayerPlan[RuntimeMetadata], index: RuntimeIndex, 
             runtime_index.fetch_archive(index, runtime, archive)
             # The archive's top-level folder is `python/` (python-build-standalone's layout);
             # the layer itself becomes that folder, so its bin/ and lib/ go on PATH.
-            extracted = subprocess.run(["tar", "-xzf", str(archive), "-C", str(layer.path), "--strip-components=1"], capture_output=True, text=True)
+            extracted = subprocess.run(["tar", "-xzf", str(archive), "-C", str(layer.path), "--strip-components=1"],
+                                       capture_output=True, text=True)
             if extracted.returncode != 0:
                 raise messages.runtime_extract_failed(runtime.version, extracted.stderr)
             rewritten = relocation.relocate(layer.path)
             if rewritten:
-                log.detail(f"Rewrote {rewritten} files of the runtime (sysconfig, python3-config, pkg-config, scripts) to name {layer.path}")
+                log.detail(f"Rewrote {rewritten} files of the runtime (sysconfig, python3-config, pkg-config, scripts) "
+                           f"to name {layer.path}")
         _commit(layer, wanted, copy_changed=True)
     return layer.path / "bin" / "python3"
 

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from cnb.errors import BuildpackError
 from cnb.log import mask_url_credentials
 
-from .common import DOCS, PACKAGE_MANAGERS_DOCS, PIPENV_EXPORT_COMMAND, REQUIREMENTS_FORMAT, TOOL_NAMES, VERSION_FORMATS, VersionAsked, short
+from .common import (
+    DOCS, PACKAGE_MANAGERS_DOCS, PIPENV_EXPORT_COMMAND, REQUIREMENTS_FORMAT, TOOL_NAMES, VERSION_FORMATS, VersionAsked, short,
+)
 
 if TYPE_CHECKING:
     from cnb.context import Target
@@ -102,7 +104,8 @@ def invalid_lock(lock: str, reason: str, lock_command: str) -> BuildpackError:
     return BuildpackError(
         f"{lock} cannot be read",
         f"{lock} is not valid: {reason}",
-        [f"Run `{lock_command}` to write it again, and commit it.", "Do not edit lock files by hand, or resolve merge conflicts in them by hand."],
+        [f"Run `{lock_command}` to write it again, and commit it.",
+         "Do not edit lock files by hand, or resolve merge conflicts in them by hand."],
     )
 
 
@@ -281,7 +284,8 @@ def poetry_project_without_lock() -> BuildpackError:
 def pyproject_dependencies_dynamic(file: str) -> BuildpackError:
     return BuildpackError(
         f"The dependencies in {file} are dynamic",
-        f"{file} lists `dependencies` in [project].dynamic: only its build backend can tell what they are, and pycnb reads them statically.",
+        f"{file} lists `dependencies` in [project].dynamic: only its build backend can tell what they are, "
+        "and pycnb reads them statically.",
         [f"List the dependencies in [project].dependencies of {file}, or",
          "add a requirements.txt (pip freeze > requirements.txt) holding them."],
     )
@@ -399,7 +403,8 @@ def python_version_unavailable(request: VersionAsked, available: list[str], targ
     """`available` newest first. A pin whose minor version is offered gets that minor's release and
     `X.Y` suggested; a minor that is not offered gets the nearest newer one (or the newest)."""
     listed = ", ".join(available) if available else "none"
-    index = f"Versions in the runtime index {location}\nfor {target.os}/{target.arch} {target.distro_name} {target.distro_version}: {listed}"
+    index = (f"Versions in the runtime index {location}\n"
+             f"for {target.os}/{target.arch} {target.distro_name} {target.distro_version}: {listed}")
     other_index = "Or point BP_PYTHON_RUNTIME_INDEX at an index that has this version."
     if request.major is None or not available:
         return BuildpackError(
@@ -412,7 +417,8 @@ def python_version_unavailable(request: VersionAsked, available: list[str], targ
     if same_minor:
         return BuildpackError(
             f"Python {request.describe()} is not available",
-            f"{request.where} asks for exactly {request.describe()}; of Python {wanted_minor} the runtime index has {', '.join(same_minor)}.\n{index}",
+            f"{request.where} asks for exactly {request.describe()}; "
+            f"of Python {wanted_minor} the runtime index has {', '.join(same_minor)}.\n{index}",
             [
                 f"Ask for `{wanted_minor}`, the newest {wanted_minor}.x with its security fixes: {_ask_for(request, wanted_minor)}.",
                 f"Or pin the release offered: {_ask_for(request, same_minor[0])}.",
@@ -494,7 +500,8 @@ def runtime_checksum_mismatch(location: str, reason: str, attempts: int) -> Buil
     return BuildpackError(
         "The Python runtime download is corrupt",
         f"{mask_url_credentials(location)}{_tries(attempts)}: {reason}.\nNothing was unpacked.",
-        ["Retry the build: a proxy may have cut the download short.", "If it persists, the index or its mirror serves a different file: tell its operator."],
+        ["Retry the build: a proxy may have cut the download short.",
+         "If it persists, the index or its mirror serves a different file: tell its operator."],
     )
 
 
@@ -507,7 +514,8 @@ def runtime_extract_failed(version: str, output: str) -> BuildpackError:
     return BuildpackError(
         f"Unpacking Python {version} failed" + (": the disk is full" if full else ""),
         output.strip()[-1500:],
-        ["Free disk space on the build machine, then build again."] if full else ["Retry the build; if it persists, report it with the build log."],
+        (["Free disk space on the build machine, then build again."] if full
+         else ["Retry the build; if it persists, report it with the build log."]),
     )
 
 
@@ -598,7 +606,8 @@ def local_path_missing(file: str, line_number: int, line: str, path: str) -> Bui
 def include_loop(file: object, line_number: int, line: str, target: object) -> BuildpackError:
     return BuildpackError(
         "Requirements files include each other in a loop",
-        f"{file}, line {line_number}: {line.strip()!r}\n{target} is already being read: it includes {file}, directly or through other files.",
+        f"{file}, line {line_number}: {line.strip()!r}\n"
+        f"{target} is already being read: it includes {file}, directly or through other files.",
         [f"Remove the include on line {line_number} of {file}: pip refuses a file that includes itself."],
     )
 
@@ -657,7 +666,8 @@ def venv_creation_failed(output: list[str]) -> BuildpackError:
 def tool_install_failed(package: str, version: str, output: list[str]) -> BuildpackError:
     return BuildpackError(
         f"Installing {package} {version} failed",
-        f"pycnb installs {package} for this build only, pinned with hashes, with the runtime's pip. pip's output ends:\n" + "\n".join(output[-15:]),
+        f"pycnb installs {package} for this build only, pinned with hashes, with the runtime's pip. pip's output ends:\n"
+        + "\n".join(output[-15:]),
         ["Check that PyPI (or your PIP_INDEX_URL) is reachable from the build and serves this version.",
          "A mirror must serve the exact files PyPI does: the hashes are checked."],
     )

@@ -64,7 +64,8 @@ def committed_venvs(app_dir: Path) -> list[str]:
 def is_python_app(app_dir: Path) -> bool:
     """Whether detect passes: any file that makes the app a Python app, even one build will refuse, so that build can explain."""
     names = [name for name, _ in MANAGER_FILES] + list(OTHER_PYTHON_FILES)
-    return any(_is_file(app_dir, name) for name in names) or requirements.misspelt_file(app_dir) is not None or bool(committed_venvs(app_dir))
+    return (any(_is_file(app_dir, name) for name in names) or requirements.misspelt_file(app_dir) is not None
+            or bool(committed_venvs(app_dir)))
 
 
 def found(app_dir: Path) -> dict[str, list[str]]:

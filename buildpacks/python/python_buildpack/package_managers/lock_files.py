@@ -24,4 +24,5 @@ def read_toml(app_dir: Path, name: str, lock_command: str) -> tuple[str, dict]:
     except tomllib.TOMLDecodeError as error:
         raise messages.invalid_lock(name, str(error), lock_command) from None
     except (ValueError, RecursionError):  # tomllib's int() of over 4300 digits; arrays nested thousands deep
-        raise messages.invalid_lock(name, "it holds a number too long or arrays or tables nested too deeply to read", lock_command) from None
+        raise messages.invalid_lock(name, "it holds a number too long or arrays or tables nested too deeply to read",
+                                    lock_command) from None

@@ -130,11 +130,13 @@ def _from_pyproject(app: App) -> PipInputs:
     )
 
 
-def compile_requirements(log: Logger, layers: Layers, python: Path, runtime_sha256: str, requirements_in: Path, output: Path, env: dict[str, str]) -> Path:
+def compile_requirements(log: Logger, layers: Layers, python: Path, runtime_sha256: str, requirements_in: Path, output: Path,
+                         env: dict[str, str]) -> Path:
     """Pin `requirements_in` into `output` (outside the app) with pip-compile, and log the pinned result."""
     pip_compile = tool.install(log, layers, tool.PIP_TOOLS, python, runtime_sha256, env)
     with log.timed(f"Resolving {requirements_in.name} with pip-compile"):
-        argv = [str(pip_compile), "--quiet", "--strip-extras", "--no-header", "--no-emit-index-url", "--output-file", str(output), str(requirements_in)]
+        argv = [str(pip_compile), "--quiet", "--strip-extras", "--no-header", "--no-emit-index-url", "--output-file", str(output),
+                str(requirements_in)]
         code, lines = commands.run(log, argv, env=env, cwd=requirements_in.parent)
         if code != 0:
             raise messages.pip_compile_failed(requirements_in.name, lines)
@@ -172,7 +174,8 @@ class PipInstaller:
         with log.timed("Removing packages the requirements no longer need"), tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
             report = Path(tmp) / "report.json"
             code, output = commands.run(
-                log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *wanted], env=self.env, cwd=self.app_dir,
+                log, [*pip, "install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report), *wanted],
+                env=self.env, cwd=self.app_dir,
             )
             if code != 0:
                 raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))

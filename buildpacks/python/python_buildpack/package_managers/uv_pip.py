@@ -65,5 +65,5 @@ class UvPipInstaller:
 
 def installer(context: InstallContext, requirements_file: Path, source_name: str) -> UvPipInstaller:
     executable = tool.install(context.log, context.layers, tool.UV, context.python, context.runtime_sha256, context.env)
-    return UvPipInstaller(executable, uv.cache_dir(context.layers), requirements_file, source_name, context.app_dir, context.env, context.tmp,
-                          context.extra_packages)
+    return UvPipInstaller(executable, uv.cache_dir(context.layers), requirements_file, source_name, context.app_dir, context.env,
+                          context.tmp, context.extra_packages)

@@ -23,7 +23,8 @@ def installed(tmp_path_factory, name: str, requirement: str) -> Path:
     """The `bin/` of a virtual environment of its own with `requirement` installed from PyPI, as a user has it."""
     env_dir = tmp_path_factory.mktemp(f"{name}-venv")
     venv.create(env_dir, with_pip=True)
-    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement], check=True)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", requirement],
+                   check=True)
     return env_dir / "bin"
 
 
@@ -71,7 +72,8 @@ def nested_with_procfile(docker_client, builder_image, django_admin, tmp_path_fa
 @pytest.fixture(scope="module")
 def nested_default_web(docker_client, builder_image, django_admin, tmp_path_factory):
     # A Pipfile without Pipfile.lock beside requirements.txt (a project that moved off Pipenv): pip installs requirements.txt.
-    app = nested_project(django_admin, tmp_path_factory.mktemp("nested-default") / "app", None, pipfile=f'[packages]\ndjango = "=={DJANGO[8:]}"\n')
+    app = nested_project(django_admin, tmp_path_factory.mktemp("nested-default") / "app", None,
+                         pipfile=f'[packages]\ndjango = "=={DJANGO[8:]}"\n')
     image, log = build(app, "nested-default")
     yield image, log
     remove_image_and_cache(docker_client, image)
@@ -129,7 +131,8 @@ def test_nested_project_without_procfile_runs_gunicorn_from_its_folder(docker_cl
         status, body = running.get("/admin/login/")
         assert status == 200 and "Log in | Django site admin" in body, body
         logs = running.container.logs().decode()
-        assert "pycnb/django: migrating the SQLite database before gunicorn starts" in logs and "Applying auth.0001_initial... OK" in logs, logs
+        assert ("pycnb/django: migrating the SQLite database before gunicorn starts" in logs
+                and "Applying auth.0001_initial... OK" in logs), logs
 
 
 def test_a_wagtail_site_as_it_comes_migrates_its_sqlite_database_at_launch_and_serves(docker_client, wagtail_site):

@@ -108,7 +108,8 @@ def test_pillow_compiles_against_the_aptfile_headers_and_loads_their_libraries(d
     assert found["pillow"] == "9.1.1" and found["jpeg"] == "ffd8"
     assert found["freetype2"].startswith("2.13.")
     # The run image has no FreeType: the one loaded is the apt layer's.
-    assert found["libfreetype"] and all(path.startswith("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu/") for path in found["libfreetype"]), found
+    assert found["libfreetype"] and all(path.startswith("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu/")
+                                        for path in found["libfreetype"]), found
     # Linked against the shared libjpeg (not the static one), which at launch is the run image's own.
     assert len(found["libjpeg"]) == 1 and found["libjpeg"][0].startswith("/usr/lib/x86_64-linux-gnu/libjpeg.so.62."), found
 

@@ -17,7 +17,8 @@ from support.images import pack_build, remove_image_and_cache, run_image, run_pa
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 NAMES = packaging.BUILDPACKS
-FLASK_QUICKSTART = 'from flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/")\ndef hello_world():\n    return "<p>Hello, World!</p>"\n'
+FLASK_QUICKSTART = ('from flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/")\n'
+                    'def hello_world():\n    return "<p>Hello, World!</p>"\n')
 
 
 @pytest.fixture(scope="module")
@@ -122,8 +123,10 @@ def test_a_second_builder_composed_from_the_published_buildpackages_builds_the_e
         result = run_pack("builder", "create", other, "--config", str(config), "--pull-policy", "always")
         assert result.returncode == 0, result.stdout + result.stderr
         labels = docker_client.images.get(other).attrs["Config"]["Labels"]
-        assert sorted(bp["id"] for bp in json.loads(labels["io.buildpacks.builder.metadata"])["buildpacks"]) == ["pycnb/django", "pycnb/procfile", "pycnb/python"]
-        assert [entry["id"] for entry in json.loads(labels["io.buildpacks.buildpack.order"])[0]["group"]] == ["pycnb/python", "pycnb/django", "pycnb/procfile"]
+        assert (sorted(bp["id"] for bp in json.loads(labels["io.buildpacks.builder.metadata"])["buildpacks"])
+                == ["pycnb/django", "pycnb/procfile", "pycnb/python"])
+        assert ([entry["id"] for entry in json.loads(labels["io.buildpacks.buildpack.order"])[0]["group"]]
+                == ["pycnb/python", "pycnb/django", "pycnb/procfile"])
         app = copy_app(EXAMPLE_APP, tmp_path / "app")
         built = pack_build(image, app, extra=["--builder", other, "--pull-policy", "if-not-present"])
         assert built.returncode == 0, built.log

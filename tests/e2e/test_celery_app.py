@@ -128,7 +128,8 @@ def test_a_pin_of_a_python_the_index_lacks_stops_the_build_with_the_file_line_an
 def test_every_process_is_an_entrypoint_with_web_the_default(image):
     local = pack_inspect_local(image)
     assert "web (default)" in local and "gunicorn myproject.wsgi" in local
-    for command in ("celery -A myproject worker --loglevel=info", "celery -A myproject beat --loglevel=info", "python manage.py migrate --noinput"):
+    for command in ("celery -A myproject worker --loglevel=info", "celery -A myproject beat --loglevel=info",
+                    "python manage.py migrate --noinput"):
         assert command in local
 
 

@@ -59,7 +59,8 @@ def process_env(container) -> dict[str, str]:
 
 
 def gunicorn_workers(container) -> int:
-    script = "n=0; for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f 2>/dev/null | grep -q '^/layers/.*gunicorn' && n=$((n+1)); done; echo $n"
+    script = ("n=0; for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f 2>/dev/null | grep -q '^/layers/.*gunicorn' && n=$((n+1)); "
+              "done; echo $n")
     return int(container.exec_run(["bash", "-c", script]).output.decode().strip()) - 1
 
 

@@ -50,4 +50,5 @@ def test_build_log_has_no_missing_lifecycle_sbom_warning(example_image, tmp_path
     assert result.returncode == 0, result.stdout + result.stderr
     # The launcher runs in the image, so its SBOM is a launch SBOM; the lifecycle's is a build one, which pack does not download.
     found = {path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json") if "buildpacksio_lifecycle" in path.as_posix()}
-    assert {f"layers/sbom/launch/buildpacksio_lifecycle/launcher/sbom.{kind}.json" for kind in ("cdx", "spdx", "syft")} <= found, sorted(found)
+    assert {f"layers/sbom/launch/buildpacksio_lifecycle/launcher/sbom.{kind}.json"
+            for kind in ("cdx", "spdx", "syft")} <= found, sorted(found)

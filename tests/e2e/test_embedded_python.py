@@ -78,7 +78,8 @@ def test_uwsgi_from_an_ini_serves_the_app_on_port(docker_client, uwsgi_image):
 def test_embedders_are_told_the_installed_runtime(docker_client, uwsgi_image):
     ldflags = in_image(docker_client, uwsgi_image, "python3-config", "--embed", "--ldflags")
     assert f"-L{RUNTIME}/lib" in ldflags and "-lpython3.13" in ldflags
-    script = "import json, sysconfig; print(json.dumps({k: sysconfig.get_config_var(k) for k in ('LIBDIR', 'LIBPL', 'INCLUDEPY', 'prefix')}))"
+    script = ("import json, sysconfig; "
+              "print(json.dumps({k: sysconfig.get_config_var(k) for k in ('LIBDIR', 'LIBPL', 'INCLUDEPY', 'prefix')}))")
     config = json.loads(in_image(docker_client, uwsgi_image, "python", "-c", script))
     assert config == {
         "LIBDIR": f"{RUNTIME}/lib", "LIBPL": f"{RUNTIME}/lib/python3.13/config-3.13-x86_64-linux-gnu",
@@ -91,7 +92,8 @@ def test_embedders_are_told_the_installed_runtime(docker_client, uwsgi_image):
 def test_no_runtime_file_names_the_folder_it_was_compiled_in(docker_client, uwsgi_image):
     # compile_cpython.sh compiles in a `mktemp -d` folder (/tmp/tmp.XXXXXXXXXX) and unpacks the
     # source there as Python-X.Y.Z: no file of the installed runtime, text or binary, may name it.
-    found = in_image(docker_client, uwsgi_image, "bash", "-c", f"grep -rlaE '/tmp/tmp\\.[A-Za-z0-9]{{10}}|/Python-3\\.[0-9]+\\.[0-9]+/' {RUNTIME} || true")
+    found = in_image(docker_client, uwsgi_image, "bash", "-c",
+                     f"grep -rlaE '/tmp/tmp\\.[A-Za-z0-9]{{10}}|/Python-3\\.[0-9]+\\.[0-9]+/' {RUNTIME} || true")
     assert found.strip() == ""
     # ...and every text file naming a folder under /layers names this one.
     named = in_image(docker_client, uwsgi_image, "bash", "-c", f"grep -rhoI '/layers/[A-Za-z0-9_.-]*/[A-Za-z0-9_.-]*' {RUNTIME} | sort -u")

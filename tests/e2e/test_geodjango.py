@@ -138,7 +138,8 @@ def test_django_finds_gdal_and_geos_itself_at_launch(docker_client, geodjango):
     # One line: the launcher runs a command through bash, which joins its arguments.
     code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings'); django.setup(); "
             "from django.conf import settings; from django.contrib.gis import gdal, geos; "
-            "print(hasattr(settings, 'GDAL_LIBRARY_PATH'), gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name, gdal.gdal_version().decode())")
+            "print(hasattr(settings, 'GDAL_LIBRARY_PATH'), gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name, "
+            "gdal.gdal_version().decode())")
     output = python_in_image(docker_client, image, code)
     assert output.splitlines()[-1].split()[:3] == ["False", "libgdal.so.36", "libgeos_c.so.1"], output
 
@@ -147,7 +148,8 @@ def test_settings_that_read_the_library_paths_still_work(docker_client, geodjang
     """Apps written for Heroku's docs have `GDAL_LIBRARY_PATH = os.environ.get("GDAL_LIBRARY_PATH")`: the layer sets both."""
     image, _ = geodjango
     code = ("import os; from django.conf import settings; "
-            "settings.configure(GDAL_LIBRARY_PATH=os.environ.get('GDAL_LIBRARY_PATH'), GEOS_LIBRARY_PATH=os.environ.get('GEOS_LIBRARY_PATH')); "
+            "settings.configure(GDAL_LIBRARY_PATH=os.environ.get('GDAL_LIBRARY_PATH'), "
+            "GEOS_LIBRARY_PATH=os.environ.get('GEOS_LIBRARY_PATH')); "
             "from django.contrib.gis import gdal, geos; print(gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name)")
     output = python_in_image(docker_client, image, code)
     gdal_path, geos_path = output.split()[-2:]
@@ -162,7 +164,8 @@ def test_migrates_into_postgis_and_answers_a_distance_query(docker_client, geodj
     output = docker_client.containers.run(image, entrypoint="migrate", environment=env, network_mode="host", remove=True).decode()
     assert "Applying places.0001_initial... OK" in output
     postgres.query("INSERT INTO places_place (name, location) VALUES "
-                   "('Lyon', ST_GeogFromText('SRID=4326;POINT(4.8357 45.7640)')), ('London', ST_GeogFromText('SRID=4326;POINT(-0.1276 51.5072)'))")
+                   "('Lyon', ST_GeogFromText('SRID=4326;POINT(4.8357 45.7640)')), "
+                   "('London', ST_GeogFromText('SRID=4326;POINT(-0.1276 51.5072)'))")
     with run_image(docker_client, image, env=env) as running:
         status, body = running.get("/nearest/")
     assert status == 200, body
@@ -243,8 +246,10 @@ def test_psycopg2_loads_the_run_images_libpq_and_no_group_reached_the_image(dock
     image, _ = geodjango_uv
     code = ("import glob, importlib.util, subprocess, psycopg2; "
             "so = glob.glob(psycopg2.__path__[0] + '/_psycopg*.so')[0]; "
-            "libpq = [line.split()[2] for line in subprocess.run(['ldd', so], capture_output=True, text=True).stdout.splitlines() if 'libpq' in line]; "
-            "print(psycopg2.__version__.split()[0], libpq, [name for name in ('pytest', 'pytest_django', 'ruff') if importlib.util.find_spec(name)])")
+            "libpq = [line.split()[2] for line in subprocess.run(['ldd', so], capture_output=True, text=True).stdout.splitlines() "
+            "if 'libpq' in line]; "
+            "print(psycopg2.__version__.split()[0], libpq, "
+            "[name for name in ('pytest', 'pytest_django', 'ruff') if importlib.util.find_spec(name)])")
     version, libpq, groups = python_in_image(docker_client, image, code).splitlines()[-1].split(" ", 2)
     assert version == "2.9.10" and groups == "[]", (version, groups)
     # The run image's libpq5 (the apt layer does not hold one: the run image has it).

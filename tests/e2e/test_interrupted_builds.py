@@ -31,7 +31,8 @@ pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 # The last item is output the build would print had it finished the step.
 POINTS = {
     "runtime-extract": ("- Installing Python 3.13.15", "tar -xzf", "## Installing dependencies"),
-    "pip-install": ("- Installing dependencies from requirements.txt", "-m pip --python /layers/pycnb_python/venv/bin/python install", "## Software bill of materials"),
+    "pip-install": ("- Installing dependencies from requirements.txt", "-m pip --python /layers/pycnb_python/venv/bin/python install",
+                    "## Software bill of materials"),
     "collectstatic": ("- Collecting static files", "manage.py collectstatic", "static files copied"),
     "export": ("===> EXPORTING", None, "Successfully built image"),
 }

@@ -51,7 +51,8 @@ urlpatterns = [path("", home), path("admin/", admin.site.urls)]
 def django_admin(tmp_path_factory) -> Path:
     env_dir = tmp_path_factory.mktemp("django-venv")
     venv.create(env_dir, with_pip=True)
-    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "Django==5.2.8"], check=True)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "Django==5.2.8"],
+                   check=True)
     return env_dir / "bin" / "django-admin"
 
 
@@ -75,7 +76,8 @@ def make_app(django_admin: Path, app: Path) -> Path:
 def layer_digests(docker_client, image: str) -> dict[str, str]:
     """The digest of each buildpack layer, from the image's lifecycle metadata label."""
     label = json.loads(docker_client.images.get(image).labels["io.buildpacks.lifecycle.metadata"])
-    return {f"{buildpack['key']}:{name}": layer["sha"] for buildpack in label["buildpacks"] for name, layer in buildpack.get("layers", {}).items()}
+    return {f"{buildpack['key']}:{name}": layer["sha"]
+            for buildpack in label["buildpacks"] for name, layer in buildpack.get("layers", {}).items()}
 
 
 def served(docker_client, image: str) -> tuple[str, str]:

@@ -75,8 +75,10 @@ def test_the_image_holds_no_apt_caches_docs_manuals_or_translations(docker_clien
 
 @pytest.mark.parametrize("kind", ["base", "build", "run"])
 def test_copyright_files_stay(docker_client, stack_images, kind):
-    listed = run(docker_client, stack_images[kind], "ls /usr/share/doc/bash/copyright /usr/share/doc/libc6/copyright /usr/share/doc/tzdata/copyright 2>&1 || true")
-    expected = ["/usr/share/doc/bash/copyright", "/usr/share/doc/libc6/copyright"] + ([] if kind == "base" else ["/usr/share/doc/tzdata/copyright"])
+    listed = run(docker_client, stack_images[kind],
+                 "ls /usr/share/doc/bash/copyright /usr/share/doc/libc6/copyright /usr/share/doc/tzdata/copyright 2>&1 || true")
+    expected = (["/usr/share/doc/bash/copyright", "/usr/share/doc/libc6/copyright"]
+                + ([] if kind == "base" else ["/usr/share/doc/tzdata/copyright"]))
     assert all(path in listed.split() for path in expected), listed
 
 
@@ -88,10 +90,12 @@ def test_the_run_and_build_images_are_within_their_size_budgets(docker_client, s
 def test_later_apt_installs_skip_docs_and_leave_no_caches(docker_client, stack_images):
     # The base's dpkg and apt configuration, as in Debian's slim images: what an app's own Dockerfile
     # (or a stack built on ours) installs stays lean too.
-    script = "export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -qq -y --no-install-recommends jq >/dev/null && " + LEFTOVERS
+    script = ("export DEBIAN_FRONTEND=noninteractive; "
+              "apt-get update -qq && apt-get install -qq -y --no-install-recommends jq >/dev/null && " + LEFTOVERS)
     found = run(docker_client, stack_images["base"], script.replace("find /var/lib/apt/lists ! -type d\n", ""), network_mode="host")
     assert found == ""
-    assert "jq-" in run(docker_client, stack_images["base"], "apt-get update -qq && apt-get install -qq -y jq >/dev/null && jq --version", network_mode="host")
+    assert "jq-" in run(docker_client, stack_images["base"], "apt-get update -qq && apt-get install -qq -y jq >/dev/null && jq --version",
+                        network_mode="host")
 
 
 def test_the_run_image_has_what_apps_load_and_its_user(docker_client, stack_images):

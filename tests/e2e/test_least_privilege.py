@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 BUILD_USER = 1001  # the build image's CNB_USER_ID
 RUN_USER = 1000  # the run image's
 # Printed by the settings when manage.py collectstatic imports them at build time, so the log shows who ran it.
-PROBE = 'import os\nprint(f"pycnb-probe: uid={os.getuid()} euid={os.geteuid()} gid={os.getgid()}")\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n'
+PROBE = ('import os\nprint(f"pycnb-probe: uid={os.getuid()} euid={os.geteuid()} gid={os.getgid()}")\n'
+         'STATIC_ROOT = BASE_DIR / "staticfiles"\n')
 VENV = "/layers/pycnb_python/venv"
 RUNTIME = "/layers/pycnb_python/python"
 # Writes the run user must not be able to make, each a shell command run in the running app's container.
@@ -39,7 +40,8 @@ WRITES = {
 # What only the strict layout (BP_APP_READ_ONLY=true) refuses: by default the app may add files to its folder.
 STRICT_WRITES = {
     "add a file to the app": "touch /workspace/added.py",
-    "create a SQLite database": f"{VENV}/bin/python -c \"import sqlite3; sqlite3.connect('/workspace/db.sqlite3').execute('create table t (x)')\"",
+    "create a SQLite database":
+        f"{VENV}/bin/python -c \"import sqlite3; sqlite3.connect('/workspace/db.sqlite3').execute('create table t (x)')\"",
 }
 # How the kernel says no: no write access, or (unlink and rename in a sticky folder, of a file
 # someone else owns) EPERM; SQLite's words for the former.

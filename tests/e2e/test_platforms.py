@@ -52,7 +52,8 @@ def test_pack_build_publishes_to_the_registry(docker_client, registry, published
     image = f"{registry.host}/apps/published:latest"
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
     # The builder is only in the registry now: pack may pull it.
-    result = pack_build(image, app, extra=["--builder", published["builder"], "--publish", "--insecure-registry", registry.host, "--pull-policy", "if-not-present"])
+    result = pack_build(image, app, extra=["--builder", published["builder"], "--publish", "--insecure-registry", registry.host,
+                                           "--pull-policy", "if-not-present"])
     assert result.returncode == 0, result.log
     docker_client.images.pull(image)
     assert serves(docker_client, image)
@@ -93,7 +94,8 @@ def test_creator_without_pack_exports_to_registry_and_daemon(docker_client, regi
     # unlike the cache's, come from another build.
     with contextlib.suppress(docker.errors.ImageNotFound):
         docker_client.images.remove("pycnb-test/tekton", force=True)
-    log = creator(docker_client, builder_image, app, cache, binding, registry.host, "-daemon", "-run-image", "pycnb/run:trixie", "pycnb-test/tekton")
+    log = creator(docker_client, builder_image, app, cache, binding, registry.host, "-daemon", "-run-image", "pycnb/run:trixie",
+                  "pycnb-test/tekton")
     assert "Using cached virtual environment" in log
     assert serves(docker_client, "pycnb-test/tekton")
 
@@ -136,7 +138,8 @@ def test_project_toml_gives_build_env_and_excludes_files(docker_client, builder_
     result = pack_build("pycnb-test/project-toml", app)
     assert result.returncode == 0, result.log
     listing = docker_client.containers.run(
-        "pycnb-test/project-toml", ["bash", "-c", "ls /workspace; echo SECRET_KEY=${SECRET_KEY:-unset}"], entrypoint="launcher", remove=True,
+        "pycnb-test/project-toml", ["bash", "-c", "ls /workspace; echo SECRET_KEY=${SECRET_KEY:-unset}"], entrypoint="launcher",
+        remove=True,
     ).decode()
     assert "notes.md" not in listing and "manage.py" in listing
     assert "SECRET_KEY=unset" in listing

@@ -25,7 +25,8 @@ POETRY_1 = "poetry==1.8.5"
 # (/pypi/<name>/<version>/json) Poetry's built-in PyPI source reads: the app names PyPI's simple
 # index as its source, as projects behind a mirror do.
 SIMPLE_INDEX = "https://pypi.org/simple/"
-LIST_DISTRIBUTIONS = "import importlib.metadata as m, json; print(json.dumps(sorted(d.metadata['Name'].lower() for d in m.distributions())))"
+LIST_DISTRIBUTIONS = ("import importlib.metadata as m, json; "
+                      "print(json.dumps(sorted(d.metadata['Name'].lower() for d in m.distributions())))")
 
 
 def poetry(app, *args):

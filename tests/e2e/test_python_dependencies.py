@@ -27,7 +27,8 @@ def first_build(builder_image, tmp_path_factory):
 
 
 def test_psycopg2_compiles_from_source_and_imports_at_run_time(docker_client, first_build):
-    version = run_python(docker_client, IMAGE, "import psycopg2; print(psycopg2.__libpq_version__ >= 150000, psycopg2.__version__.split()[0])")
+    version = run_python(docker_client, IMAGE,
+                         "import psycopg2; print(psycopg2.__libpq_version__ >= 150000, psycopg2.__version__.split()[0])")
     assert version == "True 2.9.13"
     # Built here, not a binary wheel: the extension links the run image's libpq (psycopg2-binary bundles its own).
     linked = docker_client.containers.run(
@@ -57,7 +58,8 @@ def test_removing_a_package_removes_it_from_the_image(docker_client, first_build
     assert "Environment cache  update in place: the dependency files changed" in result.log
     assert "- Updating cached virtual environment since:\n  - the dependency files changed" in result.log
     assert "Successfully uninstalled six-1.17.0" in result.log
-    installed = run_python(docker_client, IMAGE, "import importlib.metadata as m; print(sorted(d.metadata['Name'].lower() for d in m.distributions()))")
+    installed = run_python(docker_client, IMAGE,
+                           "import importlib.metadata as m; print(sorted(d.metadata['Name'].lower() for d in m.distributions()))")
     assert "'six'" not in installed and "'psycopg2'" in installed
 
 

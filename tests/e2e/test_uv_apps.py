@@ -21,7 +21,8 @@ pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 DJANGO = "django==5.2.8"
 REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\n"
-UWSGI_WEB = "web: uwsgi --http-socket :$PORT --virtualenv $VIRTUAL_ENV --module mysite.wsgi:application --master --workers 2 --die-on-term\n"
+UWSGI_WEB = ("web: uwsgi --http-socket :$PORT --virtualenv $VIRTUAL_ENV --module mysite.wsgi:application "
+             "--master --workers 2 --die-on-term\n")
 RUNTIME_LIBPYTHON = "/layers/pycnb_python/python/lib/libpython3.13.so.1.0"
 
 
@@ -71,7 +72,8 @@ def test_a_uv_app_builds_with_uv_sync_and_serves(docker_client, builds):
     log = logs[0].log
     assert summary_value(log, "Package manager") == "uv (from uv.lock)"
     assert summary_value(log, "Requirements") == "pyproject.toml, uv.lock"
-    assert summary_value(log, "Added packages") == "gunicorn==27.0.1, django-heroku==0.3.1 (not in uv.lock; pycnb/python adds them with pip after installing the lock)"
+    assert (summary_value(log, "Added packages")
+            == "gunicorn==27.0.1, django-heroku==0.3.1 (not in uv.lock; pycnb/python adds them with pip after installing the lock)")
     assert "uv sync --locked --no-default-groups" in log
     assert re.search(r"Built uwsgi==2\.\d+\.\d+", log), log  # uWSGI has no wheels: uv compiled it
     with run_image(docker_client, image) as running:
@@ -83,7 +85,8 @@ def test_a_uv_app_builds_with_uv_sync_and_serves(docker_client, builds):
 
 def test_uwsgi_links_the_runtimes_libpython(docker_client, builds):
     image, _, _ = builds
-    status, output = python_in(docker_client, image, "import shutil, subprocess; print(subprocess.run(['ldd', shutil.which('uwsgi')], capture_output=True, text=True).stdout)")
+    status, output = python_in(docker_client, image, "import shutil, subprocess; "
+                               "print(subprocess.run(['ldd', shutil.which('uwsgi')], capture_output=True, text=True).stdout)")
     assert status == 0 and f"libpython3.13.so.1.0 => {RUNTIME_LIBPYTHON}" in output, output
 
 
@@ -93,7 +96,8 @@ def test_the_dev_group_is_not_in_the_image_and_the_runtime_is_ours(docker_client
     assert status != 0 and "No module named 'pytest'" in output, output
     assert "/layers/pycnb_python/venv /layers/pycnb_python/python" in output
     # uv itself is a build-only tool: not in the image, not on the PATH.
-    status, output = python_in(docker_client, image, "import shutil, pathlib; print(shutil.which('uv'), pathlib.Path('/layers/pycnb_python/uv').exists())")
+    status, output = python_in(docker_client, image,
+                               "import shutil, pathlib; print(shutil.which('uv'), pathlib.Path('/layers/pycnb_python/uv').exists())")
     assert output.strip().endswith("None False"), output
 
 

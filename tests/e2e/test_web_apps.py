@@ -9,7 +9,8 @@ from support.images import pack_build, run_image
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
 # FastAPI's first steps (https://fastapi.tiangolo.com/tutorial/first-steps/), in main.py.
-FASTAPI_MAIN = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\nasync def root():\n    return {"message": "Hello World"}\n'
+FASTAPI_MAIN = ('from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\n'
+                'async def root():\n    return {"message": "Hello World"}\n')
 
 
 def test_a_fastapi_app_without_a_procfile_is_served_by_uvicorn(docker_client, builder_image, new_image, tmp_path):

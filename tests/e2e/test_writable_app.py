@@ -190,7 +190,8 @@ def sh(container, command: str) -> tuple[int, str]:
 def assert_build_files_protected(container, protected: dict[str, str] = PROTECTED) -> None:
     refused = {what: sh(container, command) for what, command in protected.items()}
     refusal = ("Permission denied", "Operation not permitted")  # no write access; sticky folder, someone else's file
-    assert {what: code != 0 and any(word in output for word in refusal) for what, (code, output) in refused.items()} == dict.fromkeys(protected, True), refused
+    assert ({what: code != 0 and any(word in output for word in refusal) for what, (code, output) in refused.items()}
+            == dict.fromkeys(protected, True)), refused
 
 
 def test_the_build_log_says_which_folders_are_writable_and_why(uploads_image):
@@ -221,12 +222,14 @@ def test_the_app_migrates_reads_its_database_and_saves_uploads_while_the_build_f
         assert status == 200 and json.loads(body)["documents"] == [{"title": "report", "file": saved.removeprefix("/workspace/media/")}]
 
         # The upload and the database exist, belong to the run user; the folders are sticky, like /tmp.
-        code, output = sh(container, f"cat {saved}; stat -c '%u %a %n' {saved} /workspace/db.sqlite3 /workspace /workspace/media /workspace/manage.py")
+        code, output = sh(container, f"cat {saved}; stat -c '%u %a %n' {saved} "
+                                     "/workspace/db.sqlite3 /workspace /workspace/media /workspace/manage.py")
         assert code == 0, output
         assert output.splitlines() == ["uploaded at run time", f"{RUN_USER} 644 {saved}", f"{RUN_USER} 644 /workspace/db.sqlite3",
                                        "1001 1777 /workspace", "1001 1777 /workspace/media", "1001 755 /workspace/manage.py"]
         # What the run user made, it may change and remove.
-        assert sh(container, "touch /workspace/cache.txt && mv /workspace/cache.txt /workspace/cache2.txt && rm /workspace/cache2.txt")[0] == 0
+        assert sh(container,
+                  "touch /workspace/cache.txt && mv /workspace/cache.txt /workspace/cache2.txt && rm /workspace/cache2.txt")[0] == 0
         assert_build_files_protected(container)
         assert request(running.port, "/")[0] == 200
 
@@ -276,7 +279,8 @@ def test_the_tutorial_procfile_migrates_rewrites_static_files_with_each_manifest
         logs = running.container.logs().decode()
         # The build's copies are unmodified, so collectstatic copies none; then the storage rewrites them all.
         assert re.search(r"0 static files copied to '/workspace/staticfiles', \d+ unmodified, \d+ post-processed", logs), logs
-        assert re.search(r"pycnb/django: the app's user took over the \d+ files the build wrote in /workspace/staticfiles \(STATIC_ROOT\)", logs), logs
+        assert re.search(r"pycnb/django: the app's user took over the \d+ files the build wrote in "
+                         r"/workspace/staticfiles \(STATIC_ROOT\)", logs), logs
         assert "Traceback" not in logs and "PermissionError" not in logs, logs
         container = running.container
         code, owners = sh(container, "find /workspace/staticfiles -type f -printf '%U\\n' | sort -u")

@@ -35,7 +35,8 @@ def config(stack: stacks.Stack = stacks.TRIXIE) -> Path:
         text = text.replace(f'image = "{DEFAULT_STACK_IMAGES[kind]}"', f'image = "{name}"')
     parsed = tomllib.loads(text)
     if parsed["build"]["image"] != images["build"] or [run["image"] for run in parsed["run"]["images"]] != [images["run"]]:
-        raise StepError("builder", "builder.toml no longer names the build and run images as expected", 'keep `image = "pycnb/build:trixie"` and `image = "pycnb/run:trixie"` in builder.toml')
+        raise StepError("builder", "builder.toml no longer names the build and run images as expected",
+                        'keep `image = "pycnb/build:trixie"` and `image = "pycnb/run:trixie"` in builder.toml')
     copy = BUILD_DIR / "builder.toml"
     BUILD_DIR.mkdir(exist_ok=True)
     copy.write_text(text)
@@ -65,4 +66,5 @@ def _set_lifecycle_env(client: docker.DockerClient, tag: str) -> None:
     try:
         client.images.build(fileobj=io.BytesIO(dockerfile.encode()), tag=tag, rm=True, pull=False)
     except docker.errors.DockerException as error:
-        raise StepError("builder", f"setting the lifecycle's env in {tag} failed: {error}", "check that the Docker engine is running") from None
+        raise StepError("builder", f"setting the lifecycle's env in {tag} failed: {error}",
+                        "check that the Docker engine is running") from None

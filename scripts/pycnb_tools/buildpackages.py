@@ -67,7 +67,8 @@ def pack_locator(image: str) -> str:
 def pack_target(target: dict) -> str:
     """A buildpack.toml `[[targets]]` entry as pack's `--target` value: `os/arch[/variant][:distro@version;...]`."""
     platform = "/".join(part for part in (target.get("os", ""), target.get("arch", ""), target.get("variant", "")) if part)
-    distros = ";".join(f"{distro['name']}@{distro['version']}" if distro.get("version") else distro["name"] for distro in target.get("distros", []))
+    distros = ";".join(f"{distro['name']}@{distro['version']}" if distro.get("version") else distro["name"]
+                       for distro in target.get("distros", []))
     return f"{platform}:{distros}" if distros else platform
 
 
@@ -79,7 +80,8 @@ def describe(staged: Path) -> Buildpackage:
         targets = tuple(pack_target(target) for target in descriptor.get("targets", []))
         return Buildpackage(staged.name, info["id"], info["version"], targets, staged)
     except (OSError, KeyError, tomllib.TOMLDecodeError) as error:
-        raise StepError(STEP, f"{staged / 'buildpack.toml'} cannot be read: {error}", "run ./pycnb package again; check buildpacks/<name>/buildpack.toml") from None
+        raise StepError(STEP, f"{staged / 'buildpack.toml'} cannot be read: {error}",
+                        "run ./pycnb package again; check buildpacks/<name>/buildpack.toml") from None
 
 
 def package_toml(buildpackage: Buildpackage) -> str:
@@ -96,9 +98,11 @@ def create(buildpackage: Buildpackage) -> Buildpackage:
     buildpackage.config.write_text(package_toml(buildpackage))
     targets = [argument for target in buildpackage.targets for argument in ("--target", target)]
     fix = f"read pack's message above; {buildpackage.staged}/buildpack.toml must be valid for pack v0.40"
-    pack.run(["buildpack", "package", buildpackage.image, "--config", str(buildpackage.config), "--pull-policy", "never", *targets], fix=fix)
+    pack.run(["buildpack", "package", buildpackage.image, "--config", str(buildpackage.config), "--pull-policy", "never", *targets],
+             fix=fix)
     buildpackage.file.unlink(missing_ok=True)
-    pack.run(["buildpack", "package", str(buildpackage.file), "--config", str(buildpackage.config), "--format", "file", "--pull-policy", "never", *targets], fix=fix)
+    pack.run(["buildpack", "package", str(buildpackage.file), "--config", str(buildpackage.config), "--format", "file",
+              "--pull-policy", "never", *targets], fix=fix)
     return buildpackage
 
 

@@ -100,7 +100,8 @@ def _ca_bundles(ca_certificates: tuple[Path, ...], host_ca: bool) -> list[Path]:
 @click.option("--env", "env_vars", multiple=True, metavar="NAME=VALUE", help="A build-time env var; repeatable.")
 @click.option("--ca-certificates", type=click.Path(exists=True, dir_okay=False, path_type=Path), multiple=True,
               help="A PEM bundle to trust during the build, passed as a ca-certificates binding; repeatable.")
-@click.option("--host-ca/--no-host-ca", default=True, show_default=True, help="Also pass the host's trust store (a proxy's CA lives there).")
+@click.option("--host-ca/--no-host-ca", default=True, show_default=True,
+              help="Also pass the host's trust store (a proxy's CA lives there).")
 @click.option("--network", default="host", show_default=True, help="The network of the build containers ('' for Docker's default).")
 def build_cmd(app_dir: Path, tag: str, env_vars: tuple[str, ...], ca_certificates: tuple[Path, ...], host_ca: bool, network: str) -> None:
     """Build APP_DIR into an image with the builder (pack build, offline-safe flags)."""
@@ -135,7 +136,8 @@ def demo_cmd(port: int) -> None:
         status, body = wait_for_http(f"http://127.0.0.1:{port}/")
         say(f"GET http://127.0.0.1:{port}/ answered {status}: {body[:200]!r}")
     except OSError as error:
-        raise StepError("demo", f"the app did not answer on port {port}: {error}\n{container.logs().decode()[-2000:]}", "read the app's log above") from None
+        raise StepError("demo", f"the app did not answer on port {port}: {error}\n{container.logs().decode()[-2000:]}",
+                        "read the app's log above") from None
     finally:
         container.remove(force=True)
     say(f"Build your own app with pack: {pack.path_line()}")
@@ -145,17 +147,22 @@ def demo_cmd(port: int) -> None:
 @cli.command("bench")
 @click.option("--quick", is_flag=True, help="One repetition of two scenarios: a smoke test of the runner, not figures to quote.")
 @click.option("--repetitions", type=click.IntRange(1), default=None,
-              help="Runs of every scenario (default: 3, quick: 1), the median is reported; with --runtime-only, runs of every workload per interpreter (default: 7, quick: 2), the best is reported.")
-@click.option("--runtime-only", is_flag=True, help="Only the CPython runtime benchmark: our runtime against Debian's python3.13 (needs no builder).")
-@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=BENCHMARK_RESULTS, show_default=True, help="Where the JSON and markdown results go.")
+              help="Runs of every scenario (default: 3, quick: 1), the median is reported; with --runtime-only, "
+                   "runs of every workload per interpreter (default: 7, quick: 2), the best is reported.")
+@click.option("--runtime-only", is_flag=True,
+              help="Only the CPython runtime benchmark: our runtime against Debian's python3.13 (needs no builder).")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=BENCHMARK_RESULTS, show_default=True,
+              help="Where the JSON and markdown results go.")
 def bench_cmd(quick: bool, repetitions: int | None, runtime_only: bool, output: Path) -> None:
-    """Benchmark pycnb against the Dockerfile a user would write and the bare install, and our CPython against Debian's (see benchmarks/README.md)."""
+    """Benchmark pycnb against the Dockerfile a user would write and the bare install, and our CPython against Debian's
+    (see benchmarks/README.md)."""
     from .bench import runner, runtime
 
     client = docker_engine.ensure()
     if runtime_only:
         stacks.build_images(client)
-        json_path, markdown_path = runner.run_runtime_only(client, repetitions=repetitions or runtime.default_repetitions(quick), quick=quick, output=output)
+        json_path, markdown_path = runner.run_runtime_only(client, repetitions=repetitions or runtime.default_repetitions(quick),
+                                                           quick=quick, output=output)
         say(f"Results: {markdown_path} and {json_path}")
         return
     builder.create(client)

@@ -70,7 +70,8 @@ class PrivateApt:
         partial.mkdir(parents=True)
         with tempfile.TemporaryDirectory(prefix="pycnb-debs-") as downloads:
             for deb in self.download(packages, Path(downloads)):
-                shell.run(self.step, ["dpkg-deb", "-x", str(deb), str(partial)], fix=f"check that {root.parent} is writable and has free space")
+                shell.run(self.step, ["dpkg-deb", "-x", str(deb), str(partial)],
+                          fix=f"check that {root.parent} is writable and has free space")
         partial.rename(root)
 
 

@@ -52,9 +52,11 @@ def _engine_root() -> Path:
     if (root / "usr" / "sbin" / "dockerd").exists():
         return root
     if os.geteuid() != 0 or not shutil.which("dpkg-deb"):
-        raise StepError(STEP, "no Docker daemon answers, and one can only be started as root on Debian", "start Docker Engine 25 or newer yourself")
+        raise StepError(STEP, "no Docker daemon answers, and one can only be started as root on Debian",
+                        "start Docker Engine 25 or newer yourself")
     shell.say("Unpacking Debian trixie's Docker Engine into the cache")
-    apt = PrivateApt("engine", "deb", ENGINE_SUITES, STEP, "check that Debian's mirror is reachable, or start Docker Engine 25 or newer yourself")
+    apt = PrivateApt("engine", "deb", ENGINE_SUITES, STEP,
+                     "check that Debian's mirror is reachable, or start Docker Engine 25 or newer yourself")
     apt.unpack(ENGINE_PACKAGES, root)
     return root
 
@@ -89,4 +91,5 @@ def ensure() -> docker.DockerClient:
         if client:
             return client
         time.sleep(1)
-    raise StepError(STEP, f"dockerd did not answer within {READY_TIMEOUT_SECONDS}s", f"read {log_path}; dockerd needs root and overlay2 support")
+    raise StepError(STEP, f"dockerd did not answer within {READY_TIMEOUT_SECONDS}s",
+                    f"read {log_path}; dockerd needs root and overlay2 support")

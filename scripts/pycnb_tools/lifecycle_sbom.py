@@ -72,7 +72,8 @@ def parse_build_info(name: str, text: str, sha256: str) -> BuildInfo:
 def build_info(binary: Path) -> BuildInfo:
     result = subprocess.run(["go", "version", "-m", str(binary)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise StepError(STEP, f"`go version -m {binary}` failed: {result.stderr.strip()}", "rebuild the lifecycle: remove ~/.cache/pycnb/lifecycle")
+        raise StepError(STEP, f"`go version -m {binary}` failed: {result.stderr.strip()}",
+                        "rebuild the lifecycle: remove ~/.cache/pycnb/lifecycle")
     return parse_build_info(binary.name, result.stdout, hashlib.sha256(binary.read_bytes()).hexdigest())
 
 

@@ -52,7 +52,8 @@ def install_command() -> Path:
         f"# pack v{toolchain.PACK_VERSION}, written by ./pycnb: pycnb's pack home (pull policy {USER_PULL_POLICY},\n"
         "# the pycnb builders trusted) unless PACK_HOME is set.\n"
         f'export PACK_HOME="${{PACK_HOME:-{home}}}"\n'
-        f'if [ -z "${{PACK_VOLUME_KEY:-}}" ] && [ -f "$PACK_HOME/volume-key" ]; then PACK_VOLUME_KEY=$(cat "$PACK_HOME/volume-key"); export PACK_VOLUME_KEY; fi\n'
+        f'if [ -z "${{PACK_VOLUME_KEY:-}}" ] && [ -f "$PACK_HOME/volume-key" ]; then '
+        'PACK_VOLUME_KEY=$(cat "$PACK_HOME/volume-key"); export PACK_VOLUME_KEY; fi\n'
         f"exec {shlex.quote(str(toolchain.pack()))} \"$@\"\n"
     )
     if not script.is_file() or script.read_text() != text:

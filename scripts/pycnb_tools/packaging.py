@@ -36,7 +36,8 @@ def _vendored_libraries() -> Path:
         try:
             shell.run(
                 STEP,
-                [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary=:all:", "--no-compile", "--target", str(partial), "-r", str(VENDOR_REQUIREMENTS)],
+                [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--only-binary=:all:", "--no-compile",
+                 "--target", str(partial), "-r", str(VENDOR_REQUIREMENTS)],
                 fix="check that PyPI is reachable and buildpacks/vendor.txt names existing versions",
             )
             shutil.rmtree(partial / "bin", ignore_errors=True)
@@ -61,7 +62,8 @@ def _tree_digest(digest: "hashlib._Hash", folder: Path) -> None:
     for path in sorted(folder.rglob("*")):
         if "__pycache__" in path.parts or path.suffix == ".pyc" or ".pytest_cache" in path.parts:
             continue
-        digest.update(f"{path.relative_to(folder)}\0{path.is_symlink() and path.readlink()}\0{path.stat().st_mode if path.exists() else 0:o}\0".encode())
+        digest.update((f"{path.relative_to(folder)}\0{path.is_symlink() and path.readlink()}\0"
+                       f"{path.stat().st_mode if path.exists() else 0:o}\0").encode())
         if path.is_file() and not path.is_symlink():
             digest.update(hashlib.sha256(path.read_bytes()).digest())
 

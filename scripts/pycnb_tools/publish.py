@@ -43,7 +43,8 @@ def check_registry(registry: str) -> str:
     text = registry.strip().rstrip("/")
     host, _, path = text.partition("/")
     if not host or "://" in text or "@" in text or any(character.isspace() for character in text) or ":" in path:
-        raise StepError(STEP, f"{registry!r} is not a registry name", "give a host, a host:port or a host and path: ./pycnb publish 127.0.0.1:5000 or registry.example.com/team")
+        raise StepError(STEP, f"{registry!r} is not a registry name",
+                        "give a host, a host:port or a host and path: ./pycnb publish 127.0.0.1:5000 or registry.example.com/team")
     return text
 
 
@@ -59,9 +60,11 @@ def push(client: docker.DockerClient, local: str, remote: str, labels: dict[str,
             client.images.get(local).tag(remote)
         for line in client.images.push(remote, stream=True, decode=True):
             if "error" in line:
-                raise StepError(STEP, f"pushing {remote} failed: {line.get('error')}", "check that the registry is reachable and accepts pushes (docker login for a registry that needs it)")
+                raise StepError(STEP, f"pushing {remote} failed: {line.get('error')}",
+                                "check that the registry is reachable and accepts pushes (docker login for a registry that needs it)")
     except docker.errors.DockerException as error:
-        raise StepError(STEP, f"pushing {remote} failed: {error}", "check that the Docker engine is running and the registry is reachable") from None
+        raise StepError(STEP, f"pushing {remote} failed: {error}",
+                        "check that the Docker engine is running and the registry is reachable") from None
     finally:
         # The registry's names are ours only while pushing: they would pile up in the daemon.
         try:
@@ -84,7 +87,8 @@ def composed_builder_config(images: dict[str, str], packages: dict[str, str], li
     parsed = tomllib.loads(text)
     uris = [entry["uri"] for entry in parsed["buildpacks"]]
     if parsed["build"]["image"] != images["build"] or [run["image"] for run in parsed["run"]["images"]] != [images["run"]] \
-            or sorted(uris) != sorted(buildpackages.pack_locator(image) for image in packages.values()) or parsed["lifecycle"]["uri"] != str(lifecycle):
+            or sorted(uris) != sorted(buildpackages.pack_locator(image) for image in packages.values()) \
+            or parsed["lifecycle"]["uri"] != str(lifecycle):
         raise StepError(STEP, "builder.toml no longer names its images, buildpacks and lifecycle as publish expects",
                         'keep the stack images, `uri = "build/buildpacks/<name>"` and `uri = "build/lifecycle.tgz"` in builder.toml')
     destination.parent.mkdir(parents=True, exist_ok=True)

@@ -124,7 +124,8 @@ def _from_debian(version: str, destination: Path) -> Path:
     versions = apt.source_versions(package)
     matching = [v for v in versions if v.split(":")[-1].startswith(f"{version}-")]
     if not matching:
-        raise StepError(STEP, f"Debian has no source package of Python {version} (it has {', '.join(versions) or 'none'})", f"choose one of those versions, or {DEBIAN_FIX}")
+        raise StepError(STEP, f"Debian has no source package of Python {version} (it has {', '.join(versions) or 'none'})",
+                        f"choose one of those versions, or {DEBIAN_FIX}")
     errors = []
     for debian_version in matching:
         try:
@@ -146,7 +147,8 @@ def configured_sources() -> list[str]:
     names = [name.strip() for name in os.environ.get("PYCNB_CPYTHON_SOURCE", DEFAULT_SOURCES).split(",") if name.strip()]
     unknown = [name for name in names if name not in SOURCES]
     if unknown or not names:
-        raise StepError(STEP, f"unknown CPython source {', '.join(map(repr, unknown)) or '(none)'} in PYCNB_CPYTHON_SOURCE", f"use a comma-separated list of {', '.join(SOURCES)}")
+        raise StepError(STEP, f"unknown CPython source {', '.join(map(repr, unknown)) or '(none)'} in PYCNB_CPYTHON_SOURCE",
+                        f"use a comma-separated list of {', '.join(SOURCES)}")
     return names
 
 
@@ -163,7 +165,8 @@ def fetch_source(version: str) -> Path:
         except (urllib.error.URLError, OSError, StepError) as error:
             failures.append(f"{name}: {getattr(error, 'problem', None) or getattr(error, 'reason', None) or error}")
             shell.say(f"Source {name} failed for Python {version}: {failures[-1]}")
-    raise StepError(STEP, f"no source of Python {version} could be fetched ({'; '.join(failures)})", "set PYCNB_CPYTHON_SOURCE to a reachable source, or PYCNB_CPYTHON_MIRROR to a python.org mirror")
+    raise StepError(STEP, f"no source of Python {version} could be fetched ({'; '.join(failures)})",
+                    "set PYCNB_CPYTHON_SOURCE to a reachable source, or PYCNB_CPYTHON_MIRROR to a python.org mirror")
 
 
 # Compiling and publishing
@@ -187,16 +190,19 @@ def build(client: docker.DockerClient, version: str, stack: Stack = TRIXIE, targ
 def _compile(client: docker.DockerClient, version: str, stack: Stack, archive: Path) -> Path:
     out = archive.parent
     source = fetch_source(version)
-    shell.say(f"Compiling Python {version} with PGO and LTO in {stack.build_image} (PGO and LTO: 20-35 minutes on 2 cores, versions side by side)")
+    shell.say(f"Compiling Python {version} with PGO and LTO in {stack.build_image} "
+              "(PGO and LTO: 20-35 minutes on 2 cores, versions side by side)")
     try:
         client.containers.run(
             stack.build_image, ["/recipe/compile_cpython.sh", f"/src/{source.name}", version, f"/out/{archive.name}"],
             user="0", remove=True, network_mode="none",
-            volumes={str(RECIPE.parent): {"bind": "/recipe", "mode": "ro"}, str(source.parent): {"bind": "/src", "mode": "ro"}, str(out): {"bind": "/out", "mode": "rw"}},
+            volumes={str(RECIPE.parent): {"bind": "/recipe", "mode": "ro"}, str(source.parent): {"bind": "/src", "mode": "ro"},
+                     str(out): {"bind": "/out", "mode": "rw"}},
         )
     except ContainerError as error:
         output = error.stderr.decode(errors="replace")[-3000:] if error.stderr else ""
-        raise StepError(STEP, f"compiling Python {version} failed:\n{output}", "read the configure/make output above; the build image may lack a header") from None
+        raise StepError(STEP, f"compiling Python {version} failed:\n{output}",
+                        "read the configure/make output above; the build image may lack a header") from None
     except DockerException as error:
         raise StepError(STEP, f"compiling Python {version} failed: {error}", "build the stack images first: ./pycnb stacks") from None
     return archive

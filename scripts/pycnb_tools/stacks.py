@@ -141,9 +141,11 @@ def ensure_base_image(client: docker.DockerClient) -> None:
         shell.run(STEP, ["tar", "-C", str(rootfs), "-cf", str(tarball), "."], fix="check the free disk space")
         repository, tag = BASE_IMAGE.rsplit(":", 1)
         try:
-            client.api.import_image_from_file(str(tarball), repository=repository, tag=tag, changes=[f"LABEL {RECIPE_LABEL}={base_recipe()}"])
+            client.api.import_image_from_file(str(tarball), repository=repository, tag=tag,
+                                              changes=[f"LABEL {RECIPE_LABEL}={base_recipe()}"])
         except (APIError, DockerException) as error:
-            raise StepError(STEP, f"importing the debootstrap root as {BASE_IMAGE} failed: {error}", "check the Docker daemon's log") from None
+            raise StepError(STEP, f"importing the debootstrap root as {BASE_IMAGE} failed: {error}",
+                            "check the Docker daemon's log") from None
 
 
 def build_images(client: docker.DockerClient, stack: Stack = TRIXIE) -> None:
@@ -154,11 +156,13 @@ def build_images(client: docker.DockerClient, stack: Stack = TRIXIE) -> None:
         shell.say(f"Building the {kind} image {tag}")
         try:
             for chunk in client.api.build(path=str(stack.folder), dockerfile=f"{kind}.Dockerfile", tag=tag,
-                                          buildargs={"BASE_IMAGE": BASE_IMAGE, **({"RUN_IMAGE": stack.run_image} if kind == "build" else {})},
+                                          buildargs={"BASE_IMAGE": BASE_IMAGE,
+                                                     **({"RUN_IMAGE": stack.run_image} if kind == "build" else {})},
                                           network_mode="host", rm=True, decode=True, pull=False):
                 if "stream" in chunk and chunk["stream"].strip():
                     print(f"    {chunk['stream'].rstrip()}")
                 if "error" in chunk:
                     raise BuildError(chunk["error"], [])
         except (BuildError, APIError) as error:
-            raise StepError(STEP, f"building {tag} failed: {error}", f"fix stacks/{stack.name}/{kind}.Dockerfile, or check that Debian's mirror is reachable") from None
+            raise StepError(STEP, f"building {tag} failed: {error}",
+                            f"fix stacks/{stack.name}/{kind}.Dockerfile, or check that Debian's mirror is reachable") from None

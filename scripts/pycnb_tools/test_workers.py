@@ -24,7 +24,8 @@ def workers(env: Mapping[str, str]) -> int:
     if not value:
         return DEFAULT_WORKERS
     if not value.isdigit() or int(value) < 1:
-        raise StepError("test", f"{WORKERS_ENV_VAR}={value!r} is not a number of processes", f"set {WORKERS_ENV_VAR} to a whole number of at least 1 (1 runs the suite in one process), or unset it")
+        raise StepError("test", f"{WORKERS_ENV_VAR}={value!r} is not a number of processes",
+                        f"set {WORKERS_ENV_VAR} to a whole number of at least 1 (1 runs the suite in one process), or unset it")
     return int(value)
 
 

@@ -48,7 +48,8 @@ GO_FIX = "install Go 1.26 or newer (https://go.dev/doc/install) and make sure th
 def _go_build(module_dir: Path, module: str, imports: list[str], package: str, output: Path, ldflags: str) -> None:
     module_dir.mkdir(parents=True, exist_ok=True)
     (module_dir / "go.mod").write_text(module)
-    (module_dir / "tools.go").write_text("//go:build tools\n\npackage tools\n\nimport (\n" + "".join(f'\t_ "{i}"\n' for i in imports) + ")\n")
+    (module_dir / "tools.go").write_text("//go:build tools\n\npackage tools\n\nimport (\n" + "".join(f'\t_ "{i}"\n' for i in imports)
+                                         + ")\n")
     env = {"CGO_ENABLED": "0"}
     shell.run(STEP, ["go", "mod", "tidy"], cwd=module_dir, env=env, fix=GO_FIX)
     partial = output.with_name(output.name + ".partial")
@@ -88,7 +89,8 @@ def lifecycle_tarball() -> Path:
     imports = ["github.com/buildpacks/lifecycle/cmd/lifecycle", "github.com/buildpacks/lifecycle/cmd/launcher"]
     for name in ("lifecycle", "launcher"):
         if not (binaries / name).exists():
-            _go_build(cache_dir() / "go" / "lifecycle", LIFECYCLE_MODULE, imports, f"github.com/buildpacks/lifecycle/cmd/{name}", binaries / name, ldflags)
+            _go_build(cache_dir() / "go" / "lifecycle", LIFECYCLE_MODULE, imports, f"github.com/buildpacks/lifecycle/cmd/{name}",
+                      binaries / name, ldflags)
     _write_lifecycle_tarball(binaries, tarball, lifecycle_sbom.documents(binaries))
     return tarball
 
@@ -96,7 +98,8 @@ def lifecycle_tarball() -> Path:
 def _write_lifecycle_tarball(binaries: Path, tarball: Path, sboms: dict[str, bytes]) -> None:
     descriptor = "[apis]\n"
     for kind, versions in LIFECYCLE_APIS.items():
-        descriptor += f'[apis.{kind}]\n  deprecated = []\n  supported = [{", ".join(repr(v).replace(chr(39), chr(34)) for v in versions)}]\n'
+        descriptor += (f'[apis.{kind}]\n  deprecated = []\n'
+                       f'  supported = [{", ".join(repr(v).replace(chr(39), chr(34)) for v in versions)}]\n')
     descriptor += f'[api]\n  platform = "0.7"\n  buildpack = "0.7"\n[lifecycle]\n  version = "{LIFECYCLE_VERSION}"\n'
     partial = tarball.with_name(tarball.name + ".partial")
     with tarfile.open(partial, "w:gz") as archive:

@@ -51,7 +51,8 @@ def test_build_unpacks_the_package_and_its_dependencies_the_run_image_lacks(buil
     layer = first.layers / "pycnb_apt" / "apt"
     assert (layer / "usr/lib/x86_64-linux-gnu/libmagic.so.1").exists()
     assert not (layer / "usr/share/doc").exists()
-    assert (layer / "env/LD_LIBRARY_PATH.prepend").read_text() == "/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu:/layers/pycnb_apt/apt/usr/lib"
+    assert (layer / "env/LD_LIBRARY_PATH.prepend").read_text() == ("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu:"
+                                                                   "/layers/pycnb_apt/apt/usr/lib")
     assert (layer / "env/MAGIC.default").read_text() == "/layers/pycnb_apt/apt/usr/lib/file/magic.mgc"
     types = tomllib.loads((first.layers / "pycnb_apt" / "apt.toml").read_text())["types"]
     assert types == {"build": True, "launch": True, "cache": True}
@@ -136,7 +137,8 @@ def test_find_library_finds_the_layer_library_with_no_settings(docker_client, wi
 def test_the_layer_ld_and_objdump_work_in_the_run_image(docker_client, with_find_library):
     """At launch there is no gcc: find_library's answer comes from the layer's ld and objdump, run in the run image."""
     env = {"PATH": f"{LAYER}/usr/bin:/usr/bin:/bin", "LD_LIBRARY_PATH": f"{LIBRARIES}:{LAYER}/usr/lib"}
-    script = f"command -v gcc cc; ld -t -L {LIBRARIES} -o /dev/null -lmagic 2>/dev/null; objdump -p -j .dynamic {LIBRARIES}/libmagic.so 2>/dev/null; true"
+    script = (f"command -v gcc cc; ld -t -L {LIBRARIES} -o /dev/null -lmagic 2>/dev/null; "
+              f"objdump -p -j .dynamic {LIBRARIES}/libmagic.so 2>/dev/null; true")
     output = docker_client.containers.run(TRIXIE.run_image, ["sh", "-c", script], environment=env, user=f"{BUILD_UID}:{BUILD_UID}",
                                           volumes={str(with_find_library.layers): {"bind": "/layers", "mode": "ro"}},
                                           network_mode="none", remove=True).decode()
@@ -178,14 +180,16 @@ def test_a_package_holding_a_file_of_the_run_image_libc_is_found_in_real_debian_
     from apt_buildpack import messages, run_image, unpack
 
     version = run_image_record.installed.packages["libc6"].version
-    amd64 = run_image.libc_clash(unpack.paths(glibc_deb(tmp_path, "libc6-amd64", version, "i386"), "libc6-amd64"), run_image_record.libc_files)
+    amd64 = run_image.libc_clash(unpack.paths(glibc_deb(tmp_path, "libc6-amd64", version, "i386"), "libc6-amd64"),
+                                 run_image_record.libc_files)
     assert amd64 == ["usr/lib64/ld-linux-x86-64.so.2"]
     error = messages.replaces_libc(2, "libc6-amd64", "libc6-amd64",
                                    f"libc6-amd64 (Aptfile, line 2) holds /{amd64[0]}, a file of the run image's libc6.")
     assert error.title == "libc6-amd64 would replace the run image's C library"
     assert "holds /usr/lib64/ld-linux-x86-64.so.2" in error.details and "Aptfile, line 2" in error.details
     libc6 = run_image.libc_clash(unpack.paths(glibc_deb(tmp_path, "libc6", version, "amd64"), "libc6"), run_image_record.libc_files)
-    assert {"usr/lib/x86_64-linux-gnu/libc.so.6", "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "usr/lib64/ld-linux-x86-64.so.2"} <= set(libc6)
+    assert {"usr/lib/x86_64-linux-gnu/libc.so.6", "usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2",
+            "usr/lib64/ld-linux-x86-64.so.2"} <= set(libc6)
     dev = unpack.paths(glibc_deb(tmp_path, "libc6-dev", version, "amd64"), "libc6-dev")
     assert "usr/lib/x86_64-linux-gnu/libc.so" in dev
     assert run_image.libc_clash(dev, run_image_record.libc_files) == []

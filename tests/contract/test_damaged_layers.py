@@ -33,7 +33,8 @@ DAMAGE = {
         "- Discarding cached virtual environment since:\n  - its archive is missing",
     ),
     "venv-metadata-truncated": (
-        lambda layers: (layers / "pycnb_python" / "venv-copy.toml").write_text((layers / "pycnb_python" / "venv-copy.toml").read_text()[:40]),
+        lambda layers: (layers / "pycnb_python" / "venv-copy.toml").write_text(
+            (layers / "pycnb_python" / "venv-copy.toml").read_text()[:40]),
         "- Discarding cached virtual environment since:\n  - its metadata is unreadable (venv-copy.toml: TOMLDecodeError)",
     ),
     "venv-metadata-garbled": (

@@ -6,7 +6,8 @@ from support.lifecycle import run_phase
 
 pytestmark = pytest.mark.docker
 
-FLASK_QUICKSTART = 'from flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/")\ndef hello_world():\n    return "<p>Hello, World!</p>"\n'
+FLASK_QUICKSTART = ('from flask import Flask\n\napp = Flask(__name__)\n\n'
+                    '@app.route("/")\ndef hello_world():\n    return "<p>Hello, World!</p>"\n')
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +42,7 @@ def test_an_app_with_nothing_to_serve_builds_with_a_warning(docker_client, stage
 
 
 def test_a_procfile_app_is_left_to_the_procfile_buildpack(docker_client, staged, tmp_path):
-    result = build(docker_client, tmp_path, {"requirements.txt": "", "app.py": FLASK_QUICKSTART, "Procfile": "web: python -m http.server $PORT\n"})
+    result = build(docker_client, tmp_path,
+                   {"requirements.txt": "", "app.py": FLASK_QUICKSTART, "Procfile": "web: python -m http.server $PORT\n"})
     assert result.exit_code == 0, result.output
     assert "Default web process" not in result.output and "WARNING: No" not in result.output

@@ -54,8 +54,10 @@ def test_detect_asks_python_for_gunicorn_and_django_heroku_when_missing(docker_c
 
 
 def test_detect_adds_nothing_the_user_pinned_or_when_turned_off(docker_client, builder_image, tmp_path):
-    assert tomllib.loads(run_phase(docker_client, "django", "detect", APP, tmp_path / "pinned").plan.read_text()) == {"requires": [{"name": "python"}]}
-    off = run_phase(docker_client, "django", "detect", FIXTURES / "django-no-procfile", tmp_path / "off", env={"BP_DJANGO_AUTO_INSTALL": "false"})
+    assert tomllib.loads(run_phase(docker_client, "django", "detect", APP, tmp_path / "pinned").plan.read_text()) == {
+        "requires": [{"name": "python"}]}
+    off = run_phase(docker_client, "django", "detect", FIXTURES / "django-no-procfile", tmp_path / "off",
+                    env={"BP_DJANGO_AUTO_INSTALL": "false"})
     assert tomllib.loads(off.plan.read_text()) == {"requires": [{"name": "python"}]}
 
 
@@ -64,7 +66,8 @@ def test_detect_says_why_without_manage_py(docker_client, builder_image, tmp_pat
     (app / "manage.py").unlink()
     result = run_phase(docker_client, "django", "detect", app, tmp_path / "work")
     assert result.exit_code == 100
-    assert result.output.strip() == "pycnb/django: Django is declared but manage.py is missing (at the top or one folder down); set BP_DJANGO_MANAGE_PY to its path in the app"
+    assert result.output.strip() == ("pycnb/django: Django is declared but manage.py is missing (at the top or one folder down); "
+                                     "set BP_DJANGO_MANAGE_PY to its path in the app")
 
 
 LOCKS = ROOT / "tests" / "fixtures" / "locks"
@@ -123,7 +126,8 @@ def test_collectstatic_skipped_without_static_root(docker_client, python_layers,
     edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())", "django_heroku.settings(locals(), staticfiles=False)")
     result = build_django(docker_client, python_layers, app)
     assert result.exit_code == 0, result.output
-    assert '- Skipping collectstatic: STATIC_ROOT is not set. To have static files collected, add to the settings: STATIC_ROOT = BASE_DIR / "staticfiles"' in result.output
+    assert ('- Skipping collectstatic: STATIC_ROOT is not set. To have static files collected, '
+            'add to the settings: STATIC_ROOT = BASE_DIR / "staticfiles"') in result.output
 
 
 FAILURES = [
@@ -166,7 +170,8 @@ def test_failure_causes_are_diagnosed(docker_client, python_layers, tmp_path, na
 
 def test_debug_collectstatic_prints_the_environment_with_secrets_masked(docker_client, python_layers, tmp_path):
     app = copy_app(APP, tmp_path / "app")
-    result = build_django(docker_client, python_layers, app, {"DEBUG_COLLECTSTATIC": "1", "SECRET_KEY": "s3cr3t-build-only-key", "DATABASE_URL": "postgres://u:pw-x1@db/app"})
+    result = build_django(docker_client, python_layers, app,
+                          {"DEBUG_COLLECTSTATIC": "1", "SECRET_KEY": "s3cr3t-build-only-key", "DATABASE_URL": "postgres://u:pw-x1@db/app"})
     assert result.exit_code == 0, result.output
     assert "    SECRET_KEY=****" in result.output and "    DATABASE_URL=****" in result.output
     assert "s3cr3t-build-only-key" not in result.output and "pw-x1" not in result.output
@@ -174,18 +179,21 @@ def test_debug_collectstatic_prints_the_environment_with_secrets_masked(docker_c
 
 def test_media_root_and_the_sqlite_folder_take_new_files_at_run_time(docker_client, python_layers, tmp_path):
     app = copy_app(APP, tmp_path / "app")
-    edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())", "django_heroku.settings(locals())\nMEDIA_ROOT = BASE_DIR / 'var' / 'media'")
+    edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())",
+         "django_heroku.settings(locals())\nMEDIA_ROOT = BASE_DIR / 'var' / 'media'")
     result = build_django(docker_client, python_layers, app)
     assert result.exit_code == 0, result.output
     assert "- Created var/\n" in result.output and "- Created var/media/\n" in result.output
-    assert "- Writable at run time: /workspace (the app folder, sticky), var/media/ (MEDIA_ROOT), ./ (SQLite database default)\n" in result.output
+    assert ("- Writable at run time: /workspace (the app folder, sticky), var/media/ (MEDIA_ROOT), "
+            "./ (SQLite database default)\n") in result.output
     modes = {name: stat.S_IMODE((app / name).stat().st_mode) for name in (".", "var", "var/media", "manage.py", "staticfiles")}
     assert modes == {".": 0o1777, "var": 0o755, "var/media": 0o1777, "manage.py": 0o755, "staticfiles": 0o755}
 
 
 def test_with_bp_app_read_only_no_folder_is_opened(docker_client, python_layers, tmp_path):
     app = copy_app(APP, tmp_path / "app")
-    edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())", "django_heroku.settings(locals())\nMEDIA_ROOT = BASE_DIR / 'media'")
+    edit(app / "myproject" / "settings.py", "django_heroku.settings(locals())",
+         "django_heroku.settings(locals())\nMEDIA_ROOT = BASE_DIR / 'media'")
     result = build_django(docker_client, python_layers, app, {"BP_APP_READ_ONLY": "true"})
     assert result.exit_code == 0, result.output
     assert "- BP_APP_READ_ONLY=true: MEDIA_ROOT and SQLite folders are not made writable\n" in result.output
@@ -202,7 +210,8 @@ def test_collectstatic_in_the_procfile_makes_static_root_replaceable_for_that_pr
     result = build_django(docker_client, python_layers, app)
     assert result.exit_code == 0, result.output
     assert "- Writable at run time: /workspace (the app folder, sticky), ./ (SQLite database default)\n" in result.output
-    assert "- Replaceable at run time: staticfiles/ (STATIC_ROOT: collectstatic in the Procfile's web process rewrites it)\n" in result.output
+    assert ("- Replaceable at run time: staticfiles/ (STATIC_ROOT: collectstatic in the Procfile's web process rewrites it)\n"
+            in result.output)
     assert "- At the start of the Procfile's web process, the app's user takes over the files the build wrote there" in result.output
     folders = [path for path in (app / "staticfiles").rglob("*") if path.is_dir()]
     assert folders and {stat.S_IMODE(path.stat().st_mode) for path in [app / "staticfiles", *folders]} == {0o777}

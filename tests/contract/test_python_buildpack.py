@@ -106,7 +106,8 @@ def test_bytecode_is_hash_based_so_layers_are_reproducible(docker_client, staged
 
 def test_embed_certs_puts_the_bundle_in_a_launch_layer(docker_client, staged, tmp_path, ca_binding):
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
-    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", env={"BP_EMBED_CERTS": "true"}, bindings=ca_binding, network="host")
+    result = run_phase(docker_client, "python", "build", app, tmp_path / "work", env={"BP_EMBED_CERTS": "true"},
+                       bindings=ca_binding, network="host")
     assert result.exit_code == 0, result.output
     layer = result.layers / "pycnb_python" / "ca-certificates"
     assert tomllib.loads((layer.parent / "ca-certificates.toml").read_text())["types"] == {"build": False, "launch": True, "cache": False}
@@ -132,7 +133,8 @@ def test_a_failed_install_leaves_no_layer_a_later_build_trusts(docker_client, st
 
 
 @pytest.mark.parametrize(("env", "app_folder_mode"), [({}, 0o1777), ({"BP_APP_READ_ONLY": "true"}, None)], ids=["default", "read-only"])
-def test_layers_and_app_are_not_world_writable_even_when_the_platform_umask_is_000(docker_client, staged, tmp_path, ca_binding, env, app_folder_mode):
+def test_layers_and_app_are_not_world_writable_even_when_the_platform_umask_is_000(docker_client, staged, tmp_path, ca_binding, env,
+                                                                                    app_folder_mode):
     """Only the app folder itself takes new files by default, sticky like /tmp; with BP_APP_READ_ONLY nothing does."""
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
     app.chmod(0o777)  # as pack gives it
@@ -214,7 +216,8 @@ def _pipenv_app(path, pipfile=PIPENV_PIPFILE):
     path.mkdir()
     (path / "Pipfile").write_text(pipfile)
     lock = {
-        "_meta": {"hash": {"sha256": pipenv.pipfile_hash(PIPENV_PIPFILE)}, "pipfile-spec": 6, "requires": {}, "sources": pipenv.DEFAULT_SOURCES},
+        "_meta": {"hash": {"sha256": pipenv.pipfile_hash(PIPENV_PIPFILE)}, "pipfile-spec": 6, "requires": {},
+                  "sources": pipenv.DEFAULT_SOURCES},
         "default": {"six": {"hashes": ["sha256:4721f391ed90541fddacab5acf947aa0d3dc7d27b2e1e8eda2be8970586c3274",
                                        "sha256:ff70335d468e7eb6ec65b95b99d3a2836546063f63acc5171de367e834932a81"],
                             "index": "pypi", "version": "==1.17.0"}},

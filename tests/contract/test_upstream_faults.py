@@ -107,7 +107,8 @@ def test_wheel_with_other_bytes_than_the_index_announced(docker_client, warm_lay
         index = with_password(server.url + "/simple")
         result = run_phase(docker_client, "python", "build", make_app(tmp_path / "app"), fresh_work(warm_layers, tmp_path),
                            env={"PIP_INDEX_URL": index, **FAST_PIP}, network="host")
-    assert_clean_failure(result, f"A downloaded package does not match its hash in the requirements or in the index {index.replace(PASSWORD, '****')}")
+    assert_clean_failure(result, "A downloaded package does not match its hash in the requirements or in the index "
+                                 f"{index.replace(PASSWORD, '****')}")
     assert not (result.layers / "pycnb_python" / "venv.toml").exists()
 
 

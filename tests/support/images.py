@@ -46,7 +46,8 @@ class Running:
 @contextlib.contextmanager
 def run_image(docker_client, image: str, *, env: dict[str, str] | None = None, **kwargs) -> Iterator[Running]:
     port = free_port()
-    container = docker_client.containers.run(image, detach=True, network_mode="host", environment={"PORT": str(port), **(env or {})}, **kwargs)
+    container = docker_client.containers.run(image, detach=True, network_mode="host", environment={"PORT": str(port), **(env or {})},
+                                             **kwargs)
     try:
         yield Running(container, port)
     finally:
@@ -55,7 +56,8 @@ def run_image(docker_client, image: str, *, env: dict[str, str] | None = None, *
 
 def run_pack(*args: str) -> subprocess.CompletedProcess:
     """Any other pack command, with our pack home, its output captured."""
-    return subprocess.run([str(toolchain.pack()), *args], env={**os.environ, **pack.env()}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    return subprocess.run([str(toolchain.pack()), *args], env={**os.environ, **pack.env()}, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL)
 
 
 def pack_inspect_local(image: str) -> str:

@@ -77,7 +77,8 @@ def run_phase(docker_client, buildpack: str, phase: str, app_dir: Path, workdir:
         str(workdir / "platform"): {"bind": "/platform", "mode": "ro"},
     }
     container = docker_client.containers.run(
-        TRIXIE.build_image, ["bash", "-c", f'umask {umask} && exec "$0"', f"{bp_dir}/bin/{phase}"] if umask else [f"{bp_dir}/bin/{phase}"], user=f"{BUILD_UID}:{BUILD_UID}", working_dir="/workspace",
+        TRIXIE.build_image, ["bash", "-c", f'umask {umask} && exec "$0"', f"{bp_dir}/bin/{phase}"] if umask else [f"{bp_dir}/bin/{phase}"],
+        user=f"{BUILD_UID}:{BUILD_UID}", working_dir="/workspace",
         environment=cnb_env, volumes=volumes, network_mode=network, detach=True,
     )
     try:

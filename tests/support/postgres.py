@@ -37,7 +37,8 @@ class Postgres:
 
     def superuser(self, sql: str, database: str = "postgres") -> str:
         # Over the server's Unix socket as the superuser, so that tests read what the app wrote.
-        return _as_postgres([_bin("psql"), "-h", str(self.data_dir.parent), "-p", str(self.port), "-U", "postgres", "-d", database, "-tAc", sql]).strip()
+        return _as_postgres([_bin("psql"), "-h", str(self.data_dir.parent), "-p", str(self.port), "-U", "postgres", "-d", database,
+                             "-tAc", sql]).strip()
 
     def create_database(self, name: str) -> Database:
         self.superuser(f"CREATE DATABASE {name} OWNER {USER}")
@@ -54,7 +55,8 @@ def _bin(name: str) -> str:
 
 
 def _as_postgres(argv: list[str]) -> str:
-    return subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout
+    return subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL).stdout
 
 
 def start(*, tls: bool = True) -> Postgres:
@@ -67,14 +69,16 @@ def start(*, tls: bool = True) -> Postgres:
     data, password_file = root / "data", root / "password"
     password_file.write_text(PASSWORD)
     shutil.chown(password_file, "postgres", "postgres")
-    _as_postgres([_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={password_file}"])
+    _as_postgres([_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+                  f"--pwfile={password_file}"])
     port = free_port()
     options = f"-p {port} -c listen_addresses=127.0.0.1 -k {root}"
     if tls:
         # TLS with a throwaway self-signed certificate: django-heroku connects with sslmode=require.
         key, certificate = root / "server.key", root / "server.crt"
         subprocess.run(
-            ["openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(certificate)],
+            ["openssl", "req", "-new", "-x509", "-days", "2", "-nodes", "-subj", "/CN=127.0.0.1",
+             "-keyout", str(key), "-out", str(certificate)],
             check=True, capture_output=True,
         )
         for path in (key, certificate):

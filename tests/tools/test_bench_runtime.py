@@ -34,8 +34,10 @@ def test_harness_times_each_standard_library_workload_and_the_parser_reads_it(wo
 
 def test_parser_reads_the_last_line_and_rejects_output_without_times():
     output = 'a warning first\n{"seconds": [0.5, 0.25], "checksum": "7", "python": "3.13.15", "flags": {"pgo": true}}\n'
-    assert runtime.parse_harness_output(output, "fib", runtime.OURS) == {"seconds": [0.5, 0.25], "wall_seconds": [], "checksum": "7", "python": "3.13.15", "flags": {"pgo": True}}
-    for bad in ("", "Traceback (most recent call last):\n  ...\nImportError: no django", '{"seconds": []}', '{"seconds": [0.1]}', '{"seconds": [-1], "checksum": 1, "python": "x"}'):
+    assert runtime.parse_harness_output(output, "fib", runtime.OURS) == {"seconds": [0.5, 0.25], "wall_seconds": [], "checksum": "7",
+                                                                         "python": "3.13.15", "flags": {"pgo": True}}
+    for bad in ("", "Traceback (most recent call last):\n  ...\nImportError: no django", '{"seconds": []}', '{"seconds": [0.1]}',
+                '{"seconds": [-1], "checksum": 1, "python": "x"}'):
         with pytest.raises(StepError, match="fib workload on Debian Python did not report its times"):
             runtime.parse_harness_output(bad, "fib", runtime.DEBIAN)
 
@@ -58,8 +60,10 @@ def test_summary_takes_the_best_time_and_the_geometric_mean_of_ratios():
         "fib": {"ours": [sample(0.30, 0.24), sample(0.25, 0.26), sample(0.27)], "debian": [sample(0.21, 0.20), sample(0.22)]},
         "regex": {"ours": [sample(0.10)], "debian": [sample(0.125)]},
     }
-    interpreters = {"ours": {"python": "3.13.15", "executable": "/opt/pycnb-python/bin/python3", "flags": {"pgo": False, "lto": False, "shared_libpython": False}},
-                    "debian": {"python": "3.13.5", "executable": "/usr/bin/python3.13", "flags": {"pgo": True, "lto": True, "shared_libpython": True}}}
+    interpreters = {"ours": {"python": "3.13.15", "executable": "/opt/pycnb-python/bin/python3",
+                             "flags": {"pgo": False, "lto": False, "shared_libpython": False}},
+                    "debian": {"python": "3.13.5", "executable": "/usr/bin/python3.13",
+                               "flags": {"pgo": True, "lto": True, "shared_libpython": True}}}
     summary = runtime.summarize(samples, interpreters, repetitions=3)
     fib = summary["workloads"]["fib"]
     assert fib["best_seconds"] == {"ours": 0.24, "debian": 0.20}
@@ -78,7 +82,8 @@ def test_summary_takes_the_best_time_and_the_geometric_mean_of_ratios():
 
 def test_summary_refuses_workloads_whose_interpreters_did_different_work():
     with pytest.raises(StepError, match="nbody workload returned different results"):
-        runtime.summarize({"nbody": {"ours": [sample(0.1, checksum="-0.1690")], "debian": [sample(0.1, checksum="-0.1691")]}}, {}, repetitions=1)
+        runtime.summarize({"nbody": {"ours": [sample(0.1, checksum="-0.1690")], "debian": [sample(0.1, checksum="-0.1691")]}}, {},
+                          repetitions=1)
 
 
 def test_target_is_met_up_to_two_percent_slower_and_unmeasured_without_a_run():

@@ -10,9 +10,11 @@ from pycnb_tools.paths import ROOT
 
 
 def test_targets_become_packs_target_flags():
-    assert buildpackages.pack_target({"os": "linux", "arch": "amd64", "distros": [{"name": "debian", "version": "13"}]}) == "linux/amd64:debian@13"
+    assert buildpackages.pack_target({"os": "linux", "arch": "amd64", "distros": [{"name": "debian", "version": "13"}]}) \
+        == "linux/amd64:debian@13"
     assert buildpackages.pack_target({"os": "linux", "arch": "arm", "variant": "v7"}) == "linux/arm/v7"
-    assert buildpackages.pack_target({"os": "linux", "arch": "amd64", "distros": [{"name": "debian", "version": "12"}, {"name": "ubuntu"}]}) == "linux/amd64:debian@12;ubuntu"
+    assert buildpackages.pack_target({"os": "linux", "arch": "amd64", "distros": [{"name": "debian", "version": "12"},
+                                                                                   {"name": "ubuntu"}]}) == "linux/amd64:debian@12;ubuntu"
 
 
 @pytest.mark.parametrize("name", ["apt", "python", "django", "procfile"])
@@ -59,7 +61,8 @@ def test_the_published_builder_is_composed_from_the_published_pieces(tmp_path):
     images = {"build": "r.example/pycnb/build:trixie", "run": "r.example/pycnb/run:trixie"}
     packages = {name: f"r.example/pycnb/buildpack-{name}:0.1.0" for name in ("apt", "python", "django", "procfile")}
     config = tomllib.loads(publish.composed_builder_config(images, packages, tmp_path / "lifecycle.tgz", tmp_path / "b.toml").read_text())
-    assert [entry["uri"] for entry in config["buildpacks"]] == [f"docker://{packages[name]}" for name in ("apt", "python", "django", "procfile")]
+    assert [entry["uri"] for entry in config["buildpacks"]] == [f"docker://{packages[name]}"
+                                                                for name in ("apt", "python", "django", "procfile")]
     assert config["build"]["image"] == images["build"] and config["run"]["images"] == [{"image": images["run"]}]
     assert config["lifecycle"]["uri"] == str(tmp_path / "lifecycle.tgz")
     assert config["order"] == tomllib.loads((ROOT / "builder.toml").read_text())["order"]

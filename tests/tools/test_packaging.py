@@ -55,7 +55,8 @@ def test_the_builder_carries_only_the_runtimes_the_index_lists(tmp_path, monkeyp
     listed.with_suffix(".lock").touch()
     runtimes.write_index([listed])
     packaging._copy_runtime_index(runtimes.runtimes_dir(), tmp_path / "staged")
-    assert sorted(path.name for path in (tmp_path / "staged").iterdir()) == ["cpython-3.13.15-linux-amd64-debian-13-install_only.tar.gz", "index.json"]
+    assert sorted(path.name for path in (tmp_path / "staged").iterdir()) == ["cpython-3.13.15-linux-amd64-debian-13-install_only.tar.gz",
+                                                                             "index.json"]
 
 
 def test_staging_is_skipped_when_nothing_it_is_made_from_changed(tmp_path, monkeypatch):

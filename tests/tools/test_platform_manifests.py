@@ -32,7 +32,8 @@ CATALOG_TASKS = {
     },
     ("git-clone", "0.9"): {
         "params": {"url", "revision", "refspec", "submodules", "depth", "sslVerify", "crtFileName", "subdirectory",
-                   "sparseCheckoutDirectories", "deleteExisting", "httpProxy", "httpsProxy", "noProxy", "verbose", "gitInitImage", "userHome"},
+                   "sparseCheckoutDirectories", "deleteExisting", "httpProxy", "httpsProxy", "noProxy", "verbose", "gitInitImage",
+                   "userHome"},
         "required_params": {"url"},
         "array_params": set(),
         "workspaces": {"output", "ssh-directory", "basic-auth", "ssl-ca-directory"},
@@ -46,13 +47,15 @@ def documents(path: Path) -> list[dict]:
 
 
 def resource_ids(paths) -> list:
-    return [pytest.param(document, id=f"{path.relative_to(ROOT)}:{document['kind']}/{document['metadata'].get('name') or document['metadata'].get('generateName')}")
+    return [pytest.param(document, id=f"{path.relative_to(ROOT)}:{document['kind']}/"
+                                      f"{document['metadata'].get('name') or document['metadata'].get('generateName')}")
             for path in paths for document in documents(path)]
 
 
 @pytest.mark.parametrize("document", resource_ids(KPACK_FILES))
 def test_kpack_resources_match_kpacks_schema(document):
-    assert k8s_schemas.kpack_served(document["apiVersion"], document["kind"]), f"kpack's CRDs serve no {document['kind']} at {document['apiVersion']}"
+    assert k8s_schemas.kpack_served(document["apiVersion"], document["kind"]), \
+        f"kpack's CRDs serve no {document['kind']} at {document['apiVersion']}"
     assert k8s_schemas.errors(k8s_schemas.kpack_validator(document["apiVersion"], document["kind"]), document) == []
 
 
@@ -69,7 +72,8 @@ def test_the_schemas_refuse_a_misspelt_key():
     """The check is not vacuous: an unknown field fails, as `kubectl apply --validate=strict` refuses it."""
     stack = documents(EXAMPLES / "kpack" / "pycnb.yaml")[1]
     stack["spec"]["runImage"]["imgae"] = stack["spec"]["runImage"].pop("image")
-    assert "Additional properties are not allowed ('imgae' was unexpected)" in " ".join(k8s_schemas.errors(k8s_schemas.kpack_validator("kpack.io/v1alpha2", "ClusterStack"), stack))
+    assert "Additional properties are not allowed ('imgae' was unexpected)" in " ".join(
+        k8s_schemas.errors(k8s_schemas.kpack_validator("kpack.io/v1alpha2", "ClusterStack"), stack))
     run = documents(EXAMPLES / "tekton" / "pipelinerun.yaml")[0]
     run["spec"]["pipelineSpec"]["tasks"][1]["runafter"] = ["fetch-source"]
     assert k8s_schemas.errors(k8s_schemas.tekton_validator("tekton.dev/v1", "Pipeline", "spec"), run["spec"]["pipelineSpec"])
@@ -117,7 +121,8 @@ def test_the_examples_name_the_images_publish_pushes():
     kpack = {document["kind"]: document for document in documents(EXAMPLES / "kpack" / "pycnb.yaml")}
     assert [source["image"] for source in kpack["ClusterStore"]["spec"]["sources"]] == [names[name] for name in packaging.BUILDPACKS]
     assert kpack["ClusterStack"]["spec"]["id"] == publish.STACK_ID
-    assert kpack["ClusterStack"]["spec"]["buildImage"]["image"] == names["build"] and kpack["ClusterStack"]["spec"]["runImage"]["image"] == names["run"]
+    assert kpack["ClusterStack"]["spec"]["buildImage"]["image"] == names["build"] \
+        and kpack["ClusterStack"]["spec"]["runImage"]["image"] == names["run"]
     order = [entry["id"] for entry in kpack["ClusterBuilder"]["spec"]["order"][0]["group"]]
     assert order == [buildpackages.describe(ROOT / "buildpacks" / name).id for name in packaging.BUILDPACKS]
     build = documents(EXAMPLES / "tekton" / "pipelinerun.yaml")[0]["spec"]["pipelineSpec"]["tasks"][1]

@@ -52,7 +52,8 @@ def test_readme_pack_build_lines_work_after_the_set_up(docker_client, builder_im
     shell_setup = readme_path_line().replace("$HOME/.cache/pycnb", str(pack.bin_dir().parent))
     image = unique_image("readme")
     try:
-        found = subprocess.run(["bash", "-c", f"{shell_setup} && command -v pack && pack config pull-policy && pack config trusted-builders list"],
+        found = subprocess.run(["bash", "-c",
+                                f"{shell_setup} && command -v pack && pack config pull-policy && pack config trusted-builders list"],
                                env=env, capture_output=True, text=True)
         assert found.returncode == 0, found.stderr
         assert found.stdout.splitlines()[0] == str(pack.bin_dir() / "pack")

@@ -37,7 +37,8 @@ def test_go_missing(tmp_path):
 
 def test_no_docker_daemon_and_no_way_to_start_one(tmp_path):
     result = run_pycnb("docker", env={"DOCKER_HOST": f"unix://{tmp_path}/nothing.sock", "PATH": "/nonexistent"}, cache=tmp_path)
-    assert_step_error(result, "docker", "no Docker daemon answers, and one can only be started as root on Debian", "start Docker Engine 25 or newer yourself")
+    assert_step_error(result, "docker", "no Docker daemon answers, and one can only be started as root on Debian",
+                      "start Docker Engine 25 or newer yourself")
 
 
 @pytest.mark.docker
@@ -51,7 +52,8 @@ def test_runtime_source_not_found(docker_client, tmp_path):
 def test_configured_runtime_version_that_debian_does_not_have(docker_client, tmp_path):
     env = {"PYCNB_CPYTHON_SOURCE": "debian", "PYCNB_RUNTIME_VERSIONS": "3.13.99"}
     result = run_pycnb("runtimes", env=env, cache=tmp_path)
-    assert_step_error(result, "runtimes", "no source of Python 3.13.99 could be fetched (debian: Debian has no source package of Python 3.13.99 (it has ",
+    assert_step_error(result, "runtimes",
+                      "no source of Python 3.13.99 could be fetched (debian: Debian has no source package of Python 3.13.99 (it has ",
                       "set PYCNB_CPYTHON_SOURCE")
     assert "Compiling" not in result.stdout + result.stderr
 

@@ -43,7 +43,8 @@ def _timed(argv: list[str], env: dict[str, str], what: str) -> tuple[float, int 
         result = subprocess.run(argv, env={**os.environ, **env}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         seconds = time.monotonic() - started
     if result.returncode != 0:
-        raise StepError(STEP, f"{what} failed (exit {result.returncode}):\n{(result.stdout + result.stderr)[-4000:]}", "read the build output above")
+        raise StepError(STEP, f"{what} failed (exit {result.returncode}):\n{(result.stdout + result.stderr)[-4000:]}",
+                        "read the build output above")
     return seconds, memory.peak, result.stdout + result.stderr
 
 
@@ -63,7 +64,8 @@ def phase_profile(log: str) -> dict[str, float]:
         if not marks:
             marks.append(("pack start-up", last))
         elif PHASE_START.match(text):
-            name = "export: cache layers" if text.startswith("Adding cache layer") else "export: save image" if text.startswith("Saving ") else text.strip("#=> ")
+            name = ("export: cache layers" if text.startswith("Adding cache layer")
+                    else "export: save image" if text.startswith("Saving ") else text.strip("#=> "))
             if marks[-1][0] != name:
                 marks.append((name, last))
     phases: dict[str, float] = {}
@@ -125,11 +127,12 @@ class Dockerfile:
     def start_cold(self, repetition: int) -> None:
         """BuildKit's whole cache dropped, pip's cache mount with it; the base images stay, as pulled ones would."""
         self.image = f"pycnb-bench/b:r{repetition}-{os.getpid()}"
-        subprocess.run([self.docker, "buildx", "prune", "--all", "--force"], env={**os.environ, **self.env}, capture_output=True, check=True)
+        subprocess.run([self.docker, "buildx", "prune", "--all", "--force"], env={**os.environ, **self.env},
+                       capture_output=True, check=True)
 
     def build(self, app_dir: Path) -> Build:
-        argv = [self.docker, "buildx", "build", "--network", "host", "--progress", "plain", "--build-arg", f"PIP_INDEX_URL={self.index_url}",
-                "--file", str(DOCKERFILE), "--tag", self.image, str(app_dir)]
+        argv = [self.docker, "buildx", "build", "--network", "host", "--progress", "plain",
+                "--build-arg", f"PIP_INDEX_URL={self.index_url}", "--file", str(DOCKERFILE), "--tag", self.image, str(app_dir)]
         seconds, peak, _ = _timed(argv, self.env, "docker buildx build")
         return Build(seconds, peak)
 

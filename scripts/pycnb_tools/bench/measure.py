@@ -111,7 +111,8 @@ def first_200(client: docker.DockerClient, image: str, port: int, expected: str,
                     if response.status == 200:
                         elapsed = time.monotonic() - started
                         if body != expected:
-                            raise StepError("bench", f"{image} answered {body[:200]!r}, not {expected!r}", "the build did not pick up the scenario's change: read its log")
+                            raise StepError("bench", f"{image} answered {body[:200]!r}, not {expected!r}",
+                                            "the build did not pick up the scenario's change: read its log")
                         return elapsed
             except OSError:
                 time.sleep(0.01)

@@ -54,7 +54,8 @@ def write_simple_index(root: Path) -> None:
     for name, files in projects.items():
         (simple / name).mkdir()
         anchors = "".join(
-            f'<a href="../../files/{html.escape(path.name)}#sha256={hashlib.sha256(path.read_bytes()).hexdigest()}">{html.escape(path.name)}</a>\n'
+            f'<a href="../../files/{html.escape(path.name)}#sha256={hashlib.sha256(path.read_bytes()).hexdigest()}">'
+            f'{html.escape(path.name)}</a>\n'
             for path in files
         )
         (simple / name / "index.html").write_text(f"<!DOCTYPE html><html><body>\n{anchors}</body></html>\n")
@@ -78,12 +79,14 @@ def fill(client: docker.DockerClient, image: str, requirement_files: list[Path])
     try:
         client.containers.run(
             image, ["sh", "-c", script], remove=True, network_mode="host",
-            environment={"PIP_CERT": "/ca.pem", "PIP_DISABLE_PIP_VERSION_CHECK": "1", **{name: os.environ[name] for name in PIP_INDEX_VARS if name in os.environ}},
+            environment={"PIP_CERT": "/ca.pem", "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+                         **{name: os.environ[name] for name in PIP_INDEX_VARS if name in os.environ}},
             volumes={str(partial): {"bind": "/index", "mode": "rw"}, str(app.HOST_CA_BUNDLE): {"bind": "/ca.pem", "mode": "ro"}},
         )
     except ContainerError as error:
         output = error.stderr.decode(errors="replace")[-2000:] if error.stderr else ""
-        raise StepError(STEP, f"downloading the reference app's packages from PyPI failed:\n{output}", "check that PyPI is reachable (PIP_INDEX_URL is honoured)") from None
+        raise StepError(STEP, f"downloading the reference app's packages from PyPI failed:\n{output}",
+                        "check that PyPI is reachable (PIP_INDEX_URL is honoured)") from None
     write_simple_index(partial)
     partial.rename(root)
     return root

@@ -45,7 +45,8 @@ def summarize(samples: dict[str, dict[str, list[dict]]]) -> dict:
         summary[scenario] = {
             "median": medians,
             "ratio": {
-                f"{top}/{bottom}": {figure: _ratio(medians.get(top, {}).get(figure), medians.get(bottom, {}).get(figure)) for figure in FIGURES}
+                f"{top}/{bottom}": {figure: _ratio(medians.get(top, {}).get(figure), medians.get(bottom, {}).get(figure))
+                                    for figure in FIGURES}
                 for top, bottom in RATIOS
             },
             "phases_A": phases,
@@ -71,7 +72,8 @@ def targets(summary: dict, runtime_summary: dict | None = None, stacks: dict[str
         ("cold: wall time A/B", ratio(scenarios.COLD, "A/B", "wall_seconds"), "<=", 1.0),
         ("code-only change: wall time A/B", ratio(scenarios.CODE_CHANGE, "A/B", "wall_seconds"), "<=", 1.0),
         ("one dependency added: wall time A/B", ratio(scenarios.ADD_DEPENDENCY, "A/B", "wall_seconds"), "<=", 1.0),
-        ("one dependency added: wall time A/B (the earlier, stricter goal)", ratio(scenarios.ADD_DEPENDENCY, "A/B", "wall_seconds"), "<=", 0.5),
+        ("one dependency added: wall time A/B (the earlier, stricter goal)", ratio(scenarios.ADD_DEPENDENCY, "A/B", "wall_seconds"),
+         "<=", 0.5),
         ("rebuild with no change: A wall time (s)", median(scenarios.NO_CHANGE, "A", "wall_seconds"), "<=", 4.0),
         ("code-only change: A wall time (s)", median(scenarios.CODE_CHANGE, "A", "wall_seconds"), "<=", 6.0),
         ("one dependency removed: A wall time (s)", median(scenarios.REMOVE_DEPENDENCY, "A", "wall_seconds"), "<=", 6.0),
@@ -141,7 +143,8 @@ def _scenario_tables(result: dict) -> list[str]:
         for scenario, entry in result["scenarios"].items():
             cells = [_format(entry["median"].get(key, {}).get(figure), unit) for key in APPROACHES]
             ratios = [entry["ratio"].get(pair, {}).get(figure) for pair in pairs]
-            lines.append(f"| {scenario} | " + " | ".join(cells) + " | " + " | ".join("–" if r is None else f"{r:.2f}" for r in ratios) + " |")
+            lines.append(f"| {scenario} | " + " | ".join(cells) + " | "
+                         + " | ".join("–" if r is None else f"{r:.2f}" for r in ratios) + " |")
         lines.append("")
     return lines
 

@@ -28,7 +28,8 @@ def _machine() -> str:
 
 
 def _commit() -> str:
-    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False).stdout.strip() or "unknown"
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=False).stdout.strip() or "unknown"
 
 
 def _versions(client: docker.DockerClient, python: str, docker_binary: str, env: dict[str, str]) -> dict[str, str]:
@@ -61,7 +62,8 @@ def _stem(now: datetime, quick: bool, suffix: str = "") -> str:
     return now.strftime("%Y-%m-%dT%H%MZ") + suffix + ("-quick" if quick else "")
 
 
-def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: Path, runtime_repetitions: int | None = None) -> tuple[Path, Path]:
+def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: Path,
+        runtime_repetitions: int | None = None) -> tuple[Path, Path]:
     """Needs the builder to exist already (`./pycnb bench` creates it first)."""
     cli = docker_cli.ensure()
     python = base_images.ensure(client)
@@ -79,7 +81,8 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
     now = datetime.now(timezone.utc)
     result = {
         "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "quick" if quick else "full", "repetitions": repetitions,
-                 "machine": _machine(), "versions": {**_versions(client, python, *cli), "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}},
+                 "machine": _machine(), "versions": {**_versions(client, python, *cli),
+                                                     "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}},
         "scenarios": summary,
         "runtime": runtime_summary,
         "stacks": _stack_sizes(client),
@@ -97,8 +100,8 @@ def run_runtime_only(client: docker.DockerClient, *, repetitions: int, quick: bo
     versions = {"pycnb": _commit(), "Docker Engine": client.version()["Version"], "CPython": python,
                 "Debian's python3.13": runtime_summary["interpreters"][runtime.DEBIAN]["python"]}
     result = {
-        "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "runtime only" + (", quick" if quick else ""), "repetitions": repetitions,
-                 "machine": _machine(), "versions": versions},
+        "meta": {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "mode": "runtime only" + (", quick" if quick else ""),
+                 "repetitions": repetitions, "machine": _machine(), "versions": versions},
         "runtime": runtime_summary,
     }
     result["targets"] = [runtime.target(runtime_summary)]
@@ -120,7 +123,8 @@ def _run_scenarios(client, approach, chosen, repetition, app_dir: Path, samples)
                 sample["image_bytes"] = client.images.get(approach.image).attrs["Size"]
                 sample["changed_layer_bytes"] = measure.changed_bytes(layers, previous_layers)
                 previous_layers = layers
-                sample["first_200_seconds"] = round(measure.first_200(client, approach.image, measure.free_port(), scenarios.expected_greeting(scenario, repetition)), 3)
+                sample["first_200_seconds"] = round(measure.first_200(client, approach.image, measure.free_port(),
+                                                                      scenarios.expected_greeting(scenario, repetition)), 3)
             if build.phases:
                 sample["phases"] = build.phases
             shell.say("  " + ", ".join(f"{name} {value}" for name, value in sample.items() if name != "phases"))

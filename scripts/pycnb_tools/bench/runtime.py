@@ -50,14 +50,16 @@ def django_pin(requirements: str) -> str:
     """The `Django==X` requirement of the reference app's requirements.txt."""
     match = DJANGO_PIN.search(requirements)
     if not match:
-        raise StepError(STEP, "the reference app's requirements.txt does not pin Django (Django==X.Y.Z)", "pin Django in benchmarks/reference-app/requirements.txt")
+        raise StepError(STEP, "the reference app's requirements.txt does not pin Django (Django==X.Y.Z)",
+                        "pin Django in benchmarks/reference-app/requirements.txt")
     return f"Django=={match.group(1)}"
 
 
 # Set-up: the archive unpacked and a venv per interpreter, cached
 
 def _setup_script(django: str) -> str:
-    install = "/opt/pycnb-python/bin/python3 -m pip --disable-pip-version-check --quiet --python /venvs/{key}/bin/python install --no-index --find-links /index/files " + django
+    install = ("/opt/pycnb-python/bin/python3 -m pip --disable-pip-version-check --quiet --python /venvs/{key}/bin/python install"
+               " --no-index --find-links /index/files " + django)
     return "\n".join([
         "set -e",
         *(f"{BASE_PYTHON[key]} -m venv --without-pip /venvs/{key}" for key in INTERPRETERS),
@@ -90,8 +92,8 @@ def prepare(client: docker.DockerClient, archive: Path, archive_sha256: str, ind
     try:
         client.containers.run(
             TRIXIE.build_image, ["sh", "-c", _setup_script(django)], user="0", remove=True, network_mode="none",
-            volumes={str(partial / "python"): {"bind": "/opt/pycnb-python", "mode": "ro"}, str(partial / "venvs"): {"bind": "/venvs", "mode": "rw"},
-                     str(index): {"bind": "/index", "mode": "ro"}},
+            volumes={str(partial / "python"): {"bind": "/opt/pycnb-python", "mode": "ro"},
+                     str(partial / "venvs"): {"bind": "/venvs", "mode": "rw"}, str(index): {"bind": "/index", "mode": "ro"}},
         )
     except ContainerError as error:
         output = error.stderr.decode(errors="replace")[-3000:] if error.stderr else ""
@@ -112,7 +114,8 @@ def parse_harness_output(output: str, workload: str, interpreter: str) -> dict:
         if not seconds or min(seconds) <= 0:
             raise ValueError("no positive time")
         wall_seconds = [float(value) for value in data.get("wall_seconds", [])]
-        return {"seconds": seconds, "wall_seconds": wall_seconds, "checksum": str(data["checksum"]), "python": str(data["python"]), "flags": dict(data.get("flags", {}))}
+        return {"seconds": seconds, "wall_seconds": wall_seconds, "checksum": str(data["checksum"]), "python": str(data["python"]),
+                "flags": dict(data.get("flags", {}))}
     except (IndexError, ValueError, KeyError, TypeError, AttributeError):
         raise StepError(STEP, f"the {workload} workload on {TITLES[interpreter]} Python did not report its times:\n{output[-3000:]}",
                         f"run it by hand: python benchmarks/runtime/harness.py benchmarks/runtime/workloads/{workload}.py 1") from None
@@ -136,11 +139,12 @@ def measure(client: docker.DockerClient, root: Path, repetitions: int, loops: in
     try:
         container = client.containers.run(
             TRIXIE.build_image, ["sleep", "infinity"], detach=True, network_mode="none", environment=RUN_ENVIRONMENT,
-            volumes={str(root / "python"): {"bind": "/opt/pycnb-python", "mode": "ro"}, str(root / "venvs"): {"bind": "/venvs", "mode": "ro"},
-                     str(FOLDER): {"bind": "/bench", "mode": "ro"}},
+            volumes={str(root / "python"): {"bind": "/opt/pycnb-python", "mode": "ro"},
+                     str(root / "venvs"): {"bind": "/venvs", "mode": "ro"}, str(FOLDER): {"bind": "/bench", "mode": "ro"}},
         )
     except DockerException as error:
-        raise StepError(STEP, f"starting the runtime benchmark's container failed: {error}", "build the stack images first: ./pycnb stacks") from None
+        raise StepError(STEP, f"starting the runtime benchmark's container failed: {error}",
+                        "build the stack images first: ./pycnb stacks") from None
     try:
         current = 0
         for repetition, workload, interpreter in interleaved(repetitions):
@@ -151,10 +155,12 @@ def measure(client: docker.DockerClient, root: Path, repetitions: int, loops: in
             exit_code, output = container.exec_run(argv)
             output = output.decode(errors="replace")
             if exit_code != 0:
-                raise StepError(STEP, f"the {workload} workload failed on {TITLES[interpreter]} Python (exit {exit_code}):\n{output[-3000:]}",
+                raise StepError(STEP,
+                                f"the {workload} workload failed on {TITLES[interpreter]} Python (exit {exit_code}):\n{output[-3000:]}",
                                 f"run it by hand: python benchmarks/runtime/harness.py benchmarks/runtime/workloads/{workload}.py 1")
             sample = parse_harness_output(output, workload, interpreter)
-            interpreters[interpreter] = {"python": sample.pop("python"), "executable": BASE_PYTHON[interpreter], "flags": sample.pop("flags")}
+            interpreters[interpreter] = {"python": sample.pop("python"), "executable": BASE_PYTHON[interpreter],
+                                         "flags": sample.pop("flags")}
             samples[workload][interpreter].append(sample)
     finally:
         container.remove(force=True)
@@ -170,7 +176,8 @@ def summarize(samples: dict[str, dict[str, list[dict]]], interpreters: dict[str,
     for workload, by_interpreter in samples.items():
         checksums = {run["checksum"] for runs in by_interpreter.values() for run in runs}
         if len(checksums) > 1:
-            raise StepError(STEP, f"the {workload} workload returned different results: {sorted(checksums)}", "the interpreters did not do the same work: fix the workload")
+            raise StepError(STEP, f"the {workload} workload returned different results: {sorted(checksums)}",
+                            "the interpreters did not do the same work: fix the workload")
         best, noise = {}, {}
         for interpreter, runs in by_interpreter.items():
             process_bests = [min(run["seconds"]) for run in runs]
@@ -185,7 +192,8 @@ def summarize(samples: dict[str, dict[str, list[dict]]], interpreters: dict[str,
         }
     ratios = [entry["best_seconds"][OURS] / entry["best_seconds"][DEBIAN] for entry in workloads.values()]
     geometric_mean = round(math.exp(statistics.fmean(math.log(ratio) for ratio in ratios)), 3) if ratios else None
-    return {"repetitions": repetitions, "loops": loops, "interpreters": interpreters, "workloads": workloads, "geometric_mean_ratio": geometric_mean}
+    return {"repetitions": repetitions, "loops": loops, "interpreters": interpreters, "workloads": workloads,
+            "geometric_mean_ratio": geometric_mean}
 
 
 def target(summary: dict | None) -> dict:

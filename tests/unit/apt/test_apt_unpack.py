@@ -12,7 +12,8 @@ from apt_buildpack import unpack
 def make_deb(tmp_path: Path) -> Path:
     root = tmp_path / "pkg"
     (root / "DEBIAN").mkdir(parents=True)
-    (root / "DEBIAN" / "control").write_text("Package: libdemo1\nVersion: 1.0\nArchitecture: amd64\nMaintainer: t <t@example.com>\nDescription: demo\n")
+    (root / "DEBIAN" / "control").write_text("Package: libdemo1\nVersion: 1.0\nArchitecture: amd64\n"
+                                             "Maintainer: t <t@example.com>\nDescription: demo\n")
     libraries = root / "usr/lib/x86_64-linux-gnu"
     libraries.mkdir(parents=True)
     (libraries / "libdemo.so.1.0.0").write_bytes(b"\x7fELF demo")

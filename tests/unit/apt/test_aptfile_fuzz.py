@@ -15,7 +15,8 @@ PIECES = st.one_of(
 )
 LINES = st.lists(concatenations(PIECES), max_size=8).map("\n".join)
 DATA = st.one_of(st.binary(max_size=200), ANY_TEXT.map(str.encode), LINES.map(str.encode),
-                 st.tuples(st.sampled_from([b"", b"\xef\xbb\xbf"]), LINES.map(str.encode), st.sampled_from([b"", b"\0", b"\xff", b"\r\n"])).map(b"".join))
+                 st.tuples(st.sampled_from([b"", b"\xef\xbb\xbf"]), LINES.map(str.encode),
+                           st.sampled_from([b"", b"\0", b"\xff", b"\r\n"])).map(b"".join))
 
 
 @given(DATA)

@@ -60,13 +60,15 @@ def test_run_image_record_normalises_usrmerge_and_leaves_folders_out(tmp_path):
                                                  "/usr/lib/x86_64-linux-gnu/libc.so.6\n/lib/x86_64-linux-gnu/libm.so.6\n")
     record = run_image.load(tmp_path)
     assert record.recorded and "libc6" in record.installed.packages
-    assert record.libc_files == {"usr/lib64/ld-linux-x86-64.so.2", "usr/lib/x86_64-linux-gnu/libc.so.6", "usr/lib/x86_64-linux-gnu/libm.so.6"}
+    assert record.libc_files == {"usr/lib64/ld-linux-x86-64.so.2", "usr/lib/x86_64-linux-gnu/libc.so.6",
+                                 "usr/lib/x86_64-linux-gnu/libm.so.6"}
     assert run_image.normalise("./lib/x86_64-linux-gnu/libm.so.6") == "usr/lib/x86_64-linux-gnu/libm.so.6"
     assert not run_image.load(tmp_path / "missing").recorded
 
 
 def test_required_packages_and_their_dependencies_stand_in_for_a_missing_record():
-    index = debian_index.parse_packages(PACKAGES + "\nPackage: libc-bin\nVersion: 2.41\nEssential: yes\nPriority: required\nDepends: libc6 (>> 2.41)\n")
+    index = debian_index.parse_packages(PACKAGES + "\nPackage: libc-bin\nVersion: 2.41\nEssential: yes\nPriority: required\n"
+                                        "Depends: libc6 (>> 2.41)\n")
     required = run_image.required_packages(index)
     assert {"libc-bin", "libc6", "libgcc-s1", "gcc-14-base"} <= set(required.packages)
     assert "libmagic1t64" not in required.packages

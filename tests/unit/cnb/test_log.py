@@ -37,7 +37,8 @@ def test_error_block_has_title_details_and_numbered_fix():
 def test_secret_names():
     from cnb.log import is_secret_name
 
-    for name in ["SECRET_KEY", "DJANGO_SECRET_KEY", "DB_PASSWORD", "API_TOKEN", "AWS_SECRET_ACCESS_KEY", "DATABASE_URL", "SENTRY_DSN", "REDIS_AUTH"]:
+    for name in ["SECRET_KEY", "DJANGO_SECRET_KEY", "DB_PASSWORD", "API_TOKEN", "AWS_SECRET_ACCESS_KEY", "DATABASE_URL",
+                 "SENTRY_DSN", "REDIS_AUTH"]:
         assert is_secret_name(name), name
     for name in ["PATH", "PORT", "DEBUG", "DJANGO_SETTINGS_MODULE", "KEYBOARD", "PIP_INDEX_URL"]:
         assert not is_secret_name(name), name

@@ -50,7 +50,8 @@ def test_describe_names_a_few_and_counts_the_rest():
     from cnb.permissions import describe
 
     assert describe([]) == "No app file is writable by other users"
-    assert describe([Path("."), Path("a.py")]) == "Removed write access for other users (the run image's user among them) from the app folder, a.py"
+    assert describe([Path("."), Path("a.py")]) == (
+        "Removed write access for other users (the run image's user among them) from the app folder, a.py")
     assert describe([Path(f"{n}.py") for n in range(7)], shown=2).endswith("from 0.py, 1.py and 5 more")
 
 
@@ -81,7 +82,8 @@ def test_missing_writable_folders_are_made_with_their_parents(tmp_path, monkeypa
     app = make_app(tmp_path)
     os.umask(0o000)  # a platform's careless umask changes nothing
     try:
-        applied = apply(app, [APP_FOLDER, WritableFolder(Path("var/media"), "MEDIA_ROOT"), WritableFolder(Path("data"), "SQLite database default")])
+        applied = apply(app, [APP_FOLDER, WritableFolder(Path("var/media"), "MEDIA_ROOT"),
+                              WritableFolder(Path("data"), "SQLite database default")])
     finally:
         os.umask(0o022)
     assert applied.created == [Path("var"), Path("var/media"), Path("data")]

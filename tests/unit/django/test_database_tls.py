@@ -22,9 +22,12 @@ SILENT = {
     "databases=0": "import django_heroku as dh\ndh.settings(locals(), databases=0)\n",
     "a databases= we cannot evaluate": "import os, django_heroku\ndjango_heroku.settings(locals(), databases=not os.environ.get('X'))\n",
     "options passed through **kwargs": "import django_heroku\nOPTIONS = {}\ndjango_heroku.settings(locals(), **OPTIONS)\n",
-    "sslmode removed after the call": 'import django_heroku\ndjango_heroku.settings(locals())\nDATABASES["default"].get("OPTIONS", {}).pop("sslmode", None)\n',
-    "the sslmode deleted after the call": "import django_heroku\ndjango_heroku.settings(locals())\ndel DATABASES['default']['OPTIONS']['sslmode']\n",
-    "DATABASES replaced after the call": "import django_heroku, dj_database_url\ndjango_heroku.settings(locals())\nDATABASES['default'] = dj_database_url.config(ssl_require=False)\n",
+    "sslmode removed after the call": 'import django_heroku\ndjango_heroku.settings(locals())\n'
+                                      'DATABASES["default"].get("OPTIONS", {}).pop("sslmode", None)\n',
+    "the sslmode deleted after the call": "import django_heroku\ndjango_heroku.settings(locals())\n"
+                                          "del DATABASES['default']['OPTIONS']['sslmode']\n",
+    "DATABASES replaced after the call": "import django_heroku, dj_database_url\ndjango_heroku.settings(locals())\n"
+                                         "DATABASES['default'] = dj_database_url.config(ssl_require=False)\n",
     "another module's settings function": "from django.conf import settings\nsettings.configure()\n",
     "a syntax error (importing the settings reports it)": "import django_heroku\ndjango_heroku.settings(locals()\n",
 }

@@ -290,14 +290,16 @@ def test_uv_lock_of_a_workspace_without_a_root_project_declares_what_its_members
 
 
 def test_uv_lock_of_a_root_project_follows_its_workspace_members(tmp_path):
-    lock = UV_LOCK_OF_A_WORKSPACE.replace('[manifest]\nmembers = [\n    "web",\n]\n', '[manifest]\nmembers = [\n    "mysite",\n    "web",\n]\n')
+    lock = UV_LOCK_OF_A_WORKSPACE.replace('[manifest]\nmembers = [\n    "web",\n]\n',
+                                          '[manifest]\nmembers = [\n    "mysite",\n    "web",\n]\n')
     lock += '\n[[package]]\nname = "mysite"\nversion = "0.1.0"\nsource = { virtual = "." }\ndependencies = [\n    { name = "web" },\n]\n'
     (tmp_path / "uv.lock").write_text(lock)
     assert dependencies.declared_packages(tmp_path) == {"web", "django", "asgiref", "sqlparse", "tzdata"}
 
 
 def test_uv_lock_of_a_root_project_leaves_out_members_it_does_not_need(tmp_path):
-    lock = UV_LOCK_OF_A_WORKSPACE.replace('[manifest]\nmembers = [\n    "web",\n]\n', '[manifest]\nmembers = [\n    "mysite",\n    "web",\n]\n')
+    lock = UV_LOCK_OF_A_WORKSPACE.replace('[manifest]\nmembers = [\n    "web",\n]\n',
+                                          '[manifest]\nmembers = [\n    "mysite",\n    "web",\n]\n')
     lock += '\n[[package]]\nname = "mysite"\nversion = "0.1.0"\nsource = { editable = "." }\n'
     (tmp_path / "uv.lock").write_text(lock)
     assert dependencies.declared_packages(tmp_path) == set()
@@ -381,7 +383,8 @@ MALFORMED = {
     "uv.lock": [
         "[[package]\n", "package = 1\n", "package = [1, 'x', []]\n", f"package = {DEEP}\n", "version = 1\n",
         "[[package]]\nname = 1\nsource = { virtual = '.' }\ndependencies = 'django'\n",
-        "[[package]]\nname = 'app'\nsource = { virtual = '.' }\ndependencies = ['django', 1, { name = 2 }, { name = 'gunicorn', extra = 'argon2' }]\n",
+        "[[package]]\nname = 'app'\nsource = { virtual = '.' }\n"
+        "dependencies = ['django', 1, { name = 2 }, { name = 'gunicorn', extra = 'argon2' }]\n",
         "[[package]]\nname = 'app'\nsource = '.'\ndependencies = [{ name = 'django' }]\n",
         "[manifest]\nmembers = 'app'\n", "manifest = 1\n",
         "[[package]]\nname = 'app'\nsource = { virtual = '.' }\noptional-dependencies = 1\n",
@@ -393,7 +396,8 @@ MALFORMED = {
         "[[package]]\nname = 'django'\ngroups = ['main']\noptional = true\n",
         "[[package]]\nname = 'django'\ndependencies = 1\nextras = 'x'\n",
     ],
-    "Pipfile.lock": ["{", "[]", "null", '{"default": []}', '{"default": "django"}', '{"develop": {"django": {}}}', DEEP, '{"default": {"": {}, " ": 1}}'],
+    "Pipfile.lock": ["{", "[]", "null", '{"default": []}', '{"default": "django"}', '{"develop": {"django": {}}}', DEEP,
+                     '{"default": {"": {}, " ": 1}}'],
 }
 
 
@@ -433,7 +437,8 @@ def test_poetry_1_8_lock_without_groups_follows_the_main_dependencies_of_pyproje
     app = lock_app(tmp_path, "poetry-1.8.5")  # lock-version 2.0 recording no group at all
     assert dependencies.declared_packages(app) == {"django", "whitenoise", "asgiref", "sqlparse", "tzdata"}
     pyproject = app / "pyproject.toml"
-    pyproject.write_text(pyproject.read_text().replace('django = "5.2.8"\n', "").replace('pytest-django = "^4.14.0"', 'pytest-django = "^4.14.0"\ndjango = "5.2.8"'))
+    pyproject.write_text(pyproject.read_text().replace('django = "5.2.8"\n', "")
+                         .replace('pytest-django = "^4.14.0"', 'pytest-django = "^4.14.0"\ndjango = "5.2.8"'))
     assert dependencies.declared_packages(app) == {"whitenoise"}
     with pytest.raises(DetectFail):
         detect(app)
@@ -444,7 +449,8 @@ def test_poetry_1_8_lock_follows_the_extras_a_dependency_is_asked_with(tmp_path)
     pyproject = app / "pyproject.toml"
     pyproject.write_text(pyproject.read_text().replace('django = "5.2.8"', 'django = {version = "5.2.8", extras = ["argon2"]}'))
     lock = app / "poetry.lock"
-    lock.write_text(lock.read_text() + '\n[[package]]\nname = "argon2-cffi"\nversion = "25.1.0"\noptional = false\npython-versions = ">=3.8"\n')
+    lock.write_text(lock.read_text() + '\n[[package]]\nname = "argon2-cffi"\nversion = "25.1.0"\noptional = false\n'
+                    'python-versions = ">=3.8"\n')
     assert "argon2-cffi" in dependencies.declared_packages(app)
 
 

@@ -61,7 +61,8 @@ LOCK_LINES = lines_of(
 TOML_FILE = st.one_of(st.binary(max_size=200), LOCK_LINES.map(str.encode), LOCK_TOML.map(str.encode))
 JSON_FILE = st.one_of(
     st.binary(max_size=200),
-    st.one_of(VALUES, st.dictionaries(st.sampled_from(["default", "develop", "_meta"]), VALUES, max_size=3)).map(json.dumps).map(str.encode),
+    st.one_of(VALUES,
+              st.dictionaries(st.sampled_from(["default", "develop", "_meta"]), VALUES, max_size=3)).map(json.dumps).map(str.encode),
     st.sampled_from([b"[" * 5000, b'{"default": ' * 3000]),
 )
 PYPROJECT = st.one_of(

@@ -19,6 +19,7 @@ def test_processes_of_a_nested_project_run_in_its_folder():
 def test_with_a_sqlite_database_in_the_container_web_migrates_first_and_says_so():
     web, migrate = processes.default_processes("mysite.wsgi.application", "manage.py", migrate_first=True)
     assert web.command[-1] == (
-        "echo 'pycnb/django: migrating the SQLite database before gunicorn starts (build with BP_DJANGO_MIGRATE_AT_LAUNCH=false to skip)' >&2"
+        "echo 'pycnb/django: migrating the SQLite database before gunicorn starts"
+        " (build with BP_DJANGO_MIGRATE_AT_LAUNCH=false to skip)' >&2"
         " && python manage.py migrate --noinput && exec gunicorn mysite.wsgi:application --bind 0.0.0.0:${PORT:-8000}")
     assert web.default and migrate.command[-1] == "exec python manage.py migrate --noinput"

@@ -52,7 +52,8 @@ def test_a_settings_module_too_long_for_the_system_has_no_wsgi_beside_it(tmp_pat
 
 def test_a_bp_django_manage_py_too_long_for_the_system_fails_detect_with_a_reason(tmp_path):
     (tmp_path / "requirements.txt").write_text("Django\n")
-    context = DetectContext(tmp_path, tmp_path, tmp_path, Target(), {project.MANAGE_PY_ENV_VAR: "0" * 300}, build_plan_path=tmp_path / "plan.toml")
+    context = DetectContext(tmp_path, tmp_path, tmp_path, Target(), {project.MANAGE_PY_ENV_VAR: "0" * 300},
+                            build_plan_path=tmp_path / "plan.toml")
     with pytest.raises(DetectFail) as raised:
         main.detect(context, Logger(io.StringIO()))
     assert "0" * 300 in raised.value.reason
@@ -60,7 +61,8 @@ def test_a_bp_django_manage_py_too_long_for_the_system_fails_detect_with_a_reaso
 
 def test_procfile_processes_running_a_command(tmp_path):
     (tmp_path / "Procfile").write_text("# release: python manage.py collectstatic\n"
-                                       "web: python manage.py migrate && python manage.py collectstatic --no-input && gunicorn myproject.wsgi\n"
+                                       "web: python manage.py migrate && python manage.py collectstatic --no-input"
+                                       " && gunicorn myproject.wsgi\n"
                                        "worker: celery -A myproject worker\n")
     assert project.procfile_processes_running(tmp_path, "collectstatic") == ["web"]
     assert project.procfile_processes_running(tmp_path / "missing", "collectstatic") == []

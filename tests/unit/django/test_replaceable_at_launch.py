@@ -70,7 +70,8 @@ def test_the_program_replaces_each_file_of_another_owner_with_its_own_copy(tmp_p
                              "so that collectstatic can rewrite them\n")
     for number, path in enumerate(build_files):
         info = path.stat()
-        assert (info.st_uid, oct(info.st_mode & 0o7777), info.st_mtime, path.read_bytes()) == (0, "0o644", 315532801, f"content {number}".encode())
+        assert (info.st_uid, oct(info.st_mode & 0o7777), info.st_mtime, path.read_bytes()) == (
+            0, "0o644", 315532801, f"content {number}".encode())
     assert (static / "link.css").is_symlink() and sorted(path.name for path in static.iterdir()) == [
         "admin", "link.css", "mine.css", "staticfiles.json"]  # no copy left behind
     assert run_program(tmp_path / "layers" / replaceable_at_launch.LAYER_NAME).stderr == ""  # a restarted container: nothing to do

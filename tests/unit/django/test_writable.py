@@ -18,9 +18,11 @@ def test_startproject_defaults_open_the_app_folder_for_its_sqlite_database(tmp_p
 
 
 def test_media_root_and_database_folders_inside_the_app(tmp_path):
-    result = writable.plan(tmp_path, settings(str(tmp_path / "media"), default=str(tmp_path / "data" / "db.sqlite3"), cache="cache/other.db"))
+    result = writable.plan(tmp_path, settings(str(tmp_path / "media"), default=str(tmp_path / "data" / "db.sqlite3"),
+                                              cache="cache/other.db"))
     assert result.folders == [APP_FOLDER, WritableFolder(Path("media"), "MEDIA_ROOT"),
-                              WritableFolder(Path("data"), "SQLite database default"), WritableFolder(Path("cache"), "SQLite database cache")]
+                              WritableFolder(Path("data"), "SQLite database default"),
+                              WritableFolder(Path("cache"), "SQLite database cache")]
 
 
 def test_in_memory_databases_need_no_folder(tmp_path):
@@ -76,7 +78,8 @@ STATIC_REASON = "STATIC_ROOT: collectstatic in the Procfile's web process rewrit
 
 
 def test_collectstatic_in_the_procfile_makes_static_root_replaceable(tmp_path):
-    result = writable.plan(tmp_path, static(tmp_path, module_files=[str(tmp_path / "myproject" / "settings.py")]), collectstatic_processes=["web"])
+    result = writable.plan(tmp_path, static(tmp_path, module_files=[str(tmp_path / "myproject" / "settings.py")]),
+                           collectstatic_processes=["web"])
     assert result.folders == [APP_FOLDER, WritableFolder(Path("staticfiles"), STATIC_REASON, replaceable=True)]
     assert result.warnings == []
     two = writable.plan(tmp_path, static(tmp_path), collectstatic_processes=["web", "release"])
@@ -93,7 +96,8 @@ def test_a_static_root_holding_the_apps_code_is_not_made_replaceable(tmp_path):
     result = writable.plan(tmp_path, static(tmp_path, "myproject", module_files=[str(settings_file)]), collectstatic_processes=["web"])
     assert result.folders == [APP_FOLDER]
     [(title, body)] = result.warnings
-    assert title == "STATIC_ROOT (myproject) holds the app's code (myproject/settings.py), so collectstatic in the Procfile's web process cannot rewrite it"
+    assert title == ("STATIC_ROOT (myproject) holds the app's code (myproject/settings.py), so collectstatic in the Procfile's web process"
+                     " cannot rewrite it")
     assert 'STATIC_ROOT = BASE_DIR / "staticfiles"' in body
     [(title, _)] = writable.plan(tmp_path, static(tmp_path, "."), collectstatic_processes=["web"]).warnings
     assert title.startswith("STATIC_ROOT (.) holds the app's code (the project folder, manage.py's)")

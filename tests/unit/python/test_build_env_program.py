@@ -9,14 +9,16 @@ def test_a_copied_environment_runs_the_copied_runtime(tmp_path):
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python3").symlink_to(installed / "bin" / "python3")
     (venv / "bin" / "python").symlink_to("python3")
-    (venv / "pyvenv.cfg").write_text(f"home = {installed}/bin\ninclude-system-site-packages = false\nexecutable = {installed}/bin/python3.13\n")
+    (venv / "pyvenv.cfg").write_text(f"home = {installed}/bin\ninclude-system-site-packages = false\n"
+                                     f"executable = {installed}/bin/python3.13\n")
     runtime = tmp_path / "scratch" / "python"
 
     point_environment_at(venv, runtime, installed)
 
     assert (venv / "bin" / "python3").readlink() == runtime / "bin" / "python3"
     assert (venv / "bin" / "python").readlink().name == "python3"
-    assert (venv / "pyvenv.cfg").read_text() == f"home = {runtime}/bin\ninclude-system-site-packages = false\nexecutable = {runtime}/bin/python3.13\n"
+    assert (venv / "pyvenv.cfg").read_text() == (f"home = {runtime}/bin\ninclude-system-site-packages = false\n"
+                                                 f"executable = {runtime}/bin/python3.13\n")
 
 
 def test_the_build_env_layer_tells_later_buildpacks_which_package_manager_installed_from_which_file(tmp_path):
@@ -28,5 +30,6 @@ def test_the_build_env_layer_tells_later_buildpacks_which_package_manager_instal
     wanted = VenvMetadata(LAYER_SCHEMA, "3.13.15", "abc", "def", [], package_manager="uv", installer_version="uv 0.13.8")
     build_env.write(Layers(tmp_path), tmp_path / "venv", tmp_path / "python", [], wanted, "uv.lock")
     env_build = tmp_path / build_env.LAYER_NAME / "env.build"
-    found = {name: (env_build / f"{name}.override").read_text() for name in (python_env.PACKAGE_MANAGER_ENV_VAR, python_env.DEPENDENCY_FILE_ENV_VAR)}
+    found = {name: (env_build / f"{name}.override").read_text()
+             for name in (python_env.PACKAGE_MANAGER_ENV_VAR, python_env.DEPENDENCY_FILE_ENV_VAR)}
     assert python_env.chosen(found) == ("uv", "uv.lock")

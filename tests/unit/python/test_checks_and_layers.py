@@ -18,7 +18,8 @@ def test_forbidden_env_vars_fail_with_their_names():
 
 def test_runtime_decision_lists_every_change():
     wanted = runtime.RuntimeMetadata("3.13.15", "amd64", "debian", "13", "b" * 64, "/layers/pycnb_python/python")
-    cached = {"python_version": "3.13.5", "arch": "arm64", "distro_name": "debian", "distro_version": "13", "sha256": "a" * 64, "path": "/other/python"}
+    cached = {"python_version": "3.13.5", "arch": "arm64", "distro_name": "debian", "distro_version": "13", "sha256": "a" * 64,
+              "path": "/other/python"}
     decision = runtime.decide(cached, wanted)
     assert not decision.reuse
     assert decision.reasons == (
@@ -34,7 +35,8 @@ def test_runtime_decision_lists_every_change():
 
 def test_venv_decision():
     wanted = venv.VenvMetadata(venv.LAYER_SCHEMA, "3.13.15", "r1", "d1", ["gunicorn"])
-    same = {"layer_schema": venv.LAYER_SCHEMA, "python_version": "3.13.15", "runtime_sha256": "r1", "requirements_digest": "d1", "extra_packages": ["gunicorn"]}
+    same = {"layer_schema": venv.LAYER_SCHEMA, "python_version": "3.13.15", "runtime_sha256": "r1", "requirements_digest": "d1",
+            "extra_packages": ["gunicorn"]}
     assert venv.decide(same, wanted).reuse
     assert not venv.decide({}, wanted).cached
     decision = venv.decide({**same, "requirements_digest": "d0", "extra_packages": []}, wanted)
@@ -47,7 +49,8 @@ def test_venv_decision():
 
 def test_venv_made_by_another_package_manager_is_made_anew_and_older_metadata_counts_as_pip():
     wanted = venv.VenvMetadata(venv.LAYER_SCHEMA, "3.13.15", "r1", "d1", [], package_manager="uv")
-    cached = {"layer_schema": venv.LAYER_SCHEMA, "python_version": "3.13.15", "runtime_sha256": "r1", "requirements_digest": "d1", "extra_packages": []}
+    cached = {"layer_schema": venv.LAYER_SCHEMA, "python_version": "3.13.15", "runtime_sha256": "r1", "requirements_digest": "d1",
+              "extra_packages": []}
     assert venv.decide(cached, wanted).summary() == "install: the package manager changed (pip to uv)"
     assert venv.decide(cached, venv.VenvMetadata(venv.LAYER_SCHEMA, "3.13.15", "r1", "d1", [])).reuse
 

@@ -32,7 +32,8 @@ PIP_OUTPUT = st.lists(
 @given(PIP_OUTPUT, st.one_of(st.none(), st.tuples(st.text(max_size=20), st.text(max_size=20))))
 def test_any_pip_output_gives_a_build_error_with_a_title(output, unreachable):
     for error in (
-        pip_diagnosis.install_failed(output, unreachable), messages.venv_creation_failed(output), messages.tool_install_failed("pip-tools", "7.6.2", output),
+        pip_diagnosis.install_failed(output, unreachable), messages.venv_creation_failed(output),
+        messages.tool_install_failed("pip-tools", "7.6.2", output),
         messages.pip_compile_failed("requirements.in", output), messages.pip_check_failed(output),
     ):
         assert isinstance(error, BuildpackError) and error.title

@@ -107,7 +107,8 @@ def test_apps_without_a_manager_file_are_told_what_to_add(tmp_path, files, title
 
 
 @pytest.mark.parametrize("name", ["requirements.txt", "requirements.in", "uv.lock", "poetry.lock", "Pipfile.lock", "pyproject.toml",
-                                  "setup.py", "setup.cfg", "Pipfile", "pdm.lock", "requirments.txt", "Requirements.txt", ".venv/pyvenv.cfg"])
+                                  "setup.py", "setup.cfg", "Pipfile", "pdm.lock", "requirments.txt", "Requirements.txt",
+                                  ".venv/pyvenv.cfg"])
 def test_detect_passes_on_any_python_app_file(tmp_path, name):
     assert package_managers.is_python_app(app(tmp_path, name))
 

@@ -12,11 +12,13 @@ from python_buildpack.app import App
 from support.fuzz import ANY_TEXT, ENV_TEXT, app_dir
 
 REQUIREMENT = st.one_of(
-    st.text(max_size=30), st.sampled_from(["Django==5.2.8", "gunicorn>=23,<24", "pkg @ https://x/y.whl", "x; python_version<'3'", "Django\n-r x"]),
+    st.text(max_size=30),
+    st.sampled_from(["Django==5.2.8", "gunicorn>=23,<24", "pkg @ https://x/y.whl", "x; python_version<'3'", "Django\n-r x"]),
 )
 VALUES = st.recursive(
     st.one_of(REQUIREMENT, st.integers(), st.booleans()),
-    lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(st.sampled_from(["dependencies", "dynamic", "poetry"]), children, max_size=3)),
+    lambda children: st.one_of(st.lists(children, max_size=4),
+                               st.dictionaries(st.sampled_from(["dependencies", "dynamic", "poetry"]), children, max_size=3)),
     max_leaves=10,
 )
 PROJECT = st.fixed_dictionaries({}, optional={
@@ -27,7 +29,8 @@ PYPROJECT = st.one_of(
     ANY_TEXT,
     st.fixed_dictionaries({}, optional={"project": st.one_of(PROJECT, VALUES), "tool": VALUES, "build-system": VALUES}).map(tomli_w.dumps),
 )
-FILES = st.sets(st.sampled_from([name for name, _ in package_managers.MANAGER_FILES] + ["Pipfile", "pdm.lock", "setup.py", "requirments.txt"]))
+FILES = st.sets(st.sampled_from([name for name, _ in package_managers.MANAGER_FILES]
+                                + ["Pipfile", "pdm.lock", "setup.py", "requirments.txt"]))
 ENV = st.one_of(st.none(), st.sampled_from(package_managers.MANAGERS), ENV_TEXT)
 
 

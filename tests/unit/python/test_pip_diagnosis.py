@@ -9,12 +9,15 @@ from python_buildpack import pip_diagnosis
     ("output", "title", "fix_contains"),
     [
         (["ERROR: Could not find a version that satisfies the requirement djangoo==9 (from versions: none)",
-          "ERROR: No matching distribution found for djangoo==9"], "No package matches djangoo==9", "Check the spelling and version of djangoo==9"),
-        (["ERROR: Invalid requirement: 'Django=5.2' (from line 1 of requirements.txt)"], "requirements.txt has a line pip cannot read: Django=5.2", "name==version"),
+          "ERROR: No matching distribution found for djangoo==9"], "No package matches djangoo==9",
+         "Check the spelling and version of djangoo==9"),
+        (["ERROR: Invalid requirement: 'Django=5.2' (from line 1 of requirements.txt)"],
+         "requirements.txt has a line pip cannot read: Django=5.2", "name==version"),
         (["ERROR: Cannot install Django==5.2.8 and django-foo because these package versions have conflicting dependencies.",
           "ERROR: ResolutionImpossible: for help visit https://pip.pypa.io"], "The requirements conflict", "pip-compile"),
         (["Error: pg_config executable not found."], "psycopg2 needs libpq to build from source", "psycopg2-binary"),
-        (["      src/foo.c:1:10: fatal error: yaml.h: No such file or directory"], "A package's C extension needs the header yaml.h", "provides yaml.h"),
+        (["      src/foo.c:1:10: fatal error: yaml.h: No such file or directory"], "A package's C extension needs the header yaml.h",
+         "provides yaml.h"),
         (["OSError: [Errno 28] No space left on device"], "The build ran out of disk space", "Free disk space"),
         (["ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, ..."],
          "A downloaded package does not match its hash in the requirements or in the index https://pypi.org/simple", "--generate-hashes"),
@@ -69,15 +72,19 @@ INDEX = "Looking in indexes: http://alice:****@127.0.0.1:9/simple"
     ("output", "title"),
     [
         ([INDEX, "WARNING: Retrying (Retry(total=0, connect=None, read=None, redirect=None, status=None)) after connection broken by "
-          "'NewConnectionError(\"HTTPConnection(host='127.0.0.1', port=9): Failed to establish a new connection: [Errno 111] Connection refused\")': /simple/django/",
+          "'NewConnectionError(\"HTTPConnection(host='127.0.0.1', port=9): Failed to establish a new connection:"
+          " [Errno 111] Connection refused\")': /simple/django/",
           "ERROR: Could not find a version that satisfies the requirement Django==5.2.8 (from versions: none)",
           "ERROR: No matching distribution found for Django==5.2.8"],
          "Cannot reach the package index http://alice:****@127.0.0.1:9/simple"),
-        (["WARNING: Retrying (Retry(total=0)) after connection broken by 'ReadTimeoutError(\"HTTPSConnectionPool(host='pypi.org', port=443): Read timed out. (read timeout=1)\")': /simple/django/",
+        (["WARNING: Retrying (Retry(total=0)) after connection broken by "
+          "'ReadTimeoutError(\"HTTPSConnectionPool(host='pypi.org', port=443): Read timed out. (read timeout=1)\")': /simple/django/",
           "ERROR: No matching distribution found for Django==5.2.8"], "Cannot reach the package index https://pypi.org/simple"),
-        ([INDEX, "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE. If you have updated the package versions, please update the hashes."],
+        ([INDEX, "ERROR: THESE PACKAGES DO NOT MATCH THE HASHES FROM THE REQUIREMENTS FILE."
+          " If you have updated the package versions, please update the hashes."],
          "A downloaded package does not match its hash in the requirements or in the index http://alice:****@127.0.0.1:9/simple"),
-        ([INDEX, "error: incomplete-download", "× Download failed after 6 attempts because not enough bytes were received (541 bytes/1.1 kB)"],
+        ([INDEX, "error: incomplete-download",
+          "× Download failed after 6 attempts because not enough bytes were received (541 bytes/1.1 kB)"],
          "A download from http://alice:****@127.0.0.1:9/simple was cut short"),
         ([INDEX, "ERROR: No matching distribution found for djangoo==9"], "No package matches djangoo==9"),
     ],
@@ -95,6 +102,7 @@ def test_pip_gets_bounded_network_defaults_unless_the_user_sets_them():
 
 
 def test_an_untrusted_index_certificate_gets_the_binding_fix():
-    error = pip_diagnosis.install_failed([], ("https://pypi.org/simple", "https://pypi.org/simple/django/: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
+    error = pip_diagnosis.install_failed(
+        [], ("https://pypi.org/simple", "https://pypi.org/simple/django/: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"))
     assert error.title == "Cannot reach the package index https://pypi.org/simple"
     assert "ca-certificates binding" in error.fix[0]

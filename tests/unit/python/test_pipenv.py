@@ -109,7 +109,8 @@ SOURCE = '[[source]]\nname = "pypi"\nurl = "{url}"\nverify_ssl = true\n\n'
 EDITS = [
     ("unchanged", lambda text: text, True),
     ("comments and blank lines", lambda text: "# the app's dependencies\n\n" + text.replace("\n[", "\n\n# section\n[") + "\n# end\n", True),
-    ("package names in another case and separator", lambda text: text.replace("Six", "SIX").replace("typing_extensions", "\"Typing.Extensions\""), True),
+    ("package names in another case and separator",
+     lambda text: text.replace("Six", "SIX").replace("typing_extensions", "\"Typing.Extensions\""), True),
     ("sections in another order", lambda text: "[docs]\npackaging = \"*\"\n\n" + text.replace("[docs]\npackaging = \"*\"\n", ""), True),
     ("scripts changed", lambda text: text.replace("http.server", "http.server 8000"), True),
     ("pipenv settings added", lambda text: text + "\n[pipenv]\nallow_prereleases = false\n", True),
@@ -183,7 +184,8 @@ def installed(venv: Path) -> set[str]:
     ('{"_meta": {"hash": {"sha256": 5}}}', "it has no `_meta.hash.sha256`"),
     ('{"_meta": {"hash": {"sha256": ""}, "pipfile-spec": "6"}}', "it has no integer `_meta.pipfile-spec`"),
     ('{"_meta": {"hash": {"sha256": ""}, "pipfile-spec": 6}, "default": {}}', 'it has no "develop" section'),
-    ('{"_meta": {"hash": {"sha256": ""}, "pipfile-spec": 6}, "default": [], "develop": {}}', '"default" is not an object of locked packages'),
+    ('{"_meta": {"hash": {"sha256": ""}, "pipfile-spec": 6}, "default": [], "develop": {}}',
+     '"default" is not an object of locked packages'),
     ('{"_meta": {"hash": {"sha256": ""}, "pipfile-spec": 6}, "default": {"six": "==1"}, "develop": {}}', '"default" is not an object'),
     ("[" * 100_000, "nested too deeply"),
     ('{"_meta": ' + "1" * 5000 + "}", "a number too long"),
@@ -256,7 +258,8 @@ def test_index_settings_pass_through_to_pipenv_and_ours_win(tmp_path):
     installer = pipenv.PipenvInstaller(Path("/pipenv"), Path("/python"), Path("/cache"), app, env)
     given = installer.environment(tmp_path / "venv")
     assert given["PIPENV_PYPI_MIRROR"] == env["PIPENV_PYPI_MIRROR"] and given["PIP_INDEX_URL"] == env["PIP_INDEX_URL"]
-    assert (given["VIRTUAL_ENV"], given["PIPENV_CACHE_DIR"], given["PIPENV_PIPFILE"]) == (str(tmp_path / "venv"), "/cache", str(app / "Pipfile"))
+    assert (given["VIRTUAL_ENV"], given["PIPENV_CACHE_DIR"], given["PIPENV_PIPFILE"]) == (
+        str(tmp_path / "venv"), "/cache", str(app / "Pipfile"))
     assert given["PIPENV_DONT_LOAD_ENV"] == given["PIPENV_YES"] == "1"
 
 

@@ -21,7 +21,8 @@ SCALARS = st.one_of(
     st.sampled_from(["*", "3.13", "3.13.15", "3", "==1.17.0", "../outside", "/etc", ".", "file:///etc/x.whl", "file:lib", "https://x/y.whl",
                      "0" * 64]),
 )
-JSON = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(KEYS, children, max_size=4)), max_leaves=12)
+JSON = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(KEYS, children, max_size=4)),
+                    max_leaves=12)
 PACKAGE = st.dictionaries(st.sampled_from(["path", "file", "version", "editable", "hashes"]), SCALARS, max_size=3)
 SECTION = st.dictionaries(st.sampled_from(["six", "Django", "my_pkg", "x"]), st.one_of(PACKAGE, JSON), max_size=3)
 META = st.fixed_dictionaries({}, optional={
@@ -31,7 +32,8 @@ META = st.fixed_dictionaries({}, optional={
     "sources": JSON,
 })
 LOCK = st.fixed_dictionaries({}, optional={
-    "_meta": st.one_of(META, JSON), "default": st.one_of(SECTION, JSON), "develop": st.one_of(SECTION, JSON), "docs": st.one_of(SECTION, JSON),
+    "_meta": st.one_of(META, JSON), "default": st.one_of(SECTION, JSON), "develop": st.one_of(SECTION, JSON),
+    "docs": st.one_of(SECTION, JSON),
 })
 # Shaped as Pipenv writes it, with any packages and Python: most of these reach the later checks.
 WELL_FORMED_LOCK = st.fixed_dictionaries({

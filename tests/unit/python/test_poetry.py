@@ -182,10 +182,12 @@ def test_an_invalid_requires_poetry_is_an_error(locked, tmp_path):
 
 # Our reading of Poetry's constraint syntax, against poetry-core's own, run in the pinned Poetry's environment.
 CONSTRAINTS = [
-    "^2.5", "^0.2.3", "^0.0.3", "^0", "^1", "~2.5", "~2", "~2.5.1", "~=2.5", "~=2", ">=2.0,<3", ">= 2.0, < 2.5", ">=2 <2.5", "2.5.1", "2.5.*",
-    "!=2.5.*", "==2.5.1", "*", ">=2.*", "<3.*", ">= 2.0 <3", ">=2,", "^1.8 || ^2.0", "<2.5 | >2.5", ">2.5.1", "<=2.5.1", "=2.5.1", "^3.11", "~3.11", ">=3.11,<4.0", "3.13.*",
+    "^2.5", "^0.2.3", "^0.0.3", "^0", "^1", "~2.5", "~2", "~2.5.1", "~=2.5", "~=2", ">=2.0,<3", ">= 2.0, < 2.5", ">=2 <2.5", "2.5.1",
+    "2.5.*", "!=2.5.*", "==2.5.1", "*", ">=2.*", "<3.*", ">= 2.0 <3", ">=2,", "^1.8 || ^2.0", "<2.5 | >2.5", ">2.5.1", "<=2.5.1",
+    "=2.5.1", "^3.11", "~3.11", ">=3.11,<4.0", "3.13.*",
 ]
-VERSIONS = ["0.0.3", "0.0.4", "0.2.9", "0.3.0", "1.9.0", "2.0.0", "2.4.9", "2.5.0", "2.5.1", "2.6.0", "3.0.0", "3.11.2", "3.12.0", "3.13.5", "4.0.0"]
+VERSIONS = ["0.0.3", "0.0.4", "0.2.9", "0.3.0", "1.9.0", "2.0.0", "2.4.9", "2.5.0", "2.5.1", "2.6.0", "3.0.0", "3.11.2", "3.12.0",
+            "3.13.5", "4.0.0"]
 POETRY_CORE_CHECK = """
 import json, sys
 from poetry.core.constraints.version import Version, parse_constraint
@@ -321,7 +323,8 @@ def test_a_project_without_dependencies_installs_only_itself(tmp_path):
     assert "--only-root" in project.installer_summary()
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=False)
-    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env(), (), [], project.has_main_group)
+    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env(), (), [],
+                                       project.has_main_group)
     installer.install(Logger(io.StringIO()), environment, update_in_place=False)
     assert list(environment.glob("lib/python3*/site-packages/app.pth"))  # the project itself, editable
 

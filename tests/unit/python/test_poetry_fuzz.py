@@ -47,9 +47,11 @@ def mostly(valid: st.SearchStrategy, other: st.SearchStrategy, in_ten: int = 8) 
 
 PYPROJECT = mostly(PYPROJECT_TABLES, ANY_TEXT)
 VALID_LOCK_VERSIONS = st.sampled_from(["2.1", "2.0", "1.1", "2.2"])
-LOCK_VERSIONS = st.one_of(st.sampled_from(["2.1", "2.0", "1.1", "2.2", "3.0", "0.9", "two", "", "2.1.0.0.0", "1!2.0", "2.1+local"]), NUMBER, ANY_TEXT)
+LOCK_VERSIONS = st.one_of(st.sampled_from(["2.1", "2.0", "1.1", "2.2", "3.0", "0.9", "two", "", "2.1.0.0.0", "1!2.0", "2.1+local"]),
+                          NUMBER, ANY_TEXT)
 SOURCE = st.one_of(
-    st.fixed_dictionaries({"type": st.sampled_from(["directory", "file", "git", "legacy", "url"]), "url": st.one_of(PATHS, ANY_TEXT, VALUES)}),
+    st.fixed_dictionaries({"type": st.sampled_from(["directory", "file", "git", "legacy", "url"]),
+                           "url": st.one_of(PATHS, ANY_TEXT, VALUES)}),
     VALUES,
 )
 PACKAGE = st.one_of(st.fixed_dictionaries({"name": st.one_of(st.text(max_size=10), VALUES)}, optional={"source": SOURCE}), VALUES)

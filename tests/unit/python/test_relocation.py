@@ -10,7 +10,8 @@ def runtime_at(root: Path, compiled: str = COMPILED) -> Path:
     """A runtime folder shaped like ours: sysconfig data, a script, pkg-config, an ELF file, a link."""
     lib = root / "lib" / "python3.13"
     lib.mkdir(parents=True)
-    (lib / "_sysconfigdata__linux_x86_64-linux-gnu.py").write_text(f"build_time_vars = {{'prefix': '{compiled}', 'LIBDIR': '{compiled}/lib'}}\n")
+    (lib / "_sysconfigdata__linux_x86_64-linux-gnu.py").write_text(
+        f"build_time_vars = {{'prefix': '{compiled}', 'LIBDIR': '{compiled}/lib'}}\n")
     (root / "bin").mkdir()
     (root / "bin" / "python3").symlink_to(sys.executable)
     (root / "bin" / "pip3").write_text(f"#!{compiled}/bin/python3.13\nimport pip\n")

@@ -13,7 +13,8 @@ def check(app, text):
 
 
 @pytest.mark.parametrize("text", [
-    "Django==5.2.8\n", "django[argon2]>=5.2,<6 ; python_version >= '3.11'\n", "gunicorn==23.0.0 --hash=sha256:abc \\\n    --hash=sha256:def\n",
+    "Django==5.2.8\n", "django[argon2]>=5.2,<6 ; python_version >= '3.11'\n",
+    "gunicorn==23.0.0 --hash=sha256:abc \\\n    --hash=sha256:def\n",
     "-i https://pypi.org/simple\n--extra-index-url=https://x/simple\n--no-index\n-f ./wheels\n--only-binary :all:\n--pre\n",
     "--require-hashes\n--trusted-host example.com\n--use-feature truststore\n--prefer-binary\n",
     "--extra-index https://x/simple\n",  # optparse takes a unique prefix of a long option
@@ -34,13 +35,18 @@ def test_local_paths_in_the_app_pass(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "title", "details"), [
-    ("gunicorn\nDjango=>5.2\n", "requirements.txt has a line pip cannot read", "requirements.txt, line 2: 'Django=>5.2' is not a requirement:"),
-    ("Django[argon2==5.2.8\n", "requirements.txt has a line pip cannot read", "requirements.txt, line 1: 'Django[argon2==5.2.8' is not a requirement:"),
+    ("gunicorn\nDjango=>5.2\n", "requirements.txt has a line pip cannot read",
+     "requirements.txt, line 2: 'Django=>5.2' is not a requirement:"),
+    ("Django[argon2==5.2.8\n", "requirements.txt has a line pip cannot read",
+     "requirements.txt, line 1: 'Django[argon2==5.2.8' is not a requirement:"),
     ("Django \\\n  ==>5.2\n", "requirements.txt has a line pip cannot read", "requirements.txt, line 1:"),
-    ("--no-such-option\n", "requirements.txt has an option pip does not know", "requirements.txt, line 1: pip does not know the option --no-such-option"),
+    ("--no-such-option\n", "requirements.txt has an option pip does not know",
+     "requirements.txt, line 1: pip does not know the option --no-such-option"),
     ("--e https://x\n", "requirements.txt has an option pip does not know", "requirements.txt, line 1: pip does not know the option --e"),
-    ("Django==5.2.8 --install-option=--x\n", "requirements.txt has an option pip does not know", "pip does not know the option --install-option"),
-    ("-e ./libs/mylib\n", "A requirements line names a folder that is not in the app", "'-e ./libs/mylib' names ./libs/mylib, which is not in the app."),
+    ("Django==5.2.8 --install-option=--x\n", "requirements.txt has an option pip does not know",
+     "pip does not know the option --install-option"),
+    ("-e ./libs/mylib\n", "A requirements line names a folder that is not in the app",
+     "'-e ./libs/mylib' names ./libs/mylib, which is not in the app."),
     ("-e ../shared\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: '-e ../shared'"),
     ("/opt/wheels/lib\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: '/opt/wheels/lib'"),
     ("file:///opt/lib\n", "A requirements line installs a folder outside the app", "requirements.txt, line 1: 'file:///opt/lib'"),

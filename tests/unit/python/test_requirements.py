@@ -17,12 +17,15 @@ def test_includes_are_followed_recursively_once(tmp_path):
     write(tmp_path, "requirements/common.txt", "gunicorn\n")
     write(tmp_path, "constraints.txt", "gunicorn==23.0.0\n")
     files = requirements.collect(root, tmp_path)
-    assert [str(f.path.relative_to(tmp_path)) for f in files] == ["requirements.txt", "base.txt", "requirements/common.txt", "constraints.txt"]
+    assert [str(f.path.relative_to(tmp_path)) for f in files] == ["requirements.txt", "base.txt", "requirements/common.txt",
+                                                                  "constraints.txt"]
 
 
 @pytest.mark.parametrize(("files", "details"), [
-    ({"requirements.txt": "-r requirements.txt\n"}, "requirements.txt, line 1: '-r requirements.txt'\nrequirements.txt is already being read"),
-    ({"requirements.txt": "-r base.txt\n", "base.txt": "Django\n-r requirements/common.txt\n", "requirements/common.txt": "-r ../base.txt\n"},
+    ({"requirements.txt": "-r requirements.txt\n"},
+     "requirements.txt, line 1: '-r requirements.txt'\nrequirements.txt is already being read"),
+    ({"requirements.txt": "-r base.txt\n", "base.txt": "Django\n-r requirements/common.txt\n",
+      "requirements/common.txt": "-r ../base.txt\n"},
      "requirements/common.txt, line 1: '-r ../base.txt'\nbase.txt is already being read"),
 ])
 def test_an_include_loop_is_refused_as_pip_refuses_it(tmp_path, files, details):

@@ -65,7 +65,8 @@ def test_pin_of_a_missing_patch_of_an_offered_minor_suggests_the_minor_and_the_o
     error = raised.value
     assert "runtime.txt, line 1 asks for exactly 3.12.4; of Python 3.12 the runtime index has 3.12.12." in error.details
     assert error.fix[:2] == [
-        "Ask for `3.12`, the newest 3.12.x with its security fixes: write `3.12` in a .python-version file and delete runtime.txt (deprecated).",
+        "Ask for `3.12`, the newest 3.12.x with its security fixes: write `3.12` in a .python-version file"
+        " and delete runtime.txt (deprecated).",
         "Or pin the release offered: change runtime.txt, line 1 to `python-3.12.12`.",
     ]
     with pytest.raises(BuildpackError) as raised:
@@ -111,14 +112,17 @@ def test_invalid_index(tmp_path):
     assert raised.value.title == "The Python runtime index is not valid"
 
 
-ENTRY = {"version": "3.13.15", "os": "linux", "arch": "amd64", "distro": {"name": "debian", "version": "13"}, "url": "x.tar.gz", "sha256": "0", "size": 1}
+ENTRY = {"version": "3.13.15", "os": "linux", "arch": "amd64", "distro": {"name": "debian", "version": "13"}, "url": "x.tar.gz",
+         "sha256": "0", "size": 1}
 
 
 # Found by the fuzz tests: each was loaded, then failed with a traceback when selected, or could not be loaded at all.
 @pytest.mark.parametrize("text, reason", [
     ("[" * 5000, "its arrays or objects are nested too deeply"),
-    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "abc"}]}), "runtime version 'abc' is not a release version such as 3.13.15"),
-    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "3.14.0rc1"}]}), "runtime version '3.14.0rc1' is not a release version"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "abc"}]}),
+     "runtime version 'abc' is not a release version such as 3.13.15"),
+    (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": "3.14.0rc1"}]}),
+     "runtime version '3.14.0rc1' is not a release version"),
     (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "version": 3.13}]}), "the version of runtime 3.13 is 3.13, not a string"),
     (json.dumps({"schema_version": 1, "runtimes": [{**ENTRY, "url": None}]}), "the url of runtime '3.13.15' is None, not a string"),
 ])
@@ -220,7 +224,8 @@ def test_server_errors_are_retried_until_it_answers(tmp_path):
 @pytest.mark.parametrize("mode, served, expected", [
     ("truncate", b"archive", "received 3 bytes, the index says 7"),
     ("ok", b"archiv", "received 6 bytes, the index says 7"),
-    ("ok", b"ARCHIVE", "received sha256 " + hashlib.sha256(b"ARCHIVE").hexdigest() + ", the index says " + hashlib.sha256(b"archive").hexdigest()),
+    ("ok", b"ARCHIVE",
+     "received sha256 " + hashlib.sha256(b"ARCHIVE").hexdigest() + ", the index says " + hashlib.sha256(b"archive").hexdigest()),
 ])
 def test_a_short_or_wrong_archive_is_retried_then_refused_and_nothing_is_left(tmp_path, mode, served, expected):
     make_index(tmp_path, ["3.13.15"])
@@ -248,7 +253,8 @@ def test_download_settings_from_env(env, expected):
 
 
 @pytest.mark.parametrize("name, value", [
-    ("BP_PYTHON_DOWNLOAD_TIMEOUT", "soon"), ("BP_PYTHON_DOWNLOAD_TIMEOUT", "0"), ("BP_PYTHON_DOWNLOAD_RETRIES", "-1"), ("BP_PYTHON_DOWNLOAD_RETRIES", "99"),
+    ("BP_PYTHON_DOWNLOAD_TIMEOUT", "soon"), ("BP_PYTHON_DOWNLOAD_TIMEOUT", "0"), ("BP_PYTHON_DOWNLOAD_RETRIES", "-1"),
+    ("BP_PYTHON_DOWNLOAD_RETRIES", "99"),
     # Found by the fuzz tests: str.isdigit() takes them, int() does not.
     ("BP_PYTHON_DOWNLOAD_RETRIES", "\u00b2"), ("BP_PYTHON_DOWNLOAD_RETRIES", "1" * 4400),
 ])

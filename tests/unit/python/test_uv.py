@@ -37,7 +37,8 @@ def test_a_uv_project_keys_its_cache_on_pyproject_and_the_lock(tmp_path):
     assert isinstance(project, uv.UvProject)
     assert [file.path.name for file in project.files] == ["pyproject.toml", "uv.lock"]
     assert project.installer_version == f"uv {tool.UV.version}; groups: none"
-    assert project.installer_summary() == f"uv {tool.UV.version} (build only): uv sync --locked, no dev or default groups (BP_PYTHON_INSTALL_GROUPS adds some)"
+    assert project.installer_summary() == (f"uv {tool.UV.version} (build only): uv sync --locked, no dev or default groups"
+                                           " (BP_PYTHON_INSTALL_GROUPS adds some)")
 
 
 def test_groups_from_the_env_var_key_the_cache_and_show_in_the_summary(tmp_path):
@@ -80,9 +81,12 @@ def test_the_runtime_must_satisfy_requires_python(tmp_path):
     ("version = 1\n[[package]\n", PYPROJECT, {}, "uv.lock cannot be read"),
     ("revision = 5\n", PYPROJECT, {}, "uv.lock cannot be read"),
     ("version = 2\n", PYPROJECT, {}, "uv.lock was written by a newer uv than pycnb installs with"),
-    (LOCK, PYPROJECT + "[tool.uv]\nrequired-version = '>=0.20'\n", {}, f"The project requires uv >=0.20; pycnb installs with uv {tool.UV.version}"),
-    (LOCK, PYPROJECT + "[tool.uv]\nrequired-version = '0.4.0'\n", {}, f"The project requires uv 0.4.0; pycnb installs with uv {tool.UV.version}"),
-    (LOCK, PYPROJECT + "[tool.uv]\nrequired-version = 'soon'\n", {}, "tool.uv.required-version in pyproject.toml is not a version specifier"),
+    (LOCK, PYPROJECT + "[tool.uv]\nrequired-version = '>=0.20'\n", {},
+     f"The project requires uv >=0.20; pycnb installs with uv {tool.UV.version}"),
+    (LOCK, PYPROJECT + "[tool.uv]\nrequired-version = '0.4.0'\n", {},
+     f"The project requires uv 0.4.0; pycnb installs with uv {tool.UV.version}"),
+    (LOCK, PYPROJECT + "[tool.uv]\nrequired-version = 'soon'\n", {},
+     "tool.uv.required-version in pyproject.toml is not a version specifier"),
     (LOCK + "[[package]]\nname = 'shared'\nversion = '1'\nsource = { editable = '../shared' }\n", PYPROJECT, {},
      "uv.lock takes shared from a folder outside the app"),
     (LOCK + "[[package]]\nname = 'abs'\nversion = '1'\nsource = { path = '/opt/wheels/abs.whl' }\n", PYPROJECT, {},

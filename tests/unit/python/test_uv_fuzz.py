@@ -10,8 +10,10 @@ from python_buildpack import package_managers
 from python_buildpack.app import App
 from support.fuzz import ANY_TEXT, ENV_TEXT, LONG, app_dir
 
-SCALARS = st.one_of(ANY_TEXT, LONG, st.integers(), st.booleans(), st.sampled_from(["..", "../x", "/", ".", "a/../../b", "x\0y", ">=0.1", "==0.13.8"]))
-VALUES = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(st.text(max_size=8), children, max_size=3)), max_leaves=8)
+SCALARS = st.one_of(ANY_TEXT, LONG, st.integers(), st.booleans(),
+                    st.sampled_from(["..", "../x", "/", ".", "a/../../b", "x\0y", ">=0.1", "==0.13.8"]))
+VALUES = st.recursive(SCALARS, lambda children: st.one_of(st.lists(children, max_size=3),
+                                                          st.dictionaries(st.text(max_size=8), children, max_size=3)), max_leaves=8)
 SOURCE = st.dictionaries(st.sampled_from(["registry", "path", "directory", "editable", "virtual", "git", "url"]), VALUES, max_size=2)
 PACKAGE = st.fixed_dictionaries({}, optional={"name": VALUES, "version": VALUES, "source": st.one_of(SOURCE, VALUES)})
 LOCK = st.one_of(
@@ -23,7 +25,9 @@ PYPROJECT = st.one_of(
     ANY_TEXT,
     st.fixed_dictionaries({}, optional={
         "project": st.fixed_dictionaries({}, optional={"requires-python": VALUES, "dependencies": VALUES}),
-        "tool": st.one_of(st.fixed_dictionaries({}, optional={"uv": st.one_of(st.fixed_dictionaries({}, optional={"required-version": VALUES}), VALUES)}), VALUES),
+        "tool": st.one_of(
+            st.fixed_dictionaries({}, optional={"uv": st.one_of(st.fixed_dictionaries({}, optional={"required-version": VALUES}), VALUES)}),
+            VALUES),
     }).map(tomli_w.dumps),
 )
 

@@ -6,7 +6,8 @@ import pytest
 
 from python_buildpack import web_process
 
-FLASK_QUICKSTART = 'from flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/")\ndef hello_world():\n    return "<p>Hello, World!</p>"\n'
+FLASK_QUICKSTART = ('from flask import Flask\n\napp = Flask(__name__)\n\n@app.route("/")\ndef hello_world():\n'
+                    '    return "<p>Hello, World!</p>"\n')
 FASTAPI_MAIN = 'from fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\ndef read_root():\n    return {"Hello": "World"}\n'
 
 
@@ -76,7 +77,8 @@ def test_waitress_serves_a_wsgi_app_when_it_is_what_the_app_installs(tmp_path):
     ({"wsgi.py": "from myapp import create\napplication = create()\n"}, "wsgi:application", "wsgi"),
     ({"asgi.py": "from myapp import create\napplication = create()\n"}, "asgi:application", "asgi"),
     ({"myapp/__init__.py": "from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n"}, "myapp:create_app()", "wsgi"),
-    ({"service/__init__.py": "", "service/main.py": "import fastapi\napp: fastapi.FastAPI = fastapi.FastAPI(title='x')\n"}, "service.main:app", "asgi"),
+    ({"service/__init__.py": "", "service/main.py": "import fastapi\napp: fastapi.FastAPI = fastapi.FastAPI(title='x')\n"},
+     "service.main:app", "asgi"),
     ({"server.py": "import falcon.asgi\napp = falcon.asgi.App()\n"}, "server:app", "asgi"),
     ({"server.py": "import falcon\napp = falcon.App()\n"}, "server:app", "wsgi"),
     ({"app.py": "from starlette.applications import Starlette\napp = Starlette(routes=[])\n"}, "app:app", "asgi"),
@@ -96,17 +98,20 @@ def test_a_factory_is_called_by_gunicorn_and_by_uvicorn_with_factory(tmp_path):
 
 def test_the_source_is_never_imported(tmp_path):
     marker = tmp_path / "imported"
-    decision = decide(make_app(tmp_path, {"app.py": f"open({str(marker)!r}, 'w').close()\nfrom flask import Flask\napp = Flask(__name__)\n"}), ["flask", "gunicorn"])
+    decision = decide(make_app(tmp_path, {"app.py": f"open({str(marker)!r}, 'w').close()\nfrom flask import Flask\n"
+                                          "app = Flask(__name__)\n"}), ["flask", "gunicorn"])
     assert decision.process is not None and not marker.exists()
 
 
 def test_objects_not_made_by_a_call_or_in_a_function_are_not_apps(tmp_path):
-    app = make_app(tmp_path, {"app.py": "app = 'a string'\ndef main():\n    application = Flask(__name__)\n", "main.py": "from x import app\n"})
+    app = make_app(tmp_path, {"app.py": "app = 'a string'\ndef main():\n    application = Flask(__name__)\n",
+                              "main.py": "from x import app\n"})
     assert web_process.find(app, {}, None).apps == []
 
 
 def test_the_first_file_in_policy_order_wins(tmp_path):
-    decision = decide(make_app(tmp_path, {"main.py": FASTAPI_MAIN, "app.py": FLASK_QUICKSTART}), ["flask", "fastapi", "gunicorn", "uvicorn"])
+    decision = decide(make_app(tmp_path, {"main.py": FASTAPI_MAIN, "app.py": FLASK_QUICKSTART}),
+                      ["flask", "fastapi", "gunicorn", "uvicorn"])
     assert command(decision).startswith("exec gunicorn app:app ")
 
 
@@ -158,7 +163,8 @@ def test_an_app_with_nothing_to_serve_gets_a_warning_with_the_procfile_lines(tmp
     assert decision.process is None and decision.log.startswith("none:")
     title, body = decision.warning
     assert title == "No default web process: add a Procfile"
-    assert "    web: gunicorn myapp:app --bind 0.0.0.0:$PORT\n" in body and "    web: uvicorn myapp:app --host 0.0.0.0 --port $PORT\n" in body
+    assert ("    web: gunicorn myapp:app --bind 0.0.0.0:$PORT\n" in body
+            and "    web: uvicorn myapp:app --host 0.0.0.0 --port $PORT\n" in body)
 
 
 @pytest.mark.parametrize(("content", "said"), [

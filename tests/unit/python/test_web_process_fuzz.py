@@ -13,10 +13,12 @@ PIECES = st.sampled_from([
     "def create_app():\n    return 1\n", "app: X = Y(\n", "app = (", "api = x.y.z()\n", "app = 'x'\n", "app = f()()\n",
     "app, b = Flask(), 1\n", "app = lambda: 1\n", "if True:\n  app = Flask()\n", "\\\n", "(" * 300, "async def create_app(): pass\n",
 ])
-SCRIPTS = st.dictionaries(st.one_of(ANY_TEXT, st.sampled_from(["web", "serve", "x;y", "$(id)", "-v"])), st.one_of(ANY_TEXT, st.integers()), max_size=4)
+SCRIPTS = st.dictionaries(st.one_of(ANY_TEXT, st.sampled_from(["web", "serve", "x;y", "$(id)", "-v"])),
+                          st.one_of(ANY_TEXT, st.integers()), max_size=4)
 
 
-@given(st.lists(st.one_of(PIECES, ANY_TEXT), max_size=6).map("".join), SCRIPTS, st.lists(st.sampled_from(["gunicorn", "uvicorn", "hypercorn", "waitress", "svc"])))
+@given(st.lists(st.one_of(PIECES, ANY_TEXT), max_size=6).map("".join), SCRIPTS,
+       st.lists(st.sampled_from(["gunicorn", "uvicorn", "hypercorn", "waitress", "svc"])))
 def test_any_source_and_scripts_give_a_decision(source, scripts, installed):
     with app_dir() as app:
         (app / "app.py").write_text(source)

@@ -35,7 +35,7 @@ SILENT = {
 
 @pytest.mark.parametrize("source", WARNS.values(), ids=WARNS.keys())
 def test_calls_with_the_database_handling_on_are_found(source):
-    assert database_tls.find(source) == [source.splitlines().index(next(l for l in source.splitlines() if "settings(" in l)) + 1]
+    assert database_tls.find(source) == [source.splitlines().index(next(line for line in source.splitlines() if "settings(" in line)) + 1]
 
 
 @pytest.mark.parametrize("source", SILENT.values(), ids=SILENT.keys())

@@ -7,7 +7,6 @@ from cnb.errors import BuildpackError
 from hypothesis import given
 from hypothesis import strategies as st
 from python_buildpack import package_managers
-from python_buildpack.package_managers import pip
 from python_buildpack.app import App
 from support.fuzz import ANY_TEXT, ENV_TEXT, app_dir
 

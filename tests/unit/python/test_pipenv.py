@@ -202,7 +202,7 @@ def test_a_lock_from_a_newer_pipfile_spec_is_refused(tmp_path):
     lock["_meta"]["pipfile-spec"] = 7
     error = failure(make_app(tmp_path, "[packages]\nsix = '*'\n", lock))
     assert error.title == "Pipfile.lock was written by a newer Pipenv than pycnb installs with"
-    assert f'"pipfile-spec": 7' in error.details and f'"pipfile-spec": 6' in error.details
+    assert '"pipfile-spec": 7' in error.details and '"pipfile-spec": 6' in error.details
 
 
 def test_a_lock_without_its_pipfile_is_refused_with_the_fix(tmp_path):

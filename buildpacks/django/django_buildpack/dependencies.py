@@ -2,7 +2,7 @@
 
 Detect asks this for Django, and build for gunicorn and django-heroku (the packages it adds when
 the app does not declare them). The answer comes from one file, chosen as the Python buildpack
-chooses it (python_buildpack/package_managers/choice.py, MANAGER_FILES): a requirements file,
+chooses it (the shared table in cnb/dependency_files.py): a requirements file,
 else uv.lock, poetry.lock, Pipfile.lock, else pyproject.toml. `BP_PYTHON_PACKAGE_MANAGER` picks
 among several present, as it does there. At build, pycnb/python's own choice is used when it gives
 one (`chosen`, from cnb.python_env); detect cannot ask (docs/design/package-manager-across-buildpacks.md).
@@ -44,19 +44,13 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from cnb.app_files import is_file, read_text_leniently as read_text
+from cnb import dependency_files
 
-PACKAGE_MANAGER_ENV_VAR = "BP_PYTHON_PACKAGE_MANAGER"
-PIP, UV, POETRY, PIPENV = "pip", "uv", "poetry", "pipenv"
-# The files that name the tool installing the app's dependencies, in the Python buildpack's order
-# (its MANAGER_FILES; tests/unit/django/test_declared_dependencies.py checks they agree).
-MANAGER_FILES = (
-    ("requirements.txt", PIP),
-    ("requirements.in", PIP),
-    ("uv.lock", UV),
-    ("poetry.lock", POETRY),
-    ("Pipfile.lock", PIPENV),
-)
-REQUIREMENTS_FILES = tuple(name for name, manager in MANAGER_FILES if manager == PIP)
+PACKAGE_MANAGER_ENV_VAR = dependency_files.ENV_VAR
+PIP, UV, POETRY, PIPENV = dependency_files.PIP, dependency_files.UV, dependency_files.POETRY, dependency_files.PIPENV
+# The files that name the tool installing the app's dependencies, in the order pycnb/python looks for them.
+MANAGER_FILES = dependency_files.MANAGER_FILES
+REQUIREMENTS_FILES = dependency_files.files_of(PIP)
 PYPROJECT = "pyproject.toml"
 # What a parser may raise on text of any shape: tomllib.TOMLDecodeError and json.JSONDecodeError
 # are ValueErrors; deep nesting overflows the parsers' recursion.

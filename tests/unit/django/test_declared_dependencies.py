@@ -37,9 +37,14 @@ def detect(app, env=None):
     return tomllib.loads((app / "plan.toml").read_text())
 
 
-def test_the_files_are_read_in_the_python_buildpacks_order():
-    assert dependencies.MANAGER_FILES == package_managers.MANAGER_FILES
-    assert dependencies.PACKAGE_MANAGER_ENV_VAR == package_managers.ENV_VAR
+def test_detect_finds_the_file_the_python_buildpack_would_choose(tmp_path):
+    """Both read cnb/dependency_files.py: with several tools' files, the one BP_PYTHON_PACKAGE_MANAGER picks, else the first."""
+    (tmp_path / "poetry.lock").write_text("")
+    (tmp_path / "requirements.txt").write_text("")
+    assert dependencies.dependency_file(tmp_path) == ("requirements.txt", "pip")
+    assert dependencies.dependency_file(tmp_path, {"BP_PYTHON_PACKAGE_MANAGER": "poetry"}) == ("poetry.lock", "poetry")
+    assert [(name, manager) for manager in package_managers.MANAGERS
+            for name in package_managers.BY_NAME[manager].files] == list(dependencies.MANAGER_FILES)
 
 
 # requirements files and pyproject.toml (moved from test_project.py)

@@ -11,21 +11,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from cnb import dependency_files
+
 from .. import app_files, messages, requirements
-from ..app import PIPFILE_LOCK, PYPROJECT, App
+from ..app import PYPROJECT, App
 from . import pip, pipenv, poetry, uv
 from .interface import PackageManager
 
-ENV_VAR = "BP_PYTHON_PACKAGE_MANAGER"
-PIP, UV, POETRY, PIPENV = "pip", "uv", "poetry", "pipenv"
+ENV_VAR = dependency_files.ENV_VAR
+PIP, UV, POETRY, PIPENV = dependency_files.PIP, dependency_files.UV, dependency_files.POETRY, dependency_files.PIPENV
 
-# The package managers, one row each: the files that name the tool installing the app's dependencies,
-# in the order the log lists them, how it reads them, and its cache (interface.py).
+# The package managers, one row each: the files that name the tool installing the app's dependencies
+# (shared with pycnb/django's detect: cnb/dependency_files.py), in the order the log lists them, how it
+# reads them, and its cache (interface.py).
 PACKAGE_MANAGERS = (
-    PackageManager(PIP, (requirements.REQUIREMENTS_TXT, requirements.REQUIREMENTS_IN), pip.read, pip.CACHE_LAYER_NAME),
-    PackageManager(UV, (uv.UV_LOCK,), uv.read, uv.CACHE_LAYER_NAME),
-    PackageManager(POETRY, (poetry.POETRY_LOCK,), poetry.read, poetry.CACHE_LAYER_NAME),
-    PackageManager(PIPENV, (PIPFILE_LOCK,), pipenv.read, pipenv.CACHE_LAYER_NAME),
+    PackageManager(PIP, dependency_files.files_of(PIP), pip.read, pip.CACHE_LAYER_NAME),
+    PackageManager(UV, dependency_files.files_of(UV), uv.read, uv.CACHE_LAYER_NAME),
+    PackageManager(POETRY, dependency_files.files_of(POETRY), poetry.read, poetry.CACHE_LAYER_NAME),
+    PackageManager(PIPENV, dependency_files.files_of(PIPENV), pipenv.read, pipenv.CACHE_LAYER_NAME),
 )
 BY_NAME = {manager.name: manager for manager in PACKAGE_MANAGERS}
 MANAGERS = tuple(BY_NAME)

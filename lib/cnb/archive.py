@@ -14,7 +14,7 @@ import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .layers import Layer
 
@@ -88,6 +88,23 @@ def unpack_all(pairs: list[tuple[Path, Path]]) -> None:
     except (ArchiveError, OSError, tarfile.TarError) as error:
         for _, folder, *_ in jobs:
             shutil.rmtree(folder, ignore_errors=True)
+        raise ArchiveError(str(error)) from None
+
+
+def unpack_matching(archive: Path, folder: Path, wanted: Callable[[str], bool]) -> None:
+    """Unpack only the members whose names `wanted` accepts (with the folders above them) into `folder`,
+    made empty first; on failure nothing half-unpacked is left."""
+    folders, files, links = _members(archive)
+    chosen = [name for name in [*files, *links[0]] if wanted(name)]
+    parents = {str(parent) for name in chosen for parent in Path(name).parents if str(parent) != "."}
+    try:
+        if folder.exists() or folder.is_symlink():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        _wait([_extract(archive, folder, [name for name in folders[0] if str(Path(name)) in parents])])
+        _wait([_extract(archive, folder, chosen)])
+    except (ArchiveError, OSError) as error:
+        shutil.rmtree(folder, ignore_errors=True)
         raise ArchiveError(str(error)) from None
 
 

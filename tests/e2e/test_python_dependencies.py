@@ -63,6 +63,63 @@ def test_removing_a_package_removes_it_from_the_image(docker_client, first_build
     assert "'six'" not in installed and "'psycopg2'" in installed
 
 
+def layer_digests(docker_client, image: str) -> dict[str, str]:
+    label = json.loads(docker_client.images.get(image).labels["io.buildpacks.lifecycle.metadata"])
+    return {name: layer["sha"] for buildpack in label["buildpacks"] if buildpack["key"] == "pycnb/python"
+            for name, layer in buildpack.get("layers", {}).items()}
+
+
+ADDED = "django-extensions==4.1\n# A console script, on PATH at launch.\npyjokes==0.8.3\n"
+
+
+def test_added_packages_go_into_a_small_layer_of_their_own_and_the_environment_layer_is_kept(docker_client, first_build):
+    app, _ = first_build
+    (app / "requirements.txt").write_text(BASE_REQUIREMENTS)
+    assert pack_build(IMAGE, app).returncode == 0  # the base: no-op when the removal test ran first
+    before = layer_digests(docker_client, IMAGE)
+    (app / "requirements.txt").write_text(BASE_REQUIREMENTS + ADDED)
+    result = pack_build(IMAGE, app)
+    assert result.returncode == 0, result.log
+    assert "added: django-extensions==4.1, pyjokes==0.8.3: installed on top (venv-delta)" in result.log
+    assert "installing only what they add, into a layer of its own (venv-delta), on the unchanged environment" in result.log
+    assert "Unpacking the environment's metadata to install against" in result.log
+    assert "Requirement already satisfied: Django==5.2.8" in result.log
+    after = layer_digests(docker_client, IMAGE)
+    assert after["venv"] == before["venv"], "the environment layer must be the previous image's"
+    assert "venv-delta" in after and "venv-delta" not in before
+    found = run_python(docker_client, IMAGE, "import django_extensions, pyjokes, importlib.metadata as m; "
+                       "print(django_extensions.__file__.split('/')[3], m.version('pyjokes'), m.version('Django'))")
+    assert found == "venv-delta 0.8.3 5.2.8"
+    joke = docker_client.containers.run(IMAGE, ["pyjoke"], entrypoint="launcher", remove=True).decode()
+    assert joke.strip()
+    # The same requirements again: both layers are the previous image's.
+    result = pack_build(IMAGE, app)
+    assert result.returncode == 0, result.log
+    assert "the added packages: reuse: the previous image's layer (nothing restored)" in result.log
+    assert layer_digests(docker_client, IMAGE) == after
+
+
+def test_going_back_to_the_environments_requirements_drops_the_delta(docker_client, first_build):
+    app, _ = first_build
+    (app / "requirements.txt").write_text(BASE_REQUIREMENTS)
+    result = pack_build(IMAGE, app)
+    assert result.returncode == 0, result.log
+    assert "Environment cache  reuse: the previous image's layer (nothing restored)" in result.log
+    assert "venv-delta" not in layer_digests(docker_client, IMAGE)
+    assert run_python(docker_client, IMAGE, "import importlib.util as u; print(u.find_spec('django_extensions'))") == "None"
+
+
+def test_a_delta_that_would_change_a_package_the_environment_has_is_folded_into_it(docker_client, first_build):
+    app, _ = first_build
+    # Django 5.2 allows asgiref 3.8.1, older than the one the environment has.
+    (app / "requirements.txt").write_text(BASE_REQUIREMENTS + "asgiref==3.8.1\n")
+    result = pack_build(IMAGE, app)
+    assert result.returncode == 0, result.log
+    assert "Updating the whole environment instead, since the new requirements change asgiref" in result.log
+    assert "venv-delta" not in layer_digests(docker_client, IMAGE)
+    assert run_python(docker_client, IMAGE, "import importlib.metadata as m; print(m.version('asgiref'))") == "3.8.1"
+
+
 def test_requirements_in_is_pinned_at_build_time(docker_client, builder_image, tmp_path):
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
     (app / "requirements.txt").unlink()

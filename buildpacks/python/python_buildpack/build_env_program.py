@@ -12,11 +12,12 @@ import sys
 import time
 from pathlib import Path
 
-vendor_dir = Path(__file__).resolve().parent.parent / "vendor"
-sys.path[:0] = [str(vendor_dir)]
+buildpack_dir = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(buildpack_dir / "vendor"), str(buildpack_dir)]
 
 from cnb.archive import ArchiveError  # noqa: E402
 from cnb.reuse import State  # noqa: E402
+from python_buildpack.layers.venv_delta import LAYER_NAME as DELTA_LAYER  # noqa: E402
 
 USAGE = "materialize | release | read-only SCRATCH"
 
@@ -32,13 +33,18 @@ def point_environment_at(venv: Path, runtime: Path, installed_runtime: Path) -> 
 
 def read_only(state: State, venv: Path, runtime: Path, scratch: Path) -> Path:
     folders = state.read_only_copies(scratch)
-    if folders.get(venv.name, venv) == venv and folders.get(runtime.name, runtime) != runtime:
-        # The environment is in its own folder and links the runtime's: the runtime must be there too.
-        state.materialize()
-        return venv / "bin" / "python"
     copy = folders.get(venv.name, venv)
-    if copy != venv:
-        point_environment_at(copy, folders.get(runtime.name, runtime), runtime)
+    if copy == venv:
+        if any(folder != venv.parent / name for name, folder in folders.items()):
+            # The environment is in its own folder, and links the runtime's and finds the added packages
+            # (layers/venv_delta.py) in theirs: they must be there too.
+            state.materialize()
+        return venv / "bin" / "python"
+    point_environment_at(copy, folders.get(runtime.name, runtime), runtime)
+    # The environment's hook finds the added packages beside it.
+    delta = venv.parent / DELTA_LAYER
+    if delta.is_dir() and not (copy.parent / DELTA_LAYER).exists():
+        (copy.parent / DELTA_LAYER).symlink_to(delta)
     return copy / "bin" / "python"
 
 

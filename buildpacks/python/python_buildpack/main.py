@@ -20,6 +20,7 @@ from .app import App
 from .layers import build_env, tool
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
+from .layers import venv_delta
 
 # The build plan name: other buildpacks require it, with `packages` in its metadata to
 # have extra distributions installed into the app's environment.
@@ -66,8 +67,10 @@ def build(context: BuildContext, log: Logger) -> None:
 
     layers = Layers(context.layers_dir)
     runtime_plan = runtime_layer.plan(layers, runtime, context.target)
+    requirement_lines = (venv_delta.requirement_lines([file.text for file in dependencies.files], extra_packages)
+                         if dependencies.follows_additions else None)
     venv_plan = venv_layer.plan(layers, venv_layer.VenvMetadata.wanted(
-        runtime, choice.manager, dependencies.files, dependencies.installer_version, extra_packages, app))
+        runtime, choice.manager, dependencies.files, dependencies.installer_version, extra_packages, app), requirement_lines)
 
     log.summary(
         "Build summary",
@@ -80,7 +83,7 @@ def build(context: BuildContext, log: Logger) -> None:
             ("Installer", dependencies.installer_summary()),
             ("CA certificates", messages.certificates_summary(len(certificates), embed_certificates)),
             ("Runtime cache", runtime_plan.decision.summary()),
-            ("Environment cache", venv_plan.decision.summary()),
+            ("Environment cache", venv_plan.summary()),
         ],
     )
     if embed_certificates and not certificates:
@@ -109,9 +112,10 @@ def build(context: BuildContext, log: Logger) -> None:
         pip_env = venv_layer.pip_environment(layers, env)
         def installer() -> venv_layer.Installer:
             return dependencies.installer(package_managers.InstallContext(
-                log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, reuse=venv_plan.decision.reuse))
+                log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, reuse=venv_plan.base.decision.reuse))
 
-        venv_layer.install(log, venv_plan, python, installer, pip_env)
+        venv_plan = venv_layer.install(log, venv_plan, python, installer, pip_env,
+                                       lambda: sbom.installed_distributions(venv_plan.base.layer.path / "bin" / "python"))
 
         log.section("Software bill of materials")
         tool = {"tool_name": context.buildpack["id"], "tool_version": context.buildpack["version"]}
@@ -137,8 +141,10 @@ def build(context: BuildContext, log: Logger) -> None:
     for name in CACHE_LAYERS:
         layers.get(name).keep_cached()
 
-    kept = [plan.layer for plan in (runtime_plan, venv_plan) if plan.decision.how is How.KEEP]
-    build_env.write(layers, venv_plan.layer.path, runtime_plan.layer.path, kept, venv_plan.wanted, choice.files[0])
+    kept = [runtime_plan.layer] if runtime_plan.decision.how is How.KEEP else []
+    kept += venv_plan.kept
+    build_env.write(layers, venv_plan.base.layer.path, runtime_plan.layer.path, kept, venv_plan.wanted, choice.files[0],
+                    venv_plan.delta.layer.path if venv_plan.delta else None)
     if kept:
         log.section("Python at build time")
         log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))

@@ -34,7 +34,8 @@ def environment_key(wanted: VenvMetadata) -> str:
     return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()
 
 
-def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata, dependency_file: str) -> None:
+def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata, dependency_file: str,
+          delta: Path | None = None) -> None:
     layer = layers.get(LAYER_NAME)
     layer.reset()
     bin_dir = layer.path / "bin"
@@ -50,7 +51,8 @@ def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], 
     for path in bin_dir.iterdir():
         path.chmod(0o755)
     layer.set_env("VIRTUAL_ENV", str(venv), scope="build")
-    layer.set_env("PATH", f"{venv}/bin", scope="build", action="prepend", delim=":")
+    # The delta's scripts (venv_delta) first: they are the ones the environment's bin/ lacks.
+    layer.set_env("PATH", f"{delta}/bin:{venv}/bin" if delta else f"{venv}/bin", scope="build", action="prepend", delim=":")
     layer.set_env(PROGRAM_ENV_VAR, str(program), scope="build")
     layer.set_env(KEY_ENV_VAR, environment_key(wanted), scope="build")
     # Which tool installed the app's dependencies from which file: later buildpacks do not choose again.

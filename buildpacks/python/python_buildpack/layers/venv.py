@@ -14,6 +14,7 @@ SBOM components of what is installed, so a kept environment is described without
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Protocol
@@ -23,17 +24,19 @@ from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
 from cnb.reuse import How, LayerPlan, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
+from packaging.utils import canonicalize_name
 
 from .. import messages, package_index, pip_diagnosis, requirements
 from ..requirements import RequirementsFile
 from ..runtime_index import Runtime
+from . import venv_delta
 
 LAYER_NAME = "venv"
 PIP_CACHE_LAYER_NAME = "pip-cache"
 # Bump when the layout of the layer changes, to discard every cached environment.
-LAYER_SCHEMA = 1
-# The installed distributions' SBOM components, in the copy's folder.
-COMPONENTS_FILE = "components.json"
+# 2: the hook that adds venv-delta's site-packages.
+LAYER_SCHEMA = 2
+COMPONENTS_FILE = venv_delta.COMPONENTS_FILE
 # With SOURCE_DATE_EPOCH set, py_compile writes hash-based .pyc files (PEP 552), so the same
 # inputs give the same bytes. 315532801 is 1980-01-01T00:00:01Z, the earliest time a zip
 # (and so a wheel) can record; Heroku's Python CNB uses the same value.
@@ -97,19 +100,56 @@ def decide(cached: dict, wanted: VenvMetadata) -> CacheDecision:
     return CacheDecision(cached=True, reasons=tuple(remake + update), update_in_place=bool(update) and not remake)
 
 
-def plan(layers: Layers, wanted: VenvMetadata) -> LayerPlan[VenvMetadata]:
+@dataclass(frozen=True)
+class EnvironmentPlan:
+    """The environment layer's plan and, when the requirements only gained lines since it was installed,
+    the delta layer's (venv_delta). `wanted` is this build's key either way."""
+
+    base: LayerPlan[VenvMetadata]
+    delta: LayerPlan[venv_delta.DeltaMetadata] | None
+    wanted: VenvMetadata
+    lines: list[str] | None
+
+    def summary(self) -> str:
+        if self.delta is None:
+            return self.base.decision.summary()
+        if self.delta.decision.how is How.INSTALL:
+            return f"{self.base.decision.summary()}; {self.delta.decision.cache.reasons[0]}: installed on top (venv-delta)"
+        return f"{self.base.decision.summary()}; the added packages: {self.delta.decision.summary()}"
+
+    @property
+    def kept(self) -> list[ReusableLayer]:
+        return [plan.layer for plan in (self.base, self.delta) if plan is not None and plan.decision.how is How.KEEP]
+
+
+def plan(layers: Layers, wanted: VenvMetadata, lines: list[str] | None) -> EnvironmentPlan:
+    """`lines`: the requirement lines (venv_delta.requirement_lines), or None when a delta cannot follow the inputs."""
     layer = ReusableLayer(layers, LAYER_NAME)
     restored = layer.restore()
     problems = restored.copy_problems
     if restored.copy and not (layer.copy.path / COMPONENTS_FILE).is_file():
         problems = ("it has no record of its packages (an earlier build stopped before finishing it)",)
     cache = CacheDecision.untrusted(problems) if problems else decide(restored.copy, wanted)
-    return LayerPlan(layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache))
+    delta = None
+    if cache.update_in_place:
+        delta = venv_delta.plan(layers, restored.copy, _base_lines(layer), asdict(wanted), lines)
+    if delta is None:
+        return EnvironmentPlan(LayerPlan(layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache)), None, wanted, lines)
+    base = LayerPlan(layer, VenvMetadata(**restored.copy), ReuseDecision.of(restored, restored.copy, CacheDecision(cached=True)))
+    return EnvironmentPlan(base, delta, wanted, lines)
 
 
-def needs_runtime(plan: LayerPlan[VenvMetadata]) -> bool:
+def _base_lines(layer: ReusableLayer) -> list[str] | None:
+    try:
+        lines = json.loads((layer.copy.path / venv_delta.LINES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return lines if isinstance(lines, list) and all(isinstance(line, str) for line in lines) else None
+
+
+def needs_runtime(plan: EnvironmentPlan) -> bool:
     """Whether making the environment runs the runtime (an installer), so its files must be there."""
-    return plan.decision.how.runs_installer
+    return any(part.decision.how.runs_installer for part in (plan.base, plan.delta) if part is not None)
 
 
 def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
@@ -137,11 +177,36 @@ class Installer(Protocol):
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None: ...
 
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> None:
+        """Install what the requirements add to `venv` (whose distributions, name to version, are `base`) under `prefix`."""
+        ...
 
-def install(log: Logger, plan: LayerPlan[VenvMetadata], python: Path, installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
-    """Keep the environment, unpack it, bring it up to date in place, or make it anew with `installer()`."""
-    layer, wanted, decision = plan.layer, plan.wanted, plan.decision
-    decision.log(log, "virtual environment")
+
+def install(log: Logger, plan: EnvironmentPlan, python: Path, installer: Callable[[], Installer], pip_env: dict[str, str],
+            components: Callable[[], list[Component]]) -> EnvironmentPlan:
+    """Keep the environment, unpack it, add a delta to it, bring it up to date in place, or make it anew
+    with `installer()`. Returns the plan carried out: a delta that had to be folded leaves none."""
+    if plan.delta is not None:
+        plan.base.decision.log(log, "virtual environment")
+        if _install_delta(log, plan, python, installer, pip_env, components):
+            return plan
+        plan = EnvironmentPlan(
+            LayerPlan(plan.base.layer, plan.wanted, ReuseDecision(CacheDecision(cached=True, reasons=("the delta was folded in",),
+                                                                                update_in_place=True), How.UPDATE)),
+            None, plan.wanted, plan.lines)
+    else:
+        venv_delta.drop(_layers_of(plan))
+        plan.base.decision.log(log, "virtual environment")
+    _install_whole(log, plan, python, installer, pip_env)
+    return plan
+
+
+def _layers_of(plan: EnvironmentPlan) -> Layers:
+    return Layers(plan.base.layer.path.parent)
+
+
+def _install_whole(log: Logger, plan: EnvironmentPlan, python: Path, installer: Callable[[], Installer], pip_env: dict[str, str]) -> None:
+    layer, wanted, decision = plan.base.layer, plan.wanted, plan.base.decision
     if decision.how is How.KEEP:
         log.detail("The dependency files, extra packages, installer and runtime are unchanged: no installer runs")
         layer.keep(asdict(wanted))
@@ -163,23 +228,86 @@ def install(log: Logger, plan: LayerPlan[VenvMetadata], python: Path, installer:
                 if code != 0:
                     raise messages.venv_creation_failed(output)
         installer().install(log, layer.path, update_in_place=decision.how is How.UPDATE)
-        code, output = commands.run(log, [*runtime_pip(python, layer.path), "check"], env=pip_env, quiet=True)
-        if code != 0:
-            raise messages.pip_check_failed(output)
+        _check(log, python, layer.path, pip_env)
+        venv_delta.write_hook(layer.path)
     layer.layer.set_env("VIRTUAL_ENV", str(layer.path))
     layer.commit(asdict(wanted), copy_changed=decision.how is not How.MATERIALIZE)
+    if decision.how.runs_installer and plan.lines is not None:
+        (layer.copy.path / venv_delta.LINES_FILE).write_text(json.dumps(plan.lines), encoding="utf-8")
 
 
-def components(plan: LayerPlan[VenvMetadata], describe: Callable[[Path], list[Component]]) -> list[Component]:
-    """The SBOM components of the environment: described from its interpreter when this build installed
-    into it (and recorded in the copy), else read from the copy."""
-    layer, decision = plan.layer, plan.decision
+def _check(log: Logger, python: Path, venv: Path, pip_env: dict[str, str]) -> None:
+    code, output = commands.run(log, [*runtime_pip(python, venv), "check"], env=pip_env, quiet=True)
+    if code != 0:
+        raise messages.pip_check_failed(output)
+
+
+def _install_delta(log: Logger, plan: EnvironmentPlan, python: Path, installer: Callable[[], Installer], pip_env: dict[str, str],
+                   components: Callable[[], list[Component]]) -> bool:
+    """Keep, unpack or install the delta on the base; False when it must be folded into the base instead."""
+    base, delta = plan.base, plan.delta
+    assert delta is not None
+    if base.decision.how is How.KEEP:
+        base.layer.keep(asdict(base.wanted))
+    else:
+        base.layer.layer.invalidate()
+        with log.timed("Unpacking the environment from the build cache"):
+            base.layer.materialize()
+        base.layer.commit(asdict(base.wanted), copy_changed=False)
+    if delta.decision.how is not How.INSTALL:
+        delta.decision.log(log, "packages the requirements added (venv-delta)")
+        log.detail("The added requirements are unchanged: no installer runs")
+        if delta.decision.how is How.KEEP:
+            delta.layer.keep(delta.metadata)
+        else:
+            delta.layer.layer.invalidate()
+            with log.timed("Unpacking the added packages from the build cache"):
+                delta.layer.materialize()
+            delta.layer.commit(delta.metadata, copy_changed=False)
+        return True
+    log.step(f"The requirements gained lines ({delta.decision.cache.reasons[0]}): installing only what they add, "
+             "into a layer of its own (venv-delta), on the unchanged environment")
+    skeleton = not base.layer.path.is_dir()
+    if skeleton:
+        with log.timed("Unpacking the environment's metadata to install against"):
+            venv_delta.unpack_skeleton(base.layer)
+    base_components = _recorded_components(base.layer)
+    try:
+        delta.layer.reset()
+        installer().install_delta(log, base.layer.path, delta.layer.path,
+                                  {canonicalize_name(component.name): component.version for component in base_components})
+        fold = venv_delta.why_fold(delta.layer.path, {canonicalize_name(component.name) for component in base_components},
+                                   base.layer.archive.stat().st_size)
+        if fold:
+            log.step(f"Updating the whole environment instead, since {fold}")
+            venv_delta.drop(_layers_of(plan))
+            return False
+        _check(log, python, base.layer.path, pip_env)
+        delta.layer.commit(delta.metadata)
+        found = components()
+        (delta.layer.copy.path / COMPONENTS_FILE).write_text(json.dumps([asdict(component) for component in found]), encoding="utf-8")
+    finally:
+        if skeleton and base.layer.path.is_dir():
+            shutil.rmtree(base.layer.path)
+    return True
+
+
+def _recorded_components(layer: ReusableLayer) -> list[Component]:
+    return [Component(**entry) for entry in json.loads((layer.copy.path / COMPONENTS_FILE).read_text(encoding="utf-8"))]
+
+
+def components(plan: EnvironmentPlan, describe: Callable[[Path], list[Component]]) -> list[Component]:
+    """The SBOM components of the environment (and its delta): described from its interpreter when this
+    build installed into it (and recorded in the copy), else read from the copy."""
+    if plan.delta is not None:
+        return _recorded_components(plan.delta.layer)  # written by _install_delta, or restored with the copy
+    layer, decision = plan.base.layer, plan.base.decision
     recorded = layer.copy.path / COMPONENTS_FILE
     if decision.how.runs_installer or not recorded.is_file():
         found = describe(layer.path / "bin" / "python")
         recorded.write_text(json.dumps([asdict(component) for component in found]), encoding="utf-8")
         return found
-    return [Component(**entry) for entry in json.loads(recorded.read_text(encoding="utf-8"))]
+    return _recorded_components(layer)
 
 
 def runtime_pip(python: Path, venv: Path) -> list[str]:

@@ -58,6 +58,12 @@ class Dependencies(Protocol):
         """The build summary's `Installer` line."""
         ...
 
+    @property
+    def follows_additions(self) -> bool:
+        """Whether requirements that only gained lines can be installed as a delta on the cached
+        environment (layers/venv_delta.py): its files are requirement lines, installed as they are."""
+        ...
+
     def warnings(self, app_dir: Path) -> list[Warning]: ...
 
     def check_runtime(self, version: str) -> None:

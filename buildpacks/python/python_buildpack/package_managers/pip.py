@@ -59,6 +59,11 @@ class PipInputs:
         return messages.installer_summary(self.needs_compiling, tool.PIP_TOOLS.version)
 
     @property
+    def follows_additions(self) -> bool:
+        # pyproject.toml's lines are TOML, and requirements.in's are pinned anew by pip-compile.
+        return not self.from_pyproject and not self.needs_compiling
+
+    @property
     def installer_version(self) -> str:
         # The runtime's pip, whose version the runtime's digest fixes, or uv's.
         return f"uv {tool.UV.version}" if self.with_uv else ""
@@ -165,6 +170,17 @@ class PipInstaller:
             self._remove_unrequired(log, pip, wanted)
         with log.timed(f"Installing dependencies from {self.source_name}"):
             code, output = commands.run(log, [*pip, "install", *wanted], env=self.env, cwd=self.app_dir)
+            if code != 0:
+                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
+
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> None:
+        """pip, run by the environment's interpreter, sees what the environment has as installed and
+        installs only the rest, under `prefix`; scripts there run the environment's interpreter."""
+        pip = venv_layer.runtime_pip(self.python, venv)
+        with log.timed(f"Installing what {self.source_name} adds"):
+            argv = [*pip, "install", "--prefix", str(prefix), "--no-warn-script-location", "-r", str(self.requirements_file),
+                    *self.extra_packages]
+            code, output = commands.run(log, argv, env=self.env, cwd=self.app_dir)
             if code != 0:
                 raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
 

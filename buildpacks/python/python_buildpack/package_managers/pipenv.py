@@ -71,6 +71,9 @@ class PipenvProject:
     categories: tuple[str, ...] = ()  # Pipfile sections installed besides [packages]
     build_system_unused: bool = False  # pyproject.toml has a [build-system], and the lock does not install the app itself
 
+    # A lock file changes as a whole: the environment is updated in place.
+    follows_additions = False
+
     @property
     def installer_version(self) -> str:
         return f"pipenv {tool.PIPENV.version}; categories: {','.join(self.categories) or 'none'}"

@@ -68,6 +68,9 @@ class PoetryProject:
     lock_warnings: tuple[messages.Warning, ...] = ()
     has_main_group: bool = True
 
+    # A lock file changes as a whole: the environment is updated in place.
+    follows_additions = False
+
     @property
     def installer_version(self) -> str:
         return f"Poetry {tool.POETRY.version}; groups: {','.join(self.groups) or 'none'}"

@@ -59,6 +59,9 @@ class UvProject:
     build_index: str | None = None  # the default index the build gives uv, when it gives one
     default_groups: tuple[str, ...] = ()  # the groups a plain `uv sync` would install and this build does not
 
+    # A lock file changes as a whole: the environment is updated in place.
+    follows_additions = False
+
     @property
     def installer_version(self) -> str:
         return f"uv {tool.UV.version}; groups: {','.join(self.groups) or 'none'}"

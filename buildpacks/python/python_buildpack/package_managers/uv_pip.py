@@ -14,6 +14,8 @@ from pathlib import Path
 
 from cnb import commands
 from cnb.log import Logger
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 
 from .. import messages
 from ..layers import tool
@@ -45,6 +47,32 @@ class UvPipInstaller:
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
         env = uv.environment(self.env, self.cache_dir, venv)
+        resolved = self._compile(log, venv, env)
+        with log.timed(f"Installing dependencies from {self.source_name} with uv pip sync"):
+            code, output = commands.run(log, [str(self.uv), "pip", "sync", "--python", str(venv / "bin" / "python"), str(resolved)],
+                                        env=env, cwd=self.app_dir)
+            if code != 0:
+                raise messages.tool_failed("uv", "uv pip sync", output)
+
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> None:
+        """The resolution's pins that `base` lacks, installed under `prefix` without their dependencies
+        (the resolution already holds them); a pin of another version than the base's is installed too,
+        which folds the delta into the environment (layers/venv_delta.py)."""
+        env = uv.environment(self.env, self.cache_dir, venv)
+        resolved = self._compile(log, venv, env)
+        lines = resolved.read_text(encoding="utf-8").splitlines()
+        pins = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+        added = [pin for pin in pins if _not_in(pin, base)]
+        if not added:
+            log.detail("The environment already has every resolved distribution")
+            return
+        with log.timed(f"Installing what {self.source_name} adds with uv pip install"):
+            argv = [str(self.uv), "pip", "install", "--no-deps", "--python", str(venv / "bin" / "python"), "--prefix", str(prefix), *added]
+            code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
+            if code != 0:
+                raise messages.tool_failed("uv", "uv pip install", output)
+
+    def _compile(self, log: Logger, venv: Path, env: dict[str, str]) -> Path:
         inputs = [str(self.requirements_file)]
         if self.extra_packages:
             extra = self.tmp / "extra-packages.in"
@@ -57,10 +85,24 @@ class UvPipInstaller:
             code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
             if code != 0:
                 raise messages.tool_failed("uv", f"uv pip compile {self.source_name}", output)
-        with log.timed(f"Installing dependencies from {self.source_name} with uv pip sync"):
-            code, output = commands.run(log, [str(self.uv), "pip", "sync", "--python", python, str(resolved)], env=env, cwd=self.app_dir)
-            if code != 0:
-                raise messages.tool_failed("uv", "uv pip sync", output)
+        return resolved
+
+
+def _not_in(pin: str, base: dict[str, str]) -> bool:
+    found = _pinned(pin)
+    return found is None or base.get(found[0]) != found[1]
+
+
+def _pinned(line: str) -> tuple[str, str] | None:
+    """(canonical name, version) of a `name==version` line of uv's resolution, else None (a URL, a path)."""
+    try:
+        requirement = Requirement(line)
+    except InvalidRequirement:
+        return None
+    specifiers = list(requirement.specifier)
+    if requirement.url or len(specifiers) != 1 or specifiers[0].operator != "==":
+        return None
+    return canonicalize_name(requirement.name), specifiers[0].version
 
 
 def installer(context: InstallContext, requirements_file: Path, source_name: str) -> UvPipInstaller:

@@ -10,6 +10,7 @@ from cnb.errors import DetectFail
 from cnb.launch import write_launch
 from cnb.layers import Layers
 from cnb.log import Logger
+from cnb.one_file_cache import OneFileCaches
 from cnb import permissions
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
 from cnb.reuse import How
@@ -25,7 +26,8 @@ from .layers import venv_delta
 # The build plan name: other buildpacks require it, with `packages` in its metadata to
 # have extra distributions installed into the app's environment.
 PLAN_NAME = "python"
-# Build-only caches, read only when an installer runs: kept from build to build even when none runs.
+# Build-only caches, read only when an installer runs: kept from build to build even when none runs,
+# each as one file (cnb.one_file_cache).
 CACHE_LAYERS = (*(manager.cache_layer for manager in package_managers.PACKAGE_MANAGERS), *(installed.name for installed in tool.TOOLS))
 
 
@@ -66,6 +68,7 @@ def build(context: BuildContext, log: Logger) -> None:
     web_app = web_process.find(app, context.env, project.pyproject())
 
     layers = Layers(context.layers_dir)
+    caches = OneFileCaches(layers, CACHE_LAYERS)
     runtime_plan = runtime_layer.plan(layers, runtime, context.target)
     requirement_lines = (venv_delta.requirement_lines([file.text for file in dependencies.files], extra_packages)
                          if dependencies.follows_additions else None)
@@ -109,10 +112,11 @@ def build(context: BuildContext, log: Logger) -> None:
             bundle = ca_certificates.write_bundle(certificates, Path(tmp) / "ca-bundle.crt")
             env.update({"PIP_CERT": str(bundle), "SSL_CERT_FILE": str(bundle), "REQUESTS_CA_BUNDLE": str(bundle)})
 
-        pip_env = venv_layer.pip_environment(layers, env)
+        pip_env = venv_layer.pip_environment(caches, env)
         def installer() -> venv_layer.Installer:
+            caches.open(venv_layer.PIP_CACHE_LAYER_NAME)
             return dependencies.installer(package_managers.InstallContext(
-                log, layers, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, reuse=venv_plan.base.decision.reuse))
+                log, caches, python, runtime.sha256, app, pip_env, Path(tmp), extra_packages, reuse=venv_plan.base.decision.reuse))
 
         venv_plan = venv_layer.install(log, venv_plan, python, installer, pip_env,
                                        lambda: sbom.installed_distributions(venv_plan.base.layer.path / "bin" / "python"))
@@ -138,8 +142,7 @@ def build(context: BuildContext, log: Logger) -> None:
     if web.process:
         write_launch(context.layers_dir, [web.process])
 
-    for name in CACHE_LAYERS:
-        layers.get(name).keep_cached()
+    caches.close()
 
     kept = [runtime_plan.layer] if runtime_plan.decision.how is How.KEEP else []
     kept += venv_plan.kept

@@ -57,8 +57,9 @@ def test_venv_made_by_another_package_manager_is_made_anew_and_older_metadata_co
 
 def test_pip_environment_builds_c_extensions_without_debug_info_unless_the_user_says(tmp_path):
     from cnb.layers import Layers
+    from cnb.one_file_cache import OneFileCaches
 
-    layers = Layers(tmp_path)
-    assert venv.pip_environment(layers, {})["CFLAGS"] == "-g0"
-    assert venv.pip_environment(layers, {"CFLAGS": "-O2 -g"})["CFLAGS"] == "-O2 -g"
-    assert venv.pip_environment(layers, {})["SOURCE_DATE_EPOCH"] == "315532801"
+    caches = OneFileCaches(Layers(tmp_path / "layers"), (venv.PIP_CACHE_LAYER_NAME,), scratch=tmp_path / "scratch")
+    assert venv.pip_environment(caches, {})["CFLAGS"] == "-g0"
+    assert venv.pip_environment(caches, {"CFLAGS": "-O2 -g"})["CFLAGS"] == "-O2 -g"
+    assert venv.pip_environment(caches, {})["SOURCE_DATE_EPOCH"] == "315532801"

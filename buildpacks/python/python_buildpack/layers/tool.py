@@ -2,8 +2,9 @@
 
 Each tool is installed from `tools/<name>.txt`, a pip-compile output of `tools/<name>.in` with
 every dependency pinned and hashed, by the runtime's pip (so `PIP_INDEX_URL`, `PIP_*` and CA
-bindings reach it). The layer is cached and never in the image, and it is not on the app's PATH:
-callers run the tool by its absolute path. It is reinstalled only when the pins or the runtime change.
+bindings reach it). The layer is a one-file cache (cnb.one_file_cache), unpacked only in builds that run
+the tool, never in the image, and not on the app's PATH: callers run the tool by its absolute path. It is
+reinstalled only when the pins or the runtime change.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layers
+from cnb.one_file_cache import OneFileCaches
 from cnb.log import Logger
 
 from .. import messages
@@ -48,23 +49,21 @@ PIPENV = Tool("pipenv", "pipenv", "pipenv")
 TOOLS = (PIP_TOOLS, UV, POETRY, PIPENV)
 
 
-def install(log: Logger, layers: Layers, tool: Tool, python: Path, runtime_sha256: str, env: dict[str, str]) -> Path:
-    """The tool's executable, installed (or reused from the cache) in its build-only layer."""
-    layer = layers.get(tool.name)
+def install(log: Logger, caches: OneFileCaches, tool: Tool, python: Path, runtime_sha256: str, env: dict[str, str]) -> Path:
+    """The tool's executable, installed (or unpacked from the cache) in its build-only folder."""
     pins = tool.pins.read_bytes()
     wanted = {"version": tool.version, "pins_sha256": hashlib.sha256(pins).hexdigest(), "runtime_sha256": runtime_sha256}
-    if layer.metadata() == wanted:
+    folder, cached = caches.open(tool.name, wanted)
+    if cached:
         log.step(f"Using cached {tool.package} {tool.version}")
     else:
-        layer.reset()
         with log.timed(f"Installing {tool.package} {tool.version} (for this build only)"):
             for argv in (
-                [str(python), "-m", "venv", "--without-pip", str(layer.path)],
-                [str(python), "-m", "pip", "--python", str(layer.path / "bin" / "python"), "install", "--quiet",
+                [str(python), "-m", "venv", "--without-pip", str(folder)],
+                [str(python), "-m", "pip", "--python", str(folder / "bin" / "python"), "install", "--quiet",
                  "--require-hashes", "--no-deps", "-r", str(tool.pins)],
             ):
                 code, output = commands.run(log, argv, env=env, quiet=True)
                 if code != 0:
                     raise messages.tool_install_failed(tool.package, tool.version, output)
-    layer.commit(cache=True, metadata=wanted)
-    return layer.path / "bin" / tool.executable
+    return folder / "bin" / tool.executable

@@ -22,6 +22,7 @@ from typing import Callable, Protocol
 from cnb import commands
 from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
+from cnb.one_file_cache import OneFileCaches
 from cnb.reuse import How, LayerPlan, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
 from packaging.utils import canonicalize_name
@@ -152,18 +153,15 @@ def needs_runtime(plan: EnvironmentPlan) -> bool:
     return any(part.decision.how.runs_installer for part in (plan.base, plan.delta) if part is not None)
 
 
-def pip_environment(layers: Layers, env: dict[str, str]) -> dict[str, str]:
+def pip_environment(caches: OneFileCaches, env: dict[str, str]) -> dict[str, str]:
     """The env pip runs with: the user's (PIP_* included), our cache, no prompts, reproducible .pyc."""
-    # pip's wheel and HTTP cache: kept between builds, never in the image. Declared on every
-    # build, else the lifecycle would drop it from the cache.
-    pip_cache = layers.get(PIP_CACHE_LAYER_NAME)
-    pip_cache.path.mkdir(parents=True, exist_ok=True)
-    pip_cache.commit(cache=True)
     return {
         "CFLAGS": DEFAULT_CFLAGS,
         **pip_network_defaults(env),
         **env,
-        "PIP_CACHE_DIR": str(pip_cache.path),
+        # pip's wheel and HTTP cache: kept between builds as one file, never in the image; unpacked
+        # only in builds that run an installer (`open_pip_cache`).
+        "PIP_CACHE_DIR": str(caches.folder(PIP_CACHE_LAYER_NAME)),
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_NO_INPUT": "1",
         "PIP_PROGRESS_BAR": "off",

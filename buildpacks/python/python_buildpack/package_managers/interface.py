@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Protocol
 
-from cnb.layers import Layers
+from cnb.one_file_cache import OneFileCaches
 from cnb.log import Logger
 
 from ..layers.venv import Installer
@@ -26,11 +26,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class InstallContext:
-    """What every installer is given: the build's log and layers, the runtime, the app, the env the
+    """What every installer is given: the build's log and build-only caches (cnb.one_file_cache), the runtime, the app, the env the
     installers run with, a scratch folder, and the packages other buildpacks asked for."""
 
     log: Logger
-    layers: Layers
+    caches: OneFileCaches
     python: Path
     runtime_sha256: str
     app_dir: Path

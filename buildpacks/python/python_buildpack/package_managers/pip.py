@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cnb import commands
-from cnb.layers import Layers
+from cnb.one_file_cache import OneFileCaches
 from cnb.log import Logger
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -86,7 +86,7 @@ class PipInputs:
         if self.with_uv:
             return uv_pip.installer(context, install_from, self.source.name)
         if self.needs_compiling and not context.reuse:
-            install_from = compile_requirements(context.log, context.layers, context.python, context.runtime_sha256, install_from,
+            install_from = compile_requirements(context.log, context.caches, context.python, context.runtime_sha256, install_from,
                                                 context.tmp / "requirements.txt", context.env)
         return PipInstaller(context.python, install_from, self.source.name, context.app_dir, context.env, context.extra_packages)
 
@@ -135,10 +135,10 @@ def _from_pyproject(app: App) -> PipInputs:
     )
 
 
-def compile_requirements(log: Logger, layers: Layers, python: Path, runtime_sha256: str, requirements_in: Path, output: Path,
+def compile_requirements(log: Logger, caches: OneFileCaches, python: Path, runtime_sha256: str, requirements_in: Path, output: Path,
                          env: dict[str, str]) -> Path:
     """Pin `requirements_in` into `output` (outside the app) with pip-compile, and log the pinned result."""
-    pip_compile = tool.install(log, layers, tool.PIP_TOOLS, python, runtime_sha256, env)
+    pip_compile = tool.install(log, caches, tool.PIP_TOOLS, python, runtime_sha256, env)
     with log.timed(f"Resolving {requirements_in.name} with pip-compile"):
         argv = [str(pip_compile), "--quiet", "--strip-extras", "--no-header", "--no-emit-index-url", "--output-file", str(output),
                 str(requirements_in)]

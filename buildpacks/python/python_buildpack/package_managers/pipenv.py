@@ -91,12 +91,10 @@ class PipenvProject:
             raise messages.runtime_not_pipfile_python(version, key, self.python.describe())
 
     def installer(self, context: InstallContext) -> "PipenvInstaller":
-        pipenv = tool.install(context.log, context.layers, tool.PIPENV, context.python, context.runtime_sha256, context.env)
-        # Pipenv's cache: kept between builds, never in the image.
-        cache = context.layers.get(CACHE_LAYER_NAME)
-        cache.path.mkdir(parents=True, exist_ok=True)
-        cache.commit(cache=True)
-        return PipenvInstaller(pipenv, context.python, cache.path, context.app_dir, context.env, self.categories, context.extra_packages)
+        pipenv = tool.install(context.log, context.caches, tool.PIPENV, context.python, context.runtime_sha256, context.env)
+        # Pipenv's cache: kept between builds as one file, never in the image.
+        cache_dir, _ = context.caches.open(CACHE_LAYER_NAME)
+        return PipenvInstaller(pipenv, context.python, cache_dir, context.app_dir, context.env, self.categories, context.extra_packages)
 
 
 @dataclass(frozen=True)

@@ -89,12 +89,10 @@ class PoetryProject:
             raise messages.runtime_outside_requires_python(version, text, PYPROJECT, setting)
 
     def installer(self, context: InstallContext) -> "PoetryInstaller":
-        poetry = tool.install(context.log, context.layers, tool.POETRY, context.python, context.runtime_sha256, context.env)
-        # Poetry's download and metadata cache: kept between builds, never in the image.
-        cache = context.layers.get(CACHE_LAYER_NAME)
-        cache.path.mkdir(parents=True, exist_ok=True)
-        cache.commit(cache=True)
-        return PoetryInstaller(poetry, context.python, cache.path, context.app_dir, context.env, self.groups, context.extra_packages,
+        poetry = tool.install(context.log, context.caches, tool.POETRY, context.python, context.runtime_sha256, context.env)
+        # Poetry's download and metadata cache: kept between builds as one file, never in the image.
+        cache_dir, _ = context.caches.open(CACHE_LAYER_NAME)
+        return PoetryInstaller(poetry, context.python, cache_dir, context.app_dir, context.env, self.groups, context.extra_packages,
                                self.has_main_group)
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from pathlib import Path
 
 from cnb import commands
-from cnb.layers import Layers
+from cnb.one_file_cache import OneFileCaches
 from cnb.log import Logger
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
@@ -85,18 +85,14 @@ class UvProject:
             raise messages.runtime_outside_requires_python(version, str(self.requires_python), PYPROJECT)
 
     def installer(self, context: InstallContext) -> "UvInstaller":
-        uv = tool.install(context.log, context.layers, tool.UV, context.python, context.runtime_sha256, context.env)
-        return UvInstaller(uv, context.python, cache_dir(context.layers), context.app_dir, context.env, self.groups, context.extra_packages,
+        uv = tool.install(context.log, context.caches, tool.UV, context.python, context.runtime_sha256, context.env)
+        return UvInstaller(uv, context.python, cache_dir(context.caches), context.app_dir, context.env, self.groups, context.extra_packages,
                            self.index_differs)
 
 
-def cache_dir(layers: Layers) -> Path:
-    """uv's download and build cache: kept between builds, never in the image. Declared on every
-    build that runs uv, else the lifecycle would drop it from the cache."""
-    cache = layers.get(CACHE_LAYER_NAME)
-    cache.path.mkdir(parents=True, exist_ok=True)
-    cache.commit(cache=True)
-    return cache.path
+def cache_dir(caches: OneFileCaches) -> Path:
+    """uv's download and build cache: kept between builds as one file, never in the image."""
+    return caches.open(CACHE_LAYER_NAME)[0]
 
 
 def environment(env: dict[str, str], cache: Path, venv: Path) -> dict[str, str]:
@@ -106,9 +102,8 @@ def environment(env: dict[str, str], cache: Path, venv: Path) -> dict[str, str]:
         "UV_PYTHON": str(venv / "bin" / "python"),
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_CACHE_DIR": str(cache),
-        # Cache and environment are layers on one filesystem; each layer is exported on its own,
-        # so the links become copies in the image.
-        "UV_LINK_MODE": "hardlink",
+        # The cache is unpacked outside the layers volume (cnb.one_file_cache): links cannot reach it.
+        "UV_LINK_MODE": "copy",
         "UV_COMPILE_BYTECODE": "1",
         "UV_NO_PROGRESS": "1",
     }

@@ -106,6 +106,6 @@ def _pinned(line: str) -> tuple[str, str] | None:
 
 
 def installer(context: InstallContext, requirements_file: Path, source_name: str) -> UvPipInstaller:
-    executable = tool.install(context.log, context.layers, tool.UV, context.python, context.runtime_sha256, context.env)
-    return UvPipInstaller(executable, uv.cache_dir(context.layers), requirements_file, source_name, context.app_dir, context.env,
+    executable = tool.install(context.log, context.caches, tool.UV, context.python, context.runtime_sha256, context.env)
+    return UvPipInstaller(executable, uv.cache_dir(context.caches), requirements_file, source_name, context.app_dir, context.env,
                           context.tmp, context.extra_packages)

@@ -1,0 +1,75 @@
+"""Build-only caches kept as one file each: the restorer restores one archive, not thousands of files.
+
+A download cache (pip's, uv's, Poetry's, Pipenv's) or a tool's environment is needed only by builds that
+run an installer, yet the lifecycle restores every cache layer file by file on every build and tars it
+again at export (uv's cache alone holds thousands of unpacked wheel files). Here each such cache is a
+cache layer holding one uncompressed tar; a build that needs the files unpacks it into a scratch folder
+of the build container, outside the layers volume, and archives it again at the end; a build that does
+not declares the layer again unchanged (docs/design/layer-reuse.md). The scratch path is the same on
+every build, so a tool's environment (its scripts name their interpreter by path) unpacks where it was made.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import archive
+from .layers import Layer, Layers
+
+# Outside the layers volume: the build container's own filesystem, gone with the container.
+SCRATCH = Path(tempfile.gettempdir()) / "pycnb-caches"
+
+
+class OneFileCaches:
+    """The build-only caches of one buildpack, by layer name."""
+
+    def __init__(self, layers: Layers, names: tuple[str, ...], scratch: Path = SCRATCH) -> None:
+        self.layers, self.names = layers, names
+        self.root = scratch / layers.path.name
+        self.opened: dict[str, dict[str, Any]] = {}
+
+    def folder(self, name: str) -> Path:
+        return self.root / name
+
+    def open(self, name: str, wanted: dict[str, Any] | None = None) -> tuple[Path, bool]:
+        """The cache's folder, unpacked from its layer the first time a build asks for it; and whether it
+        held what `wanted` describes (with no `wanted`, any intact archive will do). A missing, damaged or
+        outdated archive gives an empty folder."""
+        folder, layer = self.folder(name), self.layers.get(name)
+        if name in self.opened:
+            return folder, self.opened[name] == (wanted or {}) and any(folder.iterdir())
+        recorded = layer.metadata()
+        usable = not archive.problems(layer, recorded) and (wanted is None or _without_record(recorded) == wanted)
+        try:
+            if usable:
+                archive.unpack(layer.path / archive.ARCHIVE_NAME, folder)
+        except archive.ArchiveError:
+            usable = False
+        if not usable:
+            if folder.exists():
+                shutil.rmtree(folder)
+            folder.mkdir(parents=True)
+        self.opened[name] = wanted or {}
+        return folder, usable
+
+    def close(self) -> None:
+        """Archive every opened cache into its layer; declare the others again as they were restored."""
+        for name in self.names:
+            layer = self.layers.get(name)
+            if name not in self.opened:
+                layer.keep_cached()
+                continue
+            _archive(layer, self.folder(name), self.opened[name])
+
+
+def _archive(layer: Layer, folder: Path, metadata: dict[str, Any]) -> None:
+    layer.reset()
+    recorded = archive.pack(folder, layer.path / archive.ARCHIVE_NAME)
+    layer.commit(cache=True, metadata={**metadata, archive.ARCHIVE_KEY: recorded.as_metadata()})
+
+
+def _without_record(metadata: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in metadata.items() if key != archive.ARCHIVE_KEY}

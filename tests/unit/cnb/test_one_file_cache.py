@@ -1,0 +1,74 @@
+"""Build-only caches kept as one archive: unpacked only when asked for, archived again, or declared unchanged."""
+
+import tomllib
+
+from cnb import archive
+from cnb.layers import Layers
+from cnb.one_file_cache import OneFileCaches
+
+
+def caches(tmp_path) -> OneFileCaches:
+    return OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / "scratch")
+
+
+def layer_toml(tmp_path, name: str) -> dict:
+    return tomllib.loads((tmp_path / "layers" / f"{name}.toml").read_text())
+
+
+def test_an_opened_cache_is_archived_as_one_file_and_unpacked_by_the_next_build(tmp_path):
+    first = caches(tmp_path)
+    folder, cached = first.open("pip-cache")
+    assert not cached and folder.is_dir() and not folder.is_relative_to(tmp_path / "layers")
+    (folder / "http-v2" / "a").mkdir(parents=True)
+    (folder / "http-v2" / "a" / "wheel").write_bytes(b"wheel")
+    first.close()
+    assert [path.name for path in (tmp_path / "layers" / "pip-cache").iterdir()] == [archive.ARCHIVE_NAME]
+    assert layer_toml(tmp_path, "pip-cache")["types"] == {"build": False, "launch": False, "cache": True}
+
+    second = caches(tmp_path)
+    (tmp_path / "scratch").rename(tmp_path / "gone")  # a new build container
+    folder, cached = second.open("pip-cache")
+    assert cached and (folder / "http-v2" / "a" / "wheel").read_bytes() == b"wheel"
+
+
+def test_a_cache_no_step_opens_is_declared_again_unchanged_and_never_unpacked(tmp_path):
+    first = caches(tmp_path)
+    (first.open("pip-cache")[0] / "file").write_text("x")
+    first.close()
+    before = (tmp_path / "layers" / "pip-cache" / archive.ARCHIVE_NAME).stat().st_mtime_ns
+
+    second = OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / "scratch-2")
+    second.close()
+    assert not (tmp_path / "scratch-2").exists()
+    assert (tmp_path / "layers" / "pip-cache" / archive.ARCHIVE_NAME).stat().st_mtime_ns == before
+    assert layer_toml(tmp_path, "pip-cache")["types"]["cache"] is True
+    assert not (tmp_path / "layers" / "tool.toml").exists()  # never made: nothing to declare
+
+
+def test_a_tool_cached_for_other_pins_or_a_damaged_archive_starts_empty(tmp_path):
+    first = caches(tmp_path)
+    folder, cached = first.open("tool", {"version": "1"})
+    (folder / "bin").mkdir()
+    first.close()
+    assert layer_toml(tmp_path, "tool")["metadata"]["version"] == "1"
+
+    assert caches(tmp_path).open("tool", {"version": "1"})[1]
+    folder, cached = caches(tmp_path).open("tool", {"version": "2"})
+    assert not cached and not any(folder.iterdir())
+
+    with (tmp_path / "layers" / "tool" / archive.ARCHIVE_NAME).open("ab") as file:
+        file.write(b"cut")
+    folder, cached = caches(tmp_path).open("tool", {"version": "1"})
+    assert not cached and not any(folder.iterdir())
+
+
+def test_a_cache_of_the_old_shape_file_by_file_is_replaced(tmp_path):
+    old = tmp_path / "layers" / "pip-cache"
+    (old / "http-v2").mkdir(parents=True)
+    (old / "http-v2" / "entry").write_text("old")
+    (tmp_path / "layers" / "pip-cache.toml").write_text("[types]\ncache = true\n")
+    new = caches(tmp_path)
+    folder, cached = new.open("pip-cache")
+    assert not cached
+    new.close()
+    assert [path.name for path in old.iterdir()] == [archive.ARCHIVE_NAME]

@@ -40,6 +40,12 @@ def test_phase_profile_splits_pack_output_at_phases_and_sections():
     assert sum(phases.values()) == pytest.approx(41.605, abs=0.01)
 
 
+def test_the_geodjango_variant_adds_gis_to_the_reference_apps_installed_apps(tmp_path):
+    app = scenarios.copy_reference_app(tmp_path / "app")
+    scenarios.add_geodjango(app)
+    assert "    'catalog',\n    'django.contrib.gis',\n]" in (app / "myproject" / "settings.py").read_text()
+
+
 def test_scenarios_change_the_app_and_put_it_back(tmp_path):
     app = scenarios.copy_reference_app(tmp_path / "app")
     original = (app / "requirements.txt").read_text()
@@ -82,6 +88,7 @@ def test_summary_gives_medians_ratios_and_targets():
     assert goals["rebuild with no change: A wall time (s)"]["met"] is False
     assert goals["cold: A's overhead over the floor, A/C"]["met"] is False
     assert goals["one dependency added: wall time A/B"]["met"] is None
+    assert goals["GeoDjango, no change: G/A wall time"]["met"] is None
     assert goals["CPython runtime: ours/Debian's python3.13, geometric mean over the workloads"]["met"] is None
 
 
@@ -94,7 +101,7 @@ def test_quick_run_measures_all_three_approaches_and_both_interpreters(docker_cl
         medians = result["scenarios"][scenario]["median"]
         assert all(medians[key]["wall_seconds"] > 0 for key in ("A", "B", "C"))
         assert all(medians[key]["image_bytes"] > 0 and medians[key]["first_200_seconds"] > 0 for key in ("A", "B"))
-    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 13
+    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 16
     # Every run reports the stack images' sizes, against their targets.
     assert result["stacks"]["run image"] > 0 and result["stacks"]["build image"] > result["stacks"]["run image"]
     assert {goal["goal"]: goal["met"] for goal in result["targets"]}["run image (MB)"] is not None

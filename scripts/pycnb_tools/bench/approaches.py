@@ -18,7 +18,7 @@ from docker.errors import ContainerError, ImageNotFound, NotFound
 from .. import app, pack, toolchain
 from ..errors import StepError
 from ..paths import ROOT
-from . import base_images
+from . import base_images, scenarios
 from .measure import PeakMemory
 
 STEP = "bench"
@@ -114,6 +114,20 @@ class PycnbWithUv(Pycnb):
 
     def build_env(self) -> dict[str, str]:
         return {**super().build_env(), "BP_PYTHON_INSTALLER": "uv", "UV_DEFAULT_INDEX": self.index_url}
+
+
+class PycnbGeoDjango(Pycnb):
+    """A's build of the reference app with GeoDjango in INSTALLED_APPS: pycnb/django asks pycnb/apt for GDAL,
+    GEOS and PROJ (a layer of about 200 MiB), and every Django process at build time loads them."""
+
+    key, title = "G", "pycnb, the reference app with GeoDjango (pack build)"
+    scenarios = scenarios.GEODJANGO
+
+    def start_cold(self, repetition: int) -> None:
+        self.image = f"pycnb-bench/g:r{repetition}-{os.getpid()}"
+
+    def prepare(self, app_dir: Path) -> None:
+        scenarios.add_geodjango(app_dir)
 
 
 class Dockerfile:

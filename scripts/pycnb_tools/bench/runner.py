@@ -16,7 +16,7 @@ import docker
 from .. import shell, stacks, toolchain
 from ..paths import ROOT
 from . import base_images, docker_cli, measure, package_index, report, runtime, scenarios
-from .approaches import Dockerfile, Floor, Pycnb, PycnbWithUv
+from .approaches import Dockerfile, Floor, Pycnb, PycnbGeoDjango, PycnbWithUv
 
 # The uv the Python buildpack installs for `BP_PYTHON_INSTALLER=uv`: the local index must serve it too.
 UV_PINS = ROOT / "buildpacks" / "python" / "python_buildpack" / "tools" / "uv.txt"
@@ -74,6 +74,8 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
         samples: dict[str, dict[str, list[dict]]] = {scenario: {} for scenario in chosen}
         with package_index.serve(index) as url:
             approaches = [Pycnb(client, url), PycnbWithUv(client, url), Dockerfile(client, url, cli), Floor(client, url)]
+            if not quick:
+                approaches.insert(2, PycnbGeoDjango(client, url))
             for repetition in range(1, repetitions + 1):
                 for approach in approaches:
                     _run_scenarios(client, approach, chosen, repetition, Path(tmp) / approach.key, samples)
@@ -110,10 +112,12 @@ def run_runtime_only(client: docker.DockerClient, *, repetitions: int, quick: bo
 
 def _run_scenarios(client, approach, chosen, repetition, app_dir: Path, samples) -> None:
     scenarios.copy_reference_app(app_dir)
+    if hasattr(approach, "prepare"):
+        approach.prepare(app_dir)
     approach.start_cold(repetition)
     previous_layers = None
     try:
-        for scenario in chosen:
+        for scenario in [name for name in chosen if name in getattr(approach, "scenarios", chosen)]:
             scenarios.apply(scenario, app_dir, repetition)
             shell.say(f"Repetition {repetition}, {approach.title}: {scenario}")
             build = approach.build(app_dir)

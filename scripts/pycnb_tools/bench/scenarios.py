@@ -15,6 +15,9 @@ COLD, NO_CHANGE, CODE_CHANGE, ADD_DEPENDENCY, REMOVE_DEPENDENCY = "cold", "no-ch
 # In this order within a repetition: each rebuild starts from the image and caches of the one before.
 ALL = (COLD, NO_CHANGE, CODE_CHANGE, ADD_DEPENDENCY, REMOVE_DEPENDENCY)
 QUICK = (COLD, CODE_CHANGE)
+# The GeoDjango variant of the reference app (approach G), measured against the plain one.
+GEODJANGO = (COLD, NO_CHANGE, CODE_CHANGE)
+INSTALLED_APPS_END = "    'catalog',\n]"
 
 GREETING = re.compile(r"^GREETING = .*$", re.MULTILINE)
 
@@ -23,6 +26,15 @@ def copy_reference_app(destination: Path) -> Path:
     shutil.rmtree(destination, ignore_errors=True)
     shutil.copytree(REFERENCE_APP, destination, ignore=shutil.ignore_patterns("__pycache__", "staticfiles"))
     return destination
+
+
+def add_geodjango(app_dir: Path) -> None:
+    """`django.contrib.gis` in INSTALLED_APPS, as Django's GeoDjango tutorial has it: Django loads GDAL and GEOS
+    when it sets up, so collectstatic at build time needs the apt layer's libraries."""
+    settings = app_dir / "myproject" / "settings.py"
+    text = settings.read_text()
+    assert INSTALLED_APPS_END in text, "the reference app's INSTALLED_APPS changed: update scenarios.INSTALLED_APPS_END"
+    settings.write_text(text.replace(INSTALLED_APPS_END, "    'catalog',\n    'django.contrib.gis',\n]"))
 
 
 def apply(scenario: str, app_dir: Path, repetition: int) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import archive
 from .layer_content import Fingerprint, fingerprint
-from .layers import CONTENT_KEY, CacheDecision, Layers
+from .layers import CONTENT_KEY, CacheDecision, Layer, Layers
 
 if TYPE_CHECKING:
     from .log import Logger
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 COPY_SUFFIX = "-copy"
 # The state a build hands to later buildpacks (`State`), in a build layer's folder.
 STATE_FILE = "reuse.json"
+# The build environment's list (":"-separated) of the state files of every buildpack whose kept layers a
+# later step may need in place (pycnb/apt's libraries): `publish` adds one, `materialize_published` and
+# `release_published` act on all.
+PUBLISHED_ENV_VAR = "PYCNB_KEPT_LAYERS"
 
 
 
@@ -248,3 +252,28 @@ class State:
 
     def _save(self, entries: list[dict[str, Any]]) -> None:
         self.path.write_text(json.dumps({"kept": entries}, indent=1) + "\n", encoding="utf-8")
+
+
+def publish(build_layer: Layer, state: Path) -> None:
+    """Name `state` in the build environment of the buildpacks after this one."""
+    build_layer.set_env(PUBLISHED_ENV_VAR, str(state), scope="build", action="append", delim=":")
+
+
+def _published(env: dict[str, str]) -> list[State]:
+    return [State(Path(path)) for path in env.get(PUBLISHED_ENV_VAR, "").split(":") if path]
+
+
+def materialize_published(env: dict[str, str]) -> list[str]:
+    """Unpack, in their own folders, the kept layers earlier buildpacks published; return those folders."""
+    return [folder for state in _published(env) for folder in state.materialize()]
+
+
+def release_published(env: dict[str, str]) -> tuple[list[str], list[str]]:
+    """`State.release` for every published state: (removed, changed)."""
+    removed: list[str] = []
+    changed: list[str] = []
+    for state in _published(env):
+        gone, kept = state.release()
+        removed += gone
+        changed += kept
+    return removed, changed

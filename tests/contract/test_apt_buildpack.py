@@ -54,8 +54,16 @@ def test_build_unpacks_the_package_and_its_dependencies_the_run_image_lacks(buil
     assert (layer / "env/LD_LIBRARY_PATH.prepend").read_text() == ("/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu:"
                                                                    "/layers/pycnb_apt/apt/usr/lib")
     assert (layer / "env/MAGIC.default").read_text() == "/layers/pycnb_apt/apt/usr/lib/file/magic.mgc"
-    types = tomllib.loads((first.layers / "pycnb_apt" / "apt.toml").read_text())["types"]
-    assert types == {"build": True, "launch": True, "cache": True}
+    # Launch-only, kept from the previous image (cnb.reuse), with a one-file copy in the cache; later
+    # buildpacks get its build-time env from apt-env.
+    def types(name):
+        return tomllib.loads((first.layers / "pycnb_apt" / f"{name}.toml").read_text())["types"]
+    assert types("apt") == {"build": False, "launch": True, "cache": False}
+    assert types("apt-copy") == {"build": False, "launch": False, "cache": True}
+    assert [path.name for path in (first.layers / "pycnb_apt" / "apt-copy").iterdir()] == ["content.tar"]
+    assert types("apt-env") == {"build": True, "launch": False, "cache": False}
+    assert (first.layers / "pycnb_apt/apt-env/env.build/LD_LIBRARY_PATH.prepend").read_text() == (
+        "/layers/pycnb_apt/apt/usr/lib/x86_64-linux-gnu:/layers/pycnb_apt/apt/usr/lib")
 
 
 def test_a_rebuild_with_no_change_reuses_the_layer_without_downloading(built):

@@ -1,9 +1,14 @@
-"""The `apt` layer: the unpacked packages, for build and launch, reused while its key holds.
+"""The `apt` layer: the unpacked packages, reused while its key holds.
 
 The key is what was asked for (the Aptfile's and the build plan's packages), the suite, the
 architecture and the run image's record: with the same inputs the same suite gives the same
 packages, so a rebuild with no change downloads nothing, not even the index. A Debian point
 release reaches the layer when one of those inputs changes.
+
+Like pycnb/python's environment (docs/design/layer-reuse.md), the layer is launch-only, kept from the
+previous image with no files, with a one-file copy `apt-copy`. Later buildpacks get its build-time
+environment (PATH, LD_LIBRARY_PATH, compiler and pkg-config paths) from the build-only layer `apt-env`,
+and its files, when a step needs them, through the state `apt-env` publishes (cnb.reuse.publish).
 """
 
 from __future__ import annotations
@@ -12,11 +17,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from cnb.layers import CacheDecision, Layer, Layers
+from cnb.reuse import STATE_FILE, LayerPlan, ReusableLayer, ReuseDecision, State, publish
 
 LAYER_NAME = "apt"
 CACHE_LAYER_NAME = "apt-cache"
+BUILD_ENV_LAYER_NAME = "apt-env"
 # Bump when the layout of the layer changes, to discard every cached one.
-LAYER_SCHEMA = 3  # 2: find_library links; 3: links to the image's libraries (unpack.relocate)
+# 2: find_library links; 3: links to the image's libraries (unpack.relocate); 4: launch-only with a copy.
+LAYER_SCHEMA = 4
+ENV_FOLDERS = ("env", "env.build")
 MULTIARCH = {"amd64": "x86_64-linux-gnu", "arm64": "aarch64-linux-gnu"}
 # Data files some libraries look for at a path compiled in (/usr/...), and the variable that moves it.
 DATA_PATHS = {
@@ -43,6 +52,8 @@ class AptMetadata:
     installed: list[str] = field(default_factory=list)  # "name version", for the log of a reused layer
     bytes: int = 0
     find_library: list[str] = field(default_factory=list)  # libraries linked for ctypes.util.find_library
+    # The layer's env files for build time ({file name: content}), given to later buildpacks by `apt-env`.
+    build_env: dict[str, str] = field(default_factory=dict)
 
 
 def decide(restored: dict, wanted: AptMetadata) -> CacheDecision:
@@ -69,12 +80,36 @@ def decide(restored: dict, wanted: AptMetadata) -> CacheDecision:
     return CacheDecision(cached=True, reasons=tuple(reasons))
 
 
-def plan(layers: Layers, wanted: AptMetadata) -> tuple[Layer, CacheDecision, dict]:
-    layer = layers.get(LAYER_NAME)
+def plan(layers: Layers, wanted: AptMetadata) -> LayerPlan[AptMetadata]:
+    """Keep, unpack or install; a reused layer's metadata (what was installed, its env) is the copy's."""
+    layer = ReusableLayer(layers, LAYER_NAME)
     restored = layer.restore()
-    if restored.problems:
-        return layer, CacheDecision.untrusted(restored.problems), {}
-    return layer, decide(restored.metadata, wanted), restored.metadata
+    cache = CacheDecision.untrusted(restored.copy_problems) if restored.copy_problems else decide(restored.copy, wanted)
+    if cache.reuse:
+        return LayerPlan(layer, AptMetadata(**restored.copy), ReuseDecision.of(restored, restored.copy, cache))
+    return LayerPlan(layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache))
+
+
+def recorded_build_env(layer: Layer) -> dict[str, str]:
+    """The env files set_env wrote that apply at build time, by name."""
+    return {path.name: path.read_text(encoding="utf-8")
+            for folder in ENV_FOLDERS if (layer.path / folder).is_dir() for path in sorted((layer.path / folder).iterdir())}
+
+
+def write_build_env(layers: Layers, layer: ReusableLayer, metadata: AptMetadata) -> None:
+    """The build-only `apt-env` layer: the layer's build-time env and, when it is kept, the state that lets a
+    later step unpack it in place."""
+    build_env = layers.get(BUILD_ENV_LAYER_NAME)
+    build_env.reset()
+    folder = build_env.path / "env.build"
+    folder.mkdir()
+    for name, content in metadata.build_env.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    if not layer.path.is_dir():
+        state = build_env.path / STATE_FILE
+        State(state).write([layer], materialized=[])
+        publish(build_env, state)
+    build_env.commit(build=True)
 
 
 def set_env(layer: Layer, arch: str) -> list[str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cnb.context import BuildContext, DetectContext
 from cnb.layers import Layers
 from cnb.log import Logger
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
+from cnb.reuse import How, ReusableLayer
 
 from . import aptfile, archive, find_library, layer as apt_layer, messages, resolve, run_image, unpack
 
@@ -68,7 +71,8 @@ def build(context: BuildContext, log: Logger) -> None:
     run = run_image.load()
     wanted = apt_layer.AptMetadata(apt_layer.LAYER_SCHEMA, archive.SUITE, arch, [request.name for request in requests], run.digest,
                                    find_library=libraries)
-    layer, decision, restored = apt_layer.plan(layers, wanted)
+    plan = apt_layer.plan(layers, wanted)
+    layer, decision = plan.layer, plan.decision
 
     from_plan = [request.name for request in requests if not request.line_number]
     log.summary(
@@ -87,9 +91,16 @@ def build(context: BuildContext, log: Logger) -> None:
     log.section("Installing Debian packages")
     decision.log(log, "Debian packages")
     if decision.reuse:
-        for line in restored.get("installed", []):
+        for line in plan.wanted.installed:
             log.detail(line)
-        layer.commit(build=True, launch=True, cache=True, metadata=restored, check_content=True)
+        if decision.how is How.KEEP:
+            layer.keep(plan.metadata)
+        else:
+            layer.layer.invalidate()
+            with log.timed("Unpacking the packages from the build cache"):
+                layer.materialize()
+            layer.commit(plan.metadata, copy_changed=False)
+        apt_layer.write_build_env(layers, layer, plan.wanted)
         return
 
     index = archive.load_index(mirror, cache, arch, log)
@@ -106,7 +117,7 @@ def build(context: BuildContext, log: Logger) -> None:
         log.step(f"{name}: the run image has it ({package})" if name != package else f"{name}: the run image has it")
     if not resolution.install:
         layer.reset()
-        layer.commit(build=True, launch=True, cache=True, metadata=apt_layer.metadata_dict(wanted), check_content=True)
+        _commit(layers, layer, wanted)
         return
 
     debs = archive.fetch_debs(resolution.install, mirror, cache, log)
@@ -135,7 +146,13 @@ def build(context: BuildContext, log: Logger) -> None:
             log.detail(f"Linked {link} (what update-alternatives would do)")
         for link in find_library.link(layer.path / "usr" / "lib" / apt_layer.MULTIARCH.get(arch, "x86_64-linux-gnu"), libraries):
             log.detail(f"Linked {link} (for ctypes.util.find_library, with binutils' ld and objdump)")
-    names = apt_layer.set_env(layer, arch)
+    names = apt_layer.set_env(layer.layer, arch)
     log.step(f"Installed {len(installed)} packages, {messages.size(total)} in the image; set {', '.join(names)}")
-    metadata = apt_layer.AptMetadata(**{**apt_layer.metadata_dict(wanted), "installed": installed, "bytes": total})
-    layer.commit(build=True, launch=True, cache=True, metadata=apt_layer.metadata_dict(metadata), check_content=True)
+    _commit(layers, layer, apt_layer.AptMetadata(**{**apt_layer.metadata_dict(wanted), "installed": installed, "bytes": total}))
+
+
+def _commit(layers: Layers, layer: ReusableLayer, installed: apt_layer.AptMetadata) -> None:
+    """The layer and its copy, with the env files later buildpacks get at build time recorded."""
+    metadata = replace(installed, build_env=apt_layer.recorded_build_env(layer.layer))
+    layer.commit(apt_layer.metadata_dict(metadata))
+    apt_layer.write_build_env(layers, layer, metadata)

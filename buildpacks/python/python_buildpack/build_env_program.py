@@ -6,8 +6,12 @@ later build step (layers/build_env.py). Run by later buildpacks and the `python`
 - `read-only SCRATCH` unpacks what is not unpacked into SCRATCH (outside the layers volume, where
   creating files is fast) and points that environment at that runtime; it prints the environment's
   `python`, for steps that only read the files (importing settings, collecting static files).
+
+Each also acts on the kept layers earlier buildpacks published (cnb.reuse.PUBLISHED_ENV_VAR: pycnb/apt's
+libraries, which the environment finds by their paths), always in their own folders.
 """
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,7 +20,7 @@ buildpack_dir = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(buildpack_dir / "vendor"), str(buildpack_dir)]
 
 from cnb.archive import ArchiveError  # noqa: E402
-from cnb.reuse import State  # noqa: E402
+from cnb.reuse import State, materialize_published, release_published  # noqa: E402
 from python_buildpack.layers.venv_delta import LAYER_NAME as DELTA_LAYER  # noqa: E402
 
 USAGE = "materialize | release | read-only SCRATCH"
@@ -31,7 +35,14 @@ def point_environment_at(venv: Path, runtime: Path, installed_runtime: Path) -> 
     config.write_text(config.read_text(encoding="utf-8").replace(str(installed_runtime), str(runtime)), encoding="utf-8")
 
 
-def read_only(state: State, venv: Path, runtime: Path, scratch: Path) -> Path:
+def read_only(state: State, venv: Path, runtime: Path, scratch: Path) -> tuple[list[str], Path]:
+    """The environment's `python` for steps that only read; what earlier buildpacks kept (pycnb/apt's
+    libraries, named by their paths in the environment) is unpacked in place first."""
+    unpacked = materialize_published(dict(os.environ))
+    return unpacked, _read_only_python(state, venv, runtime, scratch)
+
+
+def _read_only_python(state: State, venv: Path, runtime: Path, scratch: Path) -> Path:
     folders = state.read_only_copies(scratch)
     copy = folders.get(venv.name, venv)
     if copy == venv:
@@ -53,19 +64,23 @@ def main(state_file: str, venv: str, runtime: str, command: str, *args: str) -> 
     started = time.monotonic()
     try:
         if command == "materialize" and not args:
-            folders = state.materialize()
+            folders = materialize_published(dict(os.environ)) + state.materialize()
             if folders:
                 print(f"Unpacked {' and '.join(folders)} from the build cache ({time.monotonic() - started:.1f}s)", file=sys.stderr)
             return 0
         if command == "release" and not args:
             removed, changed = state.release()
+            published = release_published(dict(os.environ))
+            removed, changed = removed + published[0], changed + published[1]
             if removed:
                 print(f"Removed the unpacked {' and '.join(removed)}: the export reuses the previous image's layers", file=sys.stderr)
             for folder in changed:
                 print(f"{folder} changed after it was unpacked: it is exported from its files", file=sys.stderr)
             return 0
         if command == "read-only" and len(args) == 1:
-            python = read_only(state, Path(venv), Path(runtime), Path(args[0]))
+            unpacked, python = read_only(state, Path(venv), Path(runtime), Path(args[0]))
+            if unpacked:
+                print(f"Unpacked {' and '.join(unpacked)} from the build cache, in place", file=sys.stderr)
             print(f"Python for reading: {python.parent.parent} ({time.monotonic() - started:.1f}s)", file=sys.stderr)
             print(python)
             return 0

@@ -13,6 +13,7 @@ from cnb.log import Logger
 from cnb.one_file_cache import OneFileCaches
 from cnb import permissions
 from cnb.plan import BuildPlan, Require, read_buildpack_plan
+from cnb import reuse
 from cnb.reuse import How
 from cnb.sbom import write_cyclonedx
 
@@ -104,6 +105,11 @@ def build(context: BuildContext, log: Logger) -> None:
 
     log.section("Installing Python")
     python = runtime_layer.install(log, runtime_plan, index, runtime, needed=venv_layer.needs_runtime(venv_plan))
+    if venv_layer.needs_runtime(venv_plan) and context.env.get(reuse.PUBLISHED_ENV_VAR):
+        # Native libraries earlier buildpacks kept in the previous image (pycnb/apt's), for installers that compile against them.
+        with log.timed("Unpacking the layers earlier buildpacks kept, for the installers"):
+            for folder in reuse.materialize_published(context.env):
+                log.detail(f"Unpacked {folder}")
 
     log.section("Installing dependencies")
     with tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 from apt_buildpack import layer as apt_layer
 from cnb.layers import Layers
 
@@ -66,3 +68,33 @@ def test_find_library_names_are_library_names_only():
 
     assert all(find_library.NAME.fullmatch(name) for name in ("gdal", "geos_c", "GDAL", "gdal3.10.0", "stdc++"))
     assert not any(find_library.NAME.fullmatch(name) for name in ("../x", "a/b", "", "-lgdal", "*"))
+
+
+def test_a_kept_layer_gives_later_buildpacks_its_build_env_and_its_files_on_request(tmp_path):
+    import tomllib
+
+    from cnb.reuse import PUBLISHED_ENV_VAR, ReusableLayer, materialize_published
+
+    layers = Layers(tmp_path)
+    layer = ReusableLayer(layers, apt_layer.LAYER_NAME)
+    layer.reset()
+    (layer.path / "usr/lib/x86_64-linux-gnu").mkdir(parents=True)
+    (layer.path / "usr/lib/x86_64-linux-gnu/libgdal.so.36").write_bytes(b"\x7fELF")
+    apt_layer.set_env(layer.layer, "amd64")
+    metadata = apt_layer.AptMetadata(**{**apt_layer.metadata_dict(WANTED), "build_env": apt_layer.recorded_build_env(layer.layer)})
+    layer.commit(apt_layer.metadata_dict(metadata))
+    assert tomllib.loads(layer.layer.toml_path.read_text())["types"] == {"build": False, "launch": True, "cache": False}
+    # The next build: the previous image has the layer, so it is kept with no folder.
+    shutil.rmtree(layer.path)
+    plan = apt_layer.plan(layers, WANTED)
+    assert plan.decision.reuse and plan.wanted.build_env == metadata.build_env
+    layer.keep(plan.metadata)
+
+    apt_layer.write_build_env(layers, layer, plan.wanted)
+    env_build = tmp_path / apt_layer.BUILD_ENV_LAYER_NAME / "env.build"
+    assert (env_build / "LD_LIBRARY_PATH.prepend").read_text().startswith(f"{layer.path}/usr/lib/x86_64-linux-gnu")
+    assert (env_build / "GDAL_LIBRARY_PATH.default").read_text() == f"{layer.path}/usr/lib/x86_64-linux-gnu/libgdal.so.36"
+    assert tomllib.loads((tmp_path / "apt-env.toml").read_text())["types"] == {"build": True, "launch": False, "cache": False}
+    state = (env_build / f"{PUBLISHED_ENV_VAR}.append").read_text()
+    assert materialize_published({PUBLISHED_ENV_VAR: state}) == [str(layer.path)]
+    assert (layer.path / "usr/lib/x86_64-linux-gnu/libgdal.so.36").read_bytes() == b"\x7fELF"

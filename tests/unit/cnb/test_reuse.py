@@ -158,3 +158,24 @@ def test_unpacking_in_parallel_gives_back_every_file_link_and_mode(tmp_path):
 
     assert tree(tmp_path / "out") == tree(source)
     assert os.stat(tmp_path / "out" / "bin" / "hard").st_ino == os.stat(tmp_path / "out" / "bin" / "run").st_ino
+
+
+def test_a_published_kept_layer_is_unpacked_in_place_by_a_later_step_and_released_unchanged(tmp_path):
+    from cnb.reuse import PUBLISHED_ENV_VAR, materialize_published, publish, release_published
+
+    layer = built(tmp_path / "apt")
+    as_restored_by_the_lifecycle(layer)
+    build_env = Layers(tmp_path / "apt").get("apt-env")
+    build_env.reset()
+    State(build_env.path / "reuse.json").write([layer], materialized=[])
+    publish(build_env, build_env.path / "reuse.json")
+    assert (build_env.path / "env.build" / f"{PUBLISHED_ENV_VAR}.append").read_text() == str(build_env.path / "reuse.json")
+    assert (build_env.path / "env.build" / f"{PUBLISHED_ENV_VAR}.delim").read_text() == ":"
+
+    env = {PUBLISHED_ENV_VAR: f"{build_env.path / 'reuse.json'}:"}
+    assert materialize_published(env) == [str(layer.path)]
+    assert os.access(layer.path / "bin" / "tool", os.X_OK) and (layer.path / "bin" / "link").readlink().name == "tool"
+    assert materialize_published(env) == []  # once
+    assert release_published(env) == ([str(layer.path)], [])
+    assert not layer.path.exists()
+    assert materialize_published({}) == [] and release_published({}) == ([], [])

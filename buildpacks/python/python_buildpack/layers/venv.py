@@ -245,14 +245,13 @@ def _install_delta(log: Logger, plan: EnvironmentPlan, python: Path, installer: 
     """Keep, unpack or install the delta on the base; False when it must be folded into the base instead."""
     base, delta = plan.base, plan.delta
     assert delta is not None
-    if base.decision.how is How.KEEP:
-        base.layer.keep(asdict(base.wanted))
-    else:
-        base.layer.layer.invalidate()
+    # The environment's TOML is written once the delta is there: a failed install leaves none to trust.
+    base.layer.layer.invalidate()
+    if base.decision.how is not How.KEEP:
         with log.timed("Unpacking the environment from the build cache"):
             base.layer.materialize()
-        base.layer.commit(asdict(base.wanted), copy_changed=False)
     if delta.decision.how is not How.INSTALL:
+        _commit_base(base)
         delta.decision.log(log, "packages the requirements added (venv-delta)")
         log.detail("The added requirements are unchanged: no installer runs")
         if delta.decision.how is How.KEEP:
@@ -287,7 +286,16 @@ def _install_delta(log: Logger, plan: EnvironmentPlan, python: Path, installer: 
     finally:
         if skeleton and base.layer.path.is_dir():
             shutil.rmtree(base.layer.path)
+    _commit_base(base)
     return True
+
+
+def _commit_base(base: LayerPlan[VenvMetadata]) -> None:
+    """The environment as it was: the previous image's layer, or the folder unpacked from its copy."""
+    if base.decision.how is How.KEEP:
+        base.layer.keep(asdict(base.wanted))
+    else:
+        base.layer.commit(asdict(base.wanted), copy_changed=False)
 
 
 def _recorded_components(layer: ReusableLayer) -> list[Component]:

@@ -177,12 +177,12 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         log.step(f"Skipping collectstatic: {skip}")
     elif cached and cached.has_static_files and static_root:
         log.step("Using the static files of the previous build: the app's files, settings, packages and environment are unchanged")
-        static_files_cache.unpack(layers, static_root)
+        static_files_cache.unpack(layers, cache_key, static_root)
     else:
         python, python_env_vars = app_python.get(env)
         collectstatic.run(log, python, real_manage, python_env_vars, settings_module)
-    if cached:
-        static_files_cache.keep(layers)
+    if cached and cache_key:
+        static_files_cache.keep(layers, cache_key)
     elif isinstance(inspected, settings.Settings):
         static_files_cache.save(layers, cache_key, inspected, None if skip else static_root)
 

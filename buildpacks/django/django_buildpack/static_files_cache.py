@@ -3,8 +3,9 @@
 `collectstatic` reads the settings, the app's files, the installed packages and the environment;
 the key is a digest of all of them (the packages through the Python buildpack's environment key),
 so a build with the same key would write the same files. When it holds, the cached STATIC_ROOT is
-unpacked and no Python runs. When anything changed, `collectstatic` runs into the fresh app folder:
-never over restored files, whose new modification times would make it skip a changed source.
+unpacked and no Python runs; the last `ENTRIES` keys are kept, each in a folder of its own. When
+anything changed, `collectstatic` runs into the fresh app folder: never over restored files, whose
+new modification times would make it skip a changed source.
 The key is a digest: no value of the environment is stored.
 """
 
@@ -24,8 +25,11 @@ from cnb.layers import Layers
 from .settings import Settings
 
 LAYER_NAME = "static-files"
-# Bump when what the key covers or the layer's layout changes.
-SCHEMA = 1
+# Bump when what the key covers or the layer's layout changes. 2: several entries.
+SCHEMA = 2
+# The last builds' results kept, newest (or last used) first: going back to an earlier state (a package
+# tried and removed again, a reverted commit) finds its static files, as BuildKit finds its layers.
+ENTRIES = 3
 # The Python buildpack's digest of what the app's environment was made from (cnb.python_env).
 ENVIRONMENT_KEY_ENV_VAR = python_env.KEY_ENV_VAR
 # Set anew in every build container (the lifecycle's CNB_* name temporary files), and read by no
@@ -64,41 +68,63 @@ def key(app: Path, env: dict[str, str], settings_module: str) -> str | None:
     return digest.hexdigest()
 
 
+def _entries(metadata: dict) -> list[dict]:
+    entries = metadata.get("entries")
+    if not isinstance(entries, list):
+        return []
+    return [entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("key"), str)]
+
+
 def restore(layers: Layers, wanted_key: str | None) -> Cached | None:
-    """What the previous build cached under the same key, or None."""
+    """What one of the last builds cached under the same key, or None."""
     layer = layers.get(LAYER_NAME)
     metadata = layer.metadata()
-    if wanted_key is None or metadata.get("key") != wanted_key:
+    entry = next((entry for entry in _entries(metadata) if entry["key"] == wanted_key), None) if wanted_key else None
+    if entry is None:
         return None
+    folder = layer.path / entry["key"]
     try:
-        settings = Settings(**json.loads((layer.path / "settings.json").read_text(encoding="utf-8")))
+        settings = Settings(**json.loads((folder / "settings.json").read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
-    has_static_files = bool(metadata.get(archive.ARCHIVE_KEY))
-    if has_static_files and archive.problems(layer, metadata):
+    record = archive.ArchiveRecord.from_metadata(entry.get(archive.ARCHIVE_KEY))
+    has_static_files = entry.get(archive.ARCHIVE_KEY) is not None
+    if has_static_files and (record is None or not (folder / archive.ARCHIVE_NAME).is_file()
+                             or (folder / archive.ARCHIVE_NAME).stat().st_size != record.size):
         return None
     return Cached(settings, has_static_files)
 
 
-def keep(layers: Layers) -> None:
-    """Declare the restored cache again, unchanged, for the next build."""
-    layers.get(LAYER_NAME).keep_cached()
+def keep(layers: Layers, used_key: str) -> None:
+    """Declare the restored cache again, with the entry this build used first (the others age out first)."""
+    layer = layers.get(LAYER_NAME)
+    entries = _entries(layer.metadata())
+    entries.sort(key=lambda entry: entry["key"] != used_key)
+    layer.commit(cache=True, metadata={"schema": SCHEMA, "entries": entries})
 
 
-def unpack(layers: Layers, static_root: Path) -> None:
+def unpack(layers: Layers, used_key: str, static_root: Path) -> None:
     """Put the cached STATIC_ROOT where collectstatic would have written it."""
-    archive.unpack(layers.get(LAYER_NAME).path / archive.ARCHIVE_NAME, static_root)
+    archive.unpack(layers.get(LAYER_NAME).path / used_key / archive.ARCHIVE_NAME, static_root)
 
 
 def save(layers: Layers, wanted_key: str | None, settings: Settings, static_root: Path | None) -> None:
-    """Cache the settings' inspection and, if collectstatic wrote it, STATIC_ROOT."""
+    """Cache the settings' inspection and, if collectstatic wrote it, STATIC_ROOT, as the newest of `ENTRIES` entries."""
     layer = layers.get(LAYER_NAME)
-    layer.reset()
+    kept = [entry for entry in _entries(layer.metadata()) if entry["key"] != wanted_key]
+    layer.invalidate()
     if wanted_key is None:
-        shutil.rmtree(layer.path)
         return
-    (layer.path / "settings.json").write_text(json.dumps(asdict(settings)), encoding="utf-8")
-    metadata: dict[str, object] = {"key": wanted_key}
+    layer.path.mkdir(parents=True, exist_ok=True)
+    entries = [{"key": wanted_key}, *kept][:ENTRIES]
+    for folder in layer.path.iterdir():
+        if folder.name not in {entry["key"] for entry in entries}:
+            shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()
+    folder = layer.path / wanted_key
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir()
+    (folder / "settings.json").write_text(json.dumps(asdict(settings)), encoding="utf-8")
     if static_root is not None and static_root.is_dir():
-        metadata[archive.ARCHIVE_KEY] = archive.pack(static_root, layer.path / archive.ARCHIVE_NAME).as_metadata()
-    layer.commit(cache=True, metadata=metadata)
+        entries[0][archive.ARCHIVE_KEY] = archive.pack(static_root, folder / archive.ARCHIVE_NAME).as_metadata()
+    layer.commit(cache=True, metadata={"schema": SCHEMA, "entries": entries})

@@ -43,6 +43,23 @@ def test_saved_static_files_come_back_under_the_same_key_only(tmp_path):
     cached = static_files_cache.restore(layers, "k1")
     assert cached is not None and cached.has_static_files and cached.settings == SETTINGS
     (static_root / "site.css").unlink()
-    static_files_cache.unpack(layers, static_root)
+    static_files_cache.unpack(layers, "k1", static_root)
     assert (static_root / "site.css").read_text() == "collected\n"
     assert "s3cret" not in (tmp_path / "layers" / "static-files.toml").read_text()
+
+
+def test_the_last_three_results_are_kept_so_going_back_finds_its_static_files(tmp_path):
+    root = app(tmp_path)
+    static_root = root / "staticfiles"
+    static_root.mkdir()
+    layers = Layers(tmp_path / "layers")
+    for key in ("k1", "k2", "k3"):
+        (static_root / "site.css").write_text(f"from {key}\n")
+        static_files_cache.save(layers, key, SETTINGS, static_root)
+    static_files_cache.unpack(layers, "k1", static_root)
+    assert (static_root / "site.css").read_text() == "from k1\n"
+    static_files_cache.keep(layers, "k1")  # used: now the newest, so k2 ages out next
+    static_files_cache.save(layers, "k4", SETTINGS, None)
+    assert [key for key in ("k1", "k2", "k3", "k4") if static_files_cache.restore(layers, key)] == ["k1", "k3", "k4"]
+    assert sorted(path.name for path in (tmp_path / "layers" / "static-files").iterdir()) == ["k1", "k3", "k4"]
+    assert not static_files_cache.restore(layers, "k4").has_static_files

@@ -109,6 +109,14 @@ def environment(env: dict[str, str], cache: Path, venv: Path) -> dict[str, str]:
     }
 
 
+def prune_cache(log: Logger, uv: Path, env: dict[str, str]) -> None:
+    """Keep only what uv built from source (`uv cache prune --ci`): wheels it downloaded are fetched again
+    faster than thousands of unpacked files are carried from build to build (cnb.one_file_cache)."""
+    code, output = commands.run(log, [str(uv), "cache", "prune", "--ci"], env=env, quiet=True)
+    if code != 0:
+        log.detail("uv could not prune its cache; it is kept whole: " + " ".join(output[-3:]))
+
+
 @dataclass(frozen=True)
 class UvInstaller:
     uv: Path
@@ -129,6 +137,7 @@ class UvInstaller:
                 if any(STALE_LOCK_OUTPUT in line for line in output):
                     raise messages.stale_lock(UV_LOCK, "uv lock", output, index_differs=self.index_differs)
                 raise messages.tool_failed("uv", "uv sync --locked", output)
+        prune_cache(log, self.uv, env)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
 

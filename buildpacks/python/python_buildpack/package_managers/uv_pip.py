@@ -53,6 +53,7 @@ class UvPipInstaller:
                                         env=env, cwd=self.app_dir)
             if code != 0:
                 raise messages.tool_failed("uv", "uv pip sync", output)
+        uv.prune_cache(log, self.uv, env)
 
     def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> None:
         """The resolution's pins that `base` lacks, installed under `prefix` without their dependencies
@@ -71,6 +72,7 @@ class UvPipInstaller:
             code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
             if code != 0:
                 raise messages.tool_failed("uv", "uv pip install", output)
+        uv.prune_cache(log, self.uv, env)
 
     def _compile(self, log: Logger, venv: Path, env: dict[str, str]) -> Path:
         inputs = [str(self.requirements_file)]

@@ -33,9 +33,13 @@ POINTS = {
     "runtime-extract": ("- Installing Python 3.13.15", "tar -xzf", "## Installing dependencies"),
     "pip-install": ("- Installing dependencies from requirements.txt", "-m pip --python /layers/pycnb_python/venv/bin/python install",
                     "## Software bill of materials"),
+    "pip-install-delta": ("- Installing what requirements.txt adds", "install --prefix /layers/pycnb_python/venv-delta",
+                          "## Software bill of materials"),
     "collectstatic": ("- Collecting static files", "manage.py collectstatic", "static files copied"),
     "export": ("===> EXPORTING", None, "Successfully built image"),
 }
+# Points only a rebuild reaches.
+REBUILD_ONLY_POINTS = ("pip-install-delta",)
 APP = "django-heroku"
 STATIC = "/static/admin/css/base.css"
 
@@ -140,7 +144,7 @@ def assert_serves(docker_client, image: str) -> None:
         assert status == 200 and "DJANGO Admin styles" in body
 
 
-@pytest.mark.parametrize("point", list(POINTS))
+@pytest.mark.parametrize("point", [point for point in POINTS if point not in REBUILD_ONLY_POINTS])
 def test_a_build_killed_during_a_step_is_followed_by_one_that_works(docker_client, builder_image, cache, tmp_path, point):
     app = copy_app(FIXTURES / APP, tmp_path / "app")
     build_and_kill(docker_client, cache, app, point)
@@ -159,13 +163,30 @@ def test_a_build_killed_while_updating_a_cached_environment(docker_client, build
     app = copy_app(FIXTURES / APP, tmp_path / "app")
     first = pack_build(cache.image, app, extra=cache.args)
     assert first.returncode == 0, first.log
-    (app / "requirements.txt").write_text((app / "requirements.txt").read_text() + "six==1.17.0\n")
+    # A changed line (not only added ones, which go into a delta layer): the environment is updated in place.
+    (app / "requirements.txt").write_text((app / "requirements.txt").read_text().replace("whitenoise==6.12.0", "whitenoise==6.11.0"))
     build_and_kill(docker_client, cache, app, "pip-install")
 
     again = pack_build(cache.image, app, extra=cache.args)
     assert again.returncode == 0, again.log
     assert "- Updating cached virtual environment since:\n  - the dependency files changed" in again.log
     assert_serves(docker_client, cache.image)
+
+
+def test_a_build_killed_while_installing_added_requirements_into_the_delta(docker_client, builder_image, cache, tmp_path):
+    app = copy_app(FIXTURES / APP, tmp_path / "app")
+    first = pack_build(cache.image, app, extra=cache.args)
+    assert first.returncode == 0, first.log
+    (app / "requirements.txt").write_text((app / "requirements.txt").read_text() + "six==1.17.0\n")
+    build_and_kill(docker_client, cache, app, "pip-install-delta")
+
+    again = pack_build(cache.image, app, extra=cache.args)
+    assert again.returncode == 0, again.log
+    assert "installing only what they add, into a layer of its own (venv-delta)" in again.log, summary(again.log)
+    assert_serves(docker_client, cache.image)
+    found = docker_client.containers.run(cache.image, ["python", "-c", "import six; print(six.__version__)"], entrypoint="launcher",
+                                         remove=True)
+    assert found.decode().strip() == "1.17.0"
 
 
 def edit_cache_volume(docker_client, cache: Cache, script: str) -> str:

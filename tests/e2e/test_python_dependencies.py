@@ -6,11 +6,13 @@ import re
 import pytest
 
 from support.apps import EXAMPLE_APP, copy_app
-from support.images import pack_build, run_pack
+from support.images import pack_build, remove_image_and_cache, run_pack, unique_image
 
 pytestmark = [pytest.mark.docker, pytest.mark.e2e]
 
-IMAGE = "pycnb-test/dependencies"
+# One name per session: the module's builds follow one another from a cold start, whatever earlier runs
+# left (an update in place keeps a satisfied older version of a dependency, which changes what later steps see).
+IMAGE = unique_image("dependencies")
 BASE_REQUIREMENTS = "Django==5.2.8\ngunicorn==23.0.0\n# Built from source against the build image's libpq-dev.\npsycopg2==2.9.13\n"
 
 
@@ -19,11 +21,12 @@ def run_python(docker_client, image: str, code: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def first_build(builder_image, tmp_path_factory):
+def first_build(docker_client, builder_image, tmp_path_factory):
     app = copy_app(EXAMPLE_APP, tmp_path_factory.mktemp("deps") / "app", **{"requirements.txt": BASE_REQUIREMENTS + "six==1.17.0\n"})
     result = pack_build(IMAGE, app)
     assert result.returncode == 0, result.log
-    return app, result
+    yield app, result
+    remove_image_and_cache(docker_client, IMAGE)
 
 
 def test_psycopg2_compiles_from_source_and_imports_at_run_time(docker_client, first_build):
@@ -55,7 +58,7 @@ def test_removing_a_package_removes_it_from_the_image(docker_client, first_build
     (app / "requirements.txt").write_text(BASE_REQUIREMENTS)
     result = pack_build(IMAGE, app)
     assert result.returncode == 0, result.log
-    assert "Environment cache  update in place: the dependency files changed" in result.log
+    assert "Environment cache  update in place: the dependency files changed" in result.log, result.log[-8000:]
     assert "- Updating cached virtual environment since:\n  - the dependency files changed" in result.log
     assert "Successfully uninstalled six-1.17.0" in result.log
     installed = run_python(docker_client, IMAGE,
@@ -80,7 +83,7 @@ def test_added_packages_go_into_a_small_layer_of_their_own_and_the_environment_l
     (app / "requirements.txt").write_text(BASE_REQUIREMENTS + ADDED)
     result = pack_build(IMAGE, app)
     assert result.returncode == 0, result.log
-    assert "added: django-extensions==4.1, pyjokes==0.8.3: installed on top (venv-delta)" in result.log
+    assert "added: django-extensions==4.1, pyjokes==0.8.3: installed on top (venv-delta)" in result.log, result.log[-8000:]
     assert "installing only what they add, into a layer of its own (venv-delta), on the unchanged environment" in result.log
     assert "Unpacking the environment's metadata to install against" in result.log
     assert "Requirement already satisfied: Django==5.2.8" in result.log
@@ -104,7 +107,7 @@ def test_going_back_to_the_environments_requirements_drops_the_delta(docker_clie
     (app / "requirements.txt").write_text(BASE_REQUIREMENTS)
     result = pack_build(IMAGE, app)
     assert result.returncode == 0, result.log
-    assert "Environment cache  reuse: the previous image's layer (nothing restored)" in result.log
+    assert "Environment cache  reuse: the previous image's layer (nothing restored)" in result.log, result.log[-8000:]
     assert "venv-delta" not in layer_digests(docker_client, IMAGE)
     assert run_python(docker_client, IMAGE, "import importlib.util as u; print(u.find_spec('django_extensions'))") == "None"
 
@@ -115,7 +118,7 @@ def test_a_delta_that_would_change_a_package_the_environment_has_is_folded_into_
     (app / "requirements.txt").write_text(BASE_REQUIREMENTS + "asgiref==3.8.1\n")
     result = pack_build(IMAGE, app)
     assert result.returncode == 0, result.log
-    assert "Updating the whole environment instead, since the new requirements change asgiref" in result.log
+    assert "Updating the whole environment instead, since the new requirements change asgiref" in result.log, result.log[-8000:]
     assert "venv-delta" not in layer_digests(docker_client, IMAGE)
     assert run_python(docker_client, IMAGE, "import importlib.metadata as m; print(m.version('asgiref'))") == "3.8.1"
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from cnb import archive, python_env
 from cnb.layers import Layers
+from cnb.reuse import PUBLISHED_ENV_VAR
 
 from .settings import Settings
 
@@ -33,8 +34,9 @@ ENTRIES = 3
 # The Python buildpack's digest of what the app's environment was made from (cnb.python_env).
 ENVIRONMENT_KEY_ENV_VAR = python_env.KEY_ENV_VAR
 # Set anew in every build container (the lifecycle's CNB_* name temporary files), and read by no
-# deterministic settings module.
-VOLATILE_ENV_VARS = frozenset({"HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_"})
+# deterministic settings module; and the list of kept layers' states, present only when an earlier
+# buildpack kept its layer (pycnb/apt's libraries are the same files either way).
+VOLATILE_ENV_VARS = frozenset({"HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_", PUBLISHED_ENV_VAR})
 LIFECYCLE_PREFIX = "CNB_"
 
 

@@ -21,6 +21,8 @@ def test_the_key_changes_with_any_app_file_the_environment_or_the_packages(tmp_p
     first = static_files_cache.key(root, ENV, "myproject.settings")
     assert static_files_cache.key(root, ENV, "myproject.settings") == first
     assert static_files_cache.key(root, {**ENV, "HOSTNAME": "abc123", "CNB_BP_PLAN_PATH": "/tmp/plan.1/x"}, "myproject.settings") == first
+    # Present only when pycnb/apt kept its layer: the same libraries either way.
+    assert static_files_cache.key(root, {**ENV, "PYCNB_KEPT_LAYERS": "/layers/pycnb_apt/apt-env/reuse.json"}, "myproject.settings") == first
     assert static_files_cache.key(root, {**ENV, "SECRET_KEY": "other"}, "myproject.settings") != first
     assert static_files_cache.key(root, {**ENV, static_files_cache.ENVIRONMENT_KEY_ENV_VAR: "venv-key-2"}, "myproject.settings") != first
     assert static_files_cache.key(root, ENV, "myproject.other_settings") != first

@@ -3,6 +3,7 @@ static files by whitenoise, a derived web process, worker counts from container 
 
 import pytest
 
+from django_buildpack.messages import STATIC_FILES_UNCHANGED
 from support.apps import FIXTURES, copy_app
 from support.images import pack_build, pack_inspect_local, run_image
 from support.logs import summary_value
@@ -31,7 +32,7 @@ def test_migrate_then_serve_from_postgresql_and_static_files(docker_client, hero
     image, log = heroku_style
     # Collected by this build, or, when an earlier run of the suite built the same app into the same
     # image name and cache, reused from that build (tests/e2e/test_layer_reuse.py covers which and when).
-    assert summary_value(log, "collectstatic") in ("run", "reuse: the app's files, settings, packages and environment are unchanged")
+    assert summary_value(log, "collectstatic") in ("run", "reuse: " + STATIC_FILES_UNCHANGED)
     env = {"DATABASE_URL": postgres.url, "SECRET_KEY": "run-time-secret-8c1d"}
     output = docker_client.containers.run(image, entrypoint="migrate", environment=env, network_mode="host", remove=True).decode()
     assert "Applying auth.0001_initial... OK" in output

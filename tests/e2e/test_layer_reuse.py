@@ -1,8 +1,8 @@
 """Rebuilds that move no bytes they need not (docs/design/layer-reuse.md), through the real pack.
 
 One app, made with `django-admin startproject` and WhiteNoise as Heroku's Django tutorial has it,
-built five times in order: cold; unchanged; with a changed view; with a changed CSS file; and after
-its previous image was deleted. Each test reads one of those builds."""
+built six times in order: cold; unchanged; with a changed view; with a changed model; with a changed
+CSS file; and after its previous image was deleted. Each test reads one of those builds."""
 
 import json
 import subprocess
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from django_buildpack.messages import STATIC_FILES_UNCHANGED
 from support.images import pack_build, remove_image_and_cache, run_image, unique_image
 from support.logs import summary_value
 
@@ -106,6 +107,9 @@ def builds(docker_client, builder_image, django_admin, tmp_path_factory):
     build("unchanged")
     (app / "pages" / "views.py").write_text(VIEWS.format(greeting="bonjour"))
     build("code-change")
+    with (app / "pages" / "models.py").open("a") as models:
+        models.write("\n\nclass Page(models.Model):\n    title = models.CharField(max_length=100)\n")
+    build("model-change")
     (app / "static" / "site.css").write_text("body { color: blue }\n")
     build("static-change")
     docker_client.images.remove(image, force=True)
@@ -123,27 +127,38 @@ def test_an_unchanged_rebuild_restores_neither_the_runtime_nor_the_environment(b
     assert summary_value(log, "Runtime cache") == "reuse: the previous image's layer (nothing restored)"
     assert summary_value(log, "Environment cache") == "reuse: the previous image's layer (nothing restored)"
     # No Python ran: the settings' inspection and the static files came from the cache.
-    assert summary_value(log, "collectstatic") == "reuse: the app's files, settings, packages and environment are unchanged"
+    assert summary_value(log, "collectstatic") == "reuse: " + STATIC_FILES_UNCHANGED
     assert "Unpacked" not in log and "Running:" not in log
     assert builds["unchanged"]["digests"] == builds["cold"]["digests"]
 
 
-def test_a_code_only_change_is_served_and_keeps_the_runtime_and_environment_layers(builds):
+def test_a_changed_view_is_served_and_runs_no_python_since_nothing_imports_it_at_build_time(builds):
     body, _ = builds["code-change"]["served"]
     assert body.startswith("bonjour ")
     log = builds["code-change"]["log"]
-    assert "collectstatic --noinput" in log
-    # Django read the kept runtime and environment from copies outside the layers: nothing to export again.
-    assert "Python for reading: /tmp/" in log and "Unpacked /layers" not in log
+    assert summary_value(log, "collectstatic") == "reuse: " + STATIC_FILES_UNCHANGED
+    assert "Running:" not in log and "Python for reading" not in log
+    assert builds["code-change"]["served"][1] == builds["unchanged"]["served"][1]
     before, after = builds["unchanged"]["digests"], builds["code-change"]["digests"]
     assert after["pycnb/python:python"] == before["pycnb/python:python"] and after["pycnb/python:venv"] == before["pycnb/python:venv"]
 
 
+def test_a_changed_model_runs_collectstatic_with_the_kept_layers_read_from_copies(builds):
+    log = builds["model-change"]["log"]
+    assert summary_value(log, "collectstatic") == "run"
+    assert "collectstatic --noinput" in log
+    # Django read the kept runtime and environment from copies outside the layers: nothing to export again.
+    assert "Python for reading: /tmp/" in log and "Unpacked /layers" not in log
+    assert builds["model-change"]["served"][0].startswith("bonjour ")
+    before, after = builds["code-change"]["digests"], builds["model-change"]["digests"]
+    assert after["pycnb/python:python"] == before["pycnb/python:python"] and after["pycnb/python:venv"] == before["pycnb/python:venv"]
+
+
 def test_a_changed_static_file_is_served_changed(builds):
-    _, before = builds["code-change"]["served"]
+    _, before = builds["model-change"]["served"]
     body, after = builds["static-change"]["served"]
     assert "color: red" in before and "color: blue" in after
-    assert body.split()[-1] != builds["code-change"]["served"][0].split()[-1], "the manifest names the new file"
+    assert body.split()[-1] != builds["model-change"]["served"][0].split()[-1], "the manifest names the new file"
 
 
 def test_a_rebuild_after_the_previous_image_was_deleted_says_why_it_unpacked_the_build_cache(builds):

@@ -115,8 +115,8 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
 
     static_root: Path | None = None
     layers = Layers(context.layers_dir)
-    cache_key = static_files_cache.key(app, env, settings_module)
-    cached = static_files_cache.restore(layers, cache_key)
+    app_state = static_files_cache.app_state(app, project_folder, env, settings_module)
+    cached = static_files_cache.restore(layers, app_state)
     if cached:
         inspected: settings.Settings | settings.ImportFailure = cached.settings
     else:
@@ -159,7 +159,7 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
             ("Django", inspected.django_version if isinstance(inspected, settings.Settings) else "settings not importable at build time"),
             ("Settings", settings_module),
             ("Added packages", messages.added_packages_summary(added, dependency_name, dependencies.is_lock_file(dependency_manager))),
-            ("collectstatic", f"skipped: {skip}" if skip else "reuse: the app's files, settings, packages and environment are unchanged"
+            ("collectstatic", f"skipped: {skip}" if skip else f"reuse: {messages.STATIC_FILES_UNCHANGED}"
              if cached and cached.has_static_files else "run"),
             ("Web process", f"{'migrate, then ' if migrate_first else ''}gunicorn {processes.gunicorn_target(wsgi)}" if wsgi else "none"),
             ("Workers", "WEB_CONCURRENCY from the container's CPU and memory limits, at launch"),
@@ -176,15 +176,16 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
     if skip:
         log.step(f"Skipping collectstatic: {skip}")
     elif cached and cached.has_static_files and static_root:
-        log.step("Using the static files of the previous build: the app's files, settings, packages and environment are unchanged")
-        static_files_cache.unpack(layers, cache_key, static_root)
+        log.step(f"Using the static files of an earlier build: {messages.STATIC_FILES_UNCHANGED}")
+        static_files_cache.unpack(layers, cached.key, static_root)
     else:
         python, python_env_vars = app_python.get(env)
         collectstatic.run(log, python, real_manage, python_env_vars, settings_module)
-    if cached and cache_key:
-        static_files_cache.keep(layers, cache_key)
+    if cached:
+        static_files_cache.keep(layers, cached.key)
     elif isinstance(inspected, settings.Settings):
-        static_files_cache.save(layers, cache_key, inspected, None if skip else static_root)
+        static_files_cache.save(layers, app_state, inspected, static_files_cache.loaded_modules(app, inspected, real_manage),
+                                None if skip else static_root)
 
     # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
     # This buildpack runs last of those writing into the app, so it sets the folders the app may write to.

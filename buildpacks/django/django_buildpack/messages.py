@@ -13,6 +13,9 @@ BUILD_ENV_HOWTO = (
     "A build-time value stays out of the image; the real one is set when the app runs."
 )
 APP_ROOT = "/workspace/"
+# Why collectstatic did not run: what it reads is the same as in an earlier build (static_files_cache.py).
+STATIC_FILES_UNCHANGED = ("the settings, the app modules they load, the app's other files, the packages and the environment "
+                          "are as in an earlier build (changed modules nothing imports at build time, such as views, do not count)")
 _APP_FRAME = re.compile(r'File "(?P<file>/workspace/[^"]+)", line (?P<line>\d+)[^\n]*\n(?P<code>[^\n]*)')
 _EXCEPTION_LINE = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Exception|Configured|Exit)\b.*$", re.MULTILINE)
 

@@ -44,6 +44,15 @@ try:
     import django
     from django.conf import settings
     django.setup()
+    # What collectstatic loads beyond the settings and the installed apps: its command (an app may replace
+    # it) and the finders, so that module_files lists every module of the app collectstatic runs.
+    try:
+        from django.core.management import get_commands, load_command_class
+        load_command_class(get_commands()["collectstatic"], "collectstatic")
+        from django.contrib.staticfiles.finders import get_finders
+        list(get_finders())
+    except Exception:
+        pass
     wsgi = getattr(settings, "WSGI_APPLICATION", None) or ""
     module = wsgi.rpartition(".")[0]
     report = {{
@@ -56,7 +65,8 @@ try:
         "media_root": str(settings.MEDIA_ROOT) if settings.MEDIA_ROOT else "",
         "sqlite_databases": sqlite_databases(settings.DATABASES),
         "manifest_storage": manifest_storage(settings),
-        # The app's own modules that the settings and the installed apps loaded, settings first.
+        # The app's own modules that the settings, the installed apps and collectstatic's command and finders
+        # loaded, settings first.
         "module_files": sorted(
             {{str(m.__file__) for m in list(sys.modules.values())
               if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(os.getcwd() + os.sep)}},

@@ -1,11 +1,15 @@
 """Static files, and what the settings said, reused while nothing they are made from changed.
 
-`collectstatic` reads the settings, the app's files, the installed packages and the environment;
-the key is a digest of all of them (the packages through the Python buildpack's environment key),
-so a build with the same key would write the same files. When it holds, the cached STATIC_ROOT is
-unpacked and no Python runs; the last `ENTRIES` keys are kept, each in a folder of its own. When
-anything changed, `collectstatic` runs into the fresh app folder: never over restored files, whose
-new modification times would make it skip a changed source.
+`collectstatic` reads the settings, the app's modules they and the installed apps load, the app's
+other files, the installed packages and the environment. The key is in two parts: the *context*, a
+digest of everything but the project's Python modules (the packages through the Python buildpack's
+environment key, every other app file, and the names of the modules), and the digests of the modules
+the settings' inspection loaded, recorded with each entry. So a change to a module nothing imported
+at build time (a view, a URL conf, a task) keeps the static files, and a changed model, settings file,
+storage or finder runs collectstatic again. When an entry holds, its STATIC_ROOT is unpacked and no
+Python runs; the last `ENTRIES` entries are kept, each in a folder of its own. When nothing holds,
+`collectstatic` runs into the fresh app folder: never over restored files, whose new modification
+times would make it skip a changed source.
 The key is a digest: no value of the environment is stored.
 """
 
@@ -26,8 +30,8 @@ from cnb.reuse import PUBLISHED_ENV_VAR
 from .settings import Settings
 
 LAYER_NAME = "static-files"
-# Bump when what the key covers or the layer's layout changes. 2: several entries.
-SCHEMA = 2
+# Bump when what the key covers or the layer's layout changes. 2: several entries. 3: modules apart.
+SCHEMA = 3
 # The last builds' results kept, newest (or last used) first: going back to an earlier state (a package
 # tried and removed again, a reverted commit) finds its static files, as BuildKit finds its layers.
 ENTRIES = 3
@@ -45,29 +49,64 @@ class Cached:
     settings: Settings
     # STATIC_ROOT's files were archived (collectstatic ran); else only the settings were cached.
     has_static_files: bool
+    # The entry's key: the folder it is in, for `unpack` and `keep`.
+    key: str
 
 
-def key(app: Path, env: dict[str, str], settings_module: str) -> str | None:
-    """The digest of everything collectstatic and the settings read; None without the environment's key."""
+@dataclass(frozen=True)
+class AppState:
+    """What this build's static files could be made from: the context's digest, and the digest of each of
+    the project's Python modules, by its path in the app (resolved), for the entries to pick theirs from."""
+
+    context: str
+    modules: dict[str, str]
+
+    def entry_key(self, loaded: list[str]) -> str:
+        """The key of an entry made from the modules `loaded` (paths in the app): the context and their digests."""
+        digest = hashlib.sha256(f"context {self.context}\0".encode())
+        for path in sorted(set(loaded)):
+            digest.update(f"module {path} {self.modules.get(path, 'not a module of the project')}\0".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+
+def app_state(app: Path, project: Path, env: dict[str, str], settings_module: str) -> AppState | None:
+    """The digest of everything collectstatic and the settings read but the project's Python modules, which are
+    digested one by one; None without the environment's key. Modules outside the project folder, which the
+    inspection does not list, stay in the context."""
     if not env.get(ENVIRONMENT_KEY_ENV_VAR):
         return None
+    root, project_folder = os.path.realpath(app), os.path.realpath(project)
     digest = hashlib.sha256(f"schema {SCHEMA}\0settings {settings_module}\0".encode())
     for name in sorted(name for name in env if name not in VOLATILE_ENV_VARS and not name.startswith(LIFECYCLE_PREFIX)):
         digest.update(f"env {name}={env[name]}\0".encode("utf-8", "surrogateescape"))
-    for folder, dirs, files in os.walk(app):
+    modules: dict[str, str] = {}
+    for folder, dirs, files in os.walk(root):
         dirs.sort()
         for name in sorted(dirs + files):
             path = os.path.join(folder, name)
-            relative = os.path.relpath(path, app).encode("utf-8", "surrogateescape")
+            relative = os.path.relpath(path, root)
+            encoded = relative.encode("utf-8", "surrogateescape")
             info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):
-                digest.update(b"L " + relative + b" " + os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")
+                digest.update(b"L " + encoded + b" " + os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")
             elif stat.S_ISREG(info.st_mode):
                 with open(path, "rb") as file:
-                    digest.update(b"F " + relative + b" " + hashlib.file_digest(file, "sha256").digest() + b"\0")
+                    file_digest = hashlib.file_digest(file, "sha256").digest()
+                if name.endswith(".py") and (folder == project_folder or folder.startswith(project_folder + os.sep)):
+                    digest.update(b"M " + encoded + b"\0")
+                    modules[relative] = file_digest.hex()
+                else:
+                    digest.update(b"F " + encoded + b" " + file_digest + b"\0")
             elif stat.S_ISDIR(info.st_mode):
-                digest.update(b"D " + relative + b"\0")
-    return digest.hexdigest()
+                digest.update(b"D " + encoded + b"\0")
+    return AppState(digest.hexdigest(), modules)
+
+
+def loaded_modules(app: Path, settings: Settings, manage: Path) -> list[str]:
+    """The app's files, resolved, that the settings' inspection loaded, and manage.py, which collectstatic runs."""
+    root = Path(os.path.realpath(app))
+    paths = (Path(os.path.realpath(file)) for file in [*settings.module_files, str(manage)])
+    return sorted({str(path.relative_to(root)) for path in paths if path.is_relative_to(root)})
 
 
 def _entries(metadata: dict) -> list[dict]:
@@ -77,11 +116,13 @@ def _entries(metadata: dict) -> list[dict]:
     return [entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("key"), str)]
 
 
-def restore(layers: Layers, wanted_key: str | None) -> Cached | None:
-    """What one of the last builds cached under the same key, or None."""
+def restore(layers: Layers, state: AppState | None) -> Cached | None:
+    """What one of the last builds cached from the same context and the same loaded modules, or None."""
+    if state is None:
+        return None
     layer = layers.get(LAYER_NAME)
-    metadata = layer.metadata()
-    entry = next((entry for entry in _entries(metadata) if entry["key"] == wanted_key), None) if wanted_key else None
+    entry = next((entry for entry in _entries(layer.metadata()) if entry.get("context") == state.context
+                  and isinstance(entry.get("loaded"), list) and state.entry_key(entry["loaded"]) == entry["key"]), None)
     if entry is None:
         return None
     folder = layer.path / entry["key"]
@@ -94,7 +135,7 @@ def restore(layers: Layers, wanted_key: str | None) -> Cached | None:
     if has_static_files and (record is None or not (folder / archive.ARCHIVE_NAME).is_file()
                              or (folder / archive.ARCHIVE_NAME).stat().st_size != record.size):
         return None
-    return Cached(settings, has_static_files)
+    return Cached(settings, has_static_files, entry["key"])
 
 
 def keep(layers: Layers, used_key: str) -> None:
@@ -110,15 +151,17 @@ def unpack(layers: Layers, used_key: str, static_root: Path) -> None:
     archive.unpack(layers.get(LAYER_NAME).path / used_key / archive.ARCHIVE_NAME, static_root)
 
 
-def save(layers: Layers, wanted_key: str | None, settings: Settings, static_root: Path | None) -> None:
-    """Cache the settings' inspection and, if collectstatic wrote it, STATIC_ROOT, as the newest of `ENTRIES` entries."""
+def save(layers: Layers, state: AppState | None, settings: Settings, loaded: list[str], static_root: Path | None) -> None:
+    """Cache the settings' inspection and, if collectstatic wrote it, STATIC_ROOT, as the newest of `ENTRIES`
+    entries, keyed by the context and the modules `loaded`."""
     layer = layers.get(LAYER_NAME)
+    wanted_key = state.entry_key(loaded) if state else None
     kept = [entry for entry in _entries(layer.metadata()) if entry["key"] != wanted_key]
     layer.invalidate()
     if wanted_key is None:
         return
     layer.path.mkdir(parents=True, exist_ok=True)
-    entries = [{"key": wanted_key}, *kept][:ENTRIES]
+    entries = [{"key": wanted_key, "context": state.context, "loaded": loaded}, *kept][:ENTRIES]
     for folder in layer.path.iterdir():
         if folder.name not in {entry["key"] for entry in entries}:
             shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()

@@ -7,6 +7,9 @@ cache layer holding one uncompressed tar; a build that needs the files unpacks i
 of the build container, outside the layers volume, and archives it again at the end; a build that does
 not declares the layer again unchanged (docs/design/layer-reuse.md). The scratch path is the same on
 every build, so a tool's environment (its scripts name their interpreter by path) unpacks where it was made.
+A cache an installer links files from (uv's) is unpacked instead beside the layers, on the filesystem the
+environment is installed to, so the installer can hard-link rather than copy; it is removed once archived,
+so the lifecycle never sees it.
 """
 
 from __future__ import annotations
@@ -26,13 +29,15 @@ SCRATCH = Path(tempfile.gettempdir()) / "pycnb-caches"
 class OneFileCaches:
     """The build-only caches of one buildpack, by layer name."""
 
-    def __init__(self, layers: Layers, names: tuple[str, ...], scratch: Path = SCRATCH) -> None:
-        self.layers, self.names = layers, names
+    def __init__(self, layers: Layers, names: tuple[str, ...], scratch: Path = SCRATCH,
+                 linked_from: frozenset[str] = frozenset()) -> None:
+        self.layers, self.names, self.linked_from = layers, names, linked_from
         self.root = scratch / layers.path.name
         self.opened: dict[str, dict[str, Any]] = {}
 
     def folder(self, name: str) -> Path:
-        return self.root / name
+        # Beside the layers, not a layer: no `<name>.toml`, and gone before the build step ends.
+        return self.layers.path / f".{name}.unpacked" if name in self.linked_from else self.root / name
 
     def open(self, name: str, wanted: dict[str, Any] | None = None) -> tuple[Path, bool]:
         """The cache's folder, unpacked from its layer the first time a build asks for it; and whether it
@@ -63,6 +68,8 @@ class OneFileCaches:
                 layer.keep_cached()
                 continue
             _archive(layer, self.folder(name), self.opened[name])
+            if name in self.linked_from:
+                shutil.rmtree(self.folder(name))
 
 
 def _archive(layer: Layer, folder: Path, metadata: dict[str, Any]) -> None:

@@ -23,6 +23,7 @@ from .layers import build_env, tool
 from .layers import runtime as runtime_layer
 from .layers import venv as venv_layer
 from .layers import venv_delta
+from .package_managers import uv
 
 # The build plan name: other buildpacks require it, with `packages` in its metadata to
 # have extra distributions installed into the app's environment.
@@ -30,6 +31,8 @@ PLAN_NAME = "python"
 # Build-only caches, read only when an installer runs: kept from build to build even when none runs,
 # each as one file (cnb.one_file_cache).
 CACHE_LAYERS = (*(manager.cache_layer for manager in package_managers.PACKAGE_MANAGERS), *(installed.name for installed in tool.TOOLS))
+# The caches an installer hard-links files from into the environment: unpacked on its filesystem.
+LINKED_CACHES = frozenset({uv.CACHE_LAYER_NAME})
 
 
 def detect(context: DetectContext, log: Logger) -> None:
@@ -69,7 +72,7 @@ def build(context: BuildContext, log: Logger) -> None:
     web_app = web_process.find(app, context.env, project.pyproject())
 
     layers = Layers(context.layers_dir)
-    caches = OneFileCaches(layers, CACHE_LAYERS)
+    caches = OneFileCaches(layers, CACHE_LAYERS, linked_from=LINKED_CACHES)
     runtime_plan = runtime_layer.plan(layers, runtime, context.target)
     requirement_lines = (venv_delta.requirement_lines([file.text for file in dependencies.files], extra_packages)
                          if dependencies.follows_additions else None)

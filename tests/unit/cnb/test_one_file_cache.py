@@ -72,3 +72,21 @@ def test_a_cache_of_the_old_shape_file_by_file_is_replaced(tmp_path):
     assert not cached
     new.close()
     assert [path.name for path in old.iterdir()] == [archive.ARCHIVE_NAME]
+
+
+def test_a_cache_an_installer_links_from_is_unpacked_beside_the_layers_and_gone_once_archived(tmp_path):
+    first = OneFileCaches(Layers(tmp_path / "layers"), ("uv-cache",), scratch=tmp_path / "scratch", linked_from=frozenset({"uv-cache"}))
+    folder, cached = first.open("uv-cache")
+    assert not cached and folder.parent == tmp_path / "layers" and folder.name == ".uv-cache.unpacked"
+    (folder / "archive-v0").mkdir()
+    (folder / "archive-v0" / "module.py").write_text("x = 1\n")
+    installed = tmp_path / "layers" / "venv" / "module.py"
+    installed.parent.mkdir()
+    installed.hardlink_to(folder / "archive-v0" / "module.py")  # what uv does with UV_LINK_MODE=hardlink
+    first.close()
+    assert not folder.exists() and installed.read_text() == "x = 1\n"
+    assert sorted(path.name for path in (tmp_path / "layers").iterdir()) == ["uv-cache", "uv-cache.toml", "venv"]
+
+    second = OneFileCaches(Layers(tmp_path / "layers"), ("uv-cache",), scratch=tmp_path / "scratch", linked_from=frozenset({"uv-cache"}))
+    folder, cached = second.open("uv-cache")
+    assert cached and (folder / "archive-v0" / "module.py").read_text() == "x = 1\n"

@@ -102,8 +102,9 @@ def environment(env: dict[str, str], cache: Path, venv: Path) -> dict[str, str]:
         "UV_PYTHON": str(venv / "bin" / "python"),
         "UV_PYTHON_DOWNLOADS": "never",
         "UV_CACHE_DIR": str(cache),
-        # The cache is unpacked outside the layers volume (cnb.one_file_cache): links cannot reach it.
-        "UV_LINK_MODE": "copy",
+        # The cache is unpacked beside the layers (cnb.one_file_cache), on the environment's filesystem:
+        # a wheel's files are unpacked once, into the cache, and linked into the environment.
+        "UV_LINK_MODE": "hardlink",
         "UV_COMPILE_BYTECODE": "1",
         "UV_NO_PROGRESS": "1",
     }

@@ -74,8 +74,8 @@ def build(context: BuildContext, log: Logger) -> None:
     layers = Layers(context.layers_dir)
     caches = OneFileCaches(layers, CACHE_LAYERS, linked_from=LINKED_CACHES)
     runtime_plan = runtime_layer.plan(layers, runtime, context.target)
-    requirement_lines = (venv_delta.requirement_lines([file.text for file in dependencies.files], extra_packages)
-                         if dependencies.follows_additions else None)
+    addition_texts = dependencies.addition_texts()
+    requirement_lines = venv_delta.requirement_lines(addition_texts, extra_packages) if addition_texts is not None else None
     venv_plan = venv_layer.plan(layers, venv_layer.VenvMetadata.wanted(
         runtime, choice.manager, dependencies.files, dependencies.installer_version, extra_packages, app), requirement_lines)
 

@@ -116,3 +116,41 @@ def test_a_delta_that_replaces_a_base_distribution_or_outgrows_the_base_is_folde
     assert "django" in venv_delta.why_fold(delta, {"django", "gunicorn"}, 10**6)
     assert "more than 50%" in venv_delta.why_fold(delta, {"gunicorn"}, 1000)
     assert venv_delta.why_fold(delta, {"gunicorn"}, 10**6) == ""
+
+
+def _environment(root):
+    site = root / "lib" / "python3.13" / "site-packages"
+    (site / "django-5.2.8.dist-info").mkdir(parents=True)
+    (site / "django-5.2.8.dist-info" / "METADATA").write_text("Name: Django\n")
+    (root / "bin").mkdir()
+    (root / "bin" / "python").symlink_to("/usr/bin/python3")
+    return site
+
+
+def test_what_an_installer_added_in_place_moves_into_the_delta_and_the_environment_is_as_before(tmp_path):
+    venv, prefix = tmp_path / "venv", tmp_path / "venv-delta"
+    site = _environment(venv)
+    before = venv_delta.files_of(venv)
+    # What `poetry install` writes for one new package: its code, metadata, an empty folder and a script.
+    (site / "slugify" / "__pycache__").mkdir(parents=True)
+    (site / "slugify" / "__init__.py").write_text("")
+    (site / "slugify" / "data").mkdir()
+    (site / "python_slugify-8.0.4.dist-info").mkdir()
+    (site / "python_slugify-8.0.4.dist-info" / "RECORD").write_text("slugify/__init__.py,,\n")
+    (venv / "bin" / "slugify").write_text("#!/layers/venv/bin/python\n")
+    assert venv_delta.move_new_files(venv, prefix, before) == ""
+    assert venv_delta.files_of(venv) == before
+    delta_site = prefix / "lib" / "python3.13" / "site-packages"
+    assert (delta_site / "slugify" / "__init__.py").is_file() and (delta_site / "slugify" / "data").is_dir()
+    assert (delta_site / "slugify" / "__pycache__").is_dir() and (prefix / "bin" / "slugify").is_file()
+    assert (delta_site / "python_slugify-8.0.4.dist-info" / "RECORD").is_file()
+
+
+def test_an_installer_that_changed_or_removed_what_the_environment_had_folds_the_delta(tmp_path):
+    venv, prefix = tmp_path / "venv", tmp_path / "venv-delta"
+    site = _environment(venv)
+    before = venv_delta.files_of(venv)
+    (site / "django-5.2.8.dist-info" / "METADATA").write_text("Name: Django\nVersion: 5.2.8\n")
+    assert "django-5.2.8.dist-info/METADATA" in venv_delta.move_new_files(venv, prefix, before)
+    shutil.rmtree(site / "django-5.2.8.dist-info")
+    assert "the installer changed files the environment has" in venv_delta.move_new_files(venv, prefix, before)

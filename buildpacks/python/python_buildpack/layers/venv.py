@@ -175,8 +175,9 @@ class Installer(Protocol):
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None: ...
 
-    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> None:
-        """Install what the requirements add to `venv` (whose distributions, name to version, are `base`) under `prefix`."""
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
+        """Install what the requirements add to `venv` (whose distributions, name to version, are `base`) under `prefix`.
+        Returns why the delta must be folded into the environment instead, or ""."""
         ...
 
 
@@ -271,9 +272,9 @@ def _install_delta(log: Logger, plan: EnvironmentPlan, python: Path, installer: 
     base_components = _recorded_components(base.layer)
     try:
         delta.layer.reset()
-        installer().install_delta(log, base.layer.path, delta.layer.path,
-                                  {canonicalize_name(component.name): component.version for component in base_components})
-        fold = venv_delta.why_fold(delta.layer.path, {canonicalize_name(component.name) for component in base_components},
+        fold = installer().install_delta(log, base.layer.path, delta.layer.path,
+                                         {canonicalize_name(component.name): component.version for component in base_components})
+        fold = fold or venv_delta.why_fold(delta.layer.path, {canonicalize_name(component.name) for component in base_components},
                                    base.layer.archive.stat().st_size)
         if fold:
             log.step(f"Updating the whole environment instead, since {fold}")

@@ -10,6 +10,10 @@ small launch layer: the cost is the added packages' (docs/design/layer-reuse.md)
   hook finds the layer beside the environment (`sys.prefix`), so a copy unpacked elsewhere works too.
 - The installer runs against a skeleton of the base: its `pyvenv.cfg`, `bin/python*`, `.pth` files and
   `*.dist-info` folders, unpacked from the base's copy, so it sees what is installed without the files.
+  pip and uv install under the delta's prefix; an installer that only installs into an environment
+  (Poetry) installs into the skeleton, and what it added is moved into the delta (`move_new_files`).
+- Requirement lines are a requirements file's lines, or a lock's pins (`name==version`, one per locked
+  package): a lock that only gained packages is followed like a requirements file that only gained lines.
 - The delta is made anew on each build that changes the requirements, always against the base; a build
   whose requirements equal the base's drops it. It is folded into the base (the whole environment is
   updated in place, as before) when a line was removed or changed, when it would replace a distribution
@@ -18,6 +22,7 @@ small launch layer: the cost is the added packages' (docs/design/layer-reuse.md)
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -124,4 +129,45 @@ def why_fold(delta: Path, base_names: set[str], base_archive_size: int) -> str:
     size = sum(path.stat().st_size for path in delta.rglob("*") if path.is_file() and not path.is_symlink())
     if size > MAX_SHARE * base_archive_size:
         return f"the added packages ({size // 2**20} MiB) are more than {MAX_SHARE:.0%} of the environment"
+    return ""
+
+
+def files_of(venv: Path) -> dict[str, tuple[int, int] | None]:
+    """Every path under `venv`, relative, with a file's or link's size and modification time (None for a
+    folder): what `move_new_files` compares an installer's work with."""
+    found: dict[str, tuple[int, int] | None] = {}
+    for root, folders, names in os.walk(venv):
+        relative = Path(root).relative_to(venv)
+        for name in folders:
+            path = Path(root) / name
+            if path.is_symlink():
+                stat = path.lstat()
+                found[str(relative / name)] = (stat.st_size, stat.st_mtime_ns)
+            else:
+                found[str(relative / name)] = None
+        for name in names:
+            stat = (Path(root) / name).lstat()
+            found[str(relative / name)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def move_new_files(venv: Path, prefix: Path, before: dict[str, tuple[int, int] | None]) -> str:
+    """After an installer ran in `venv` itself: move every path it added to the same place under `prefix`,
+    leaving `venv` as `before` describes it. Returns why the delta must be folded instead ("" when it
+    can stay): the installer changed or removed what the environment had."""
+    after = files_of(venv)
+    changed = sorted(path for path, state in before.items() if after.get(path, "gone") != state and state is not None)
+    changed += sorted(path for path, state in before.items() if state is None and path not in after)
+    if changed:
+        return f"the installer changed files the environment has ({', '.join(changed[:3])}{', ...' if len(changed) > 3 else ''})"
+    added = [path for path in after if path not in before]
+    for path in added:
+        target = prefix / path
+        if after[path] is None:
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (venv / path).rename(target)
+    for path in sorted((path for path in added if after[path] is None), key=len, reverse=True):
+        (venv / path).rmdir()
     return ""

@@ -58,10 +58,9 @@ class Dependencies(Protocol):
         """The build summary's `Installer` line."""
         ...
 
-    @property
-    def follows_additions(self) -> bool:
-        """Whether requirements that only gained lines can be installed as a delta on the cached
-        environment (layers/venv_delta.py): its files are requirement lines, installed as they are."""
+    def addition_texts(self) -> list[str] | None:
+        """The texts of the lines a delta on the cached environment follows (layers/venv_delta.py): requirement
+        lines installed as they are, or a lock's pins; None when the inputs can only change as a whole."""
         ...
 
     def warnings(self, app_dir: Path) -> list[Warning]: ...

@@ -58,10 +58,9 @@ class PipInputs:
             return messages.uv_pip_installer_summary(tool.UV.version, uv_pip.ENV_VAR)
         return messages.installer_summary(self.needs_compiling, tool.PIP_TOOLS.version)
 
-    @property
-    def follows_additions(self) -> bool:
+    def addition_texts(self) -> list[str] | None:
         # pyproject.toml's lines are TOML, and requirements.in's are pinned anew by pip-compile.
-        return not self.from_pyproject and not self.needs_compiling
+        return None if self.from_pyproject or self.needs_compiling else [file.text for file in self.files]
 
     @property
     def installer_version(self) -> str:
@@ -173,7 +172,7 @@ class PipInstaller:
             if code != 0:
                 raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
 
-    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> None:
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
         """pip, run by the environment's interpreter, sees what the environment has as installed and
         installs only the rest, under `prefix`; scripts there run the environment's interpreter."""
         pip = venv_layer.runtime_pip(self.python, venv)
@@ -183,6 +182,7 @@ class PipInstaller:
             code, output = commands.run(log, argv, env=self.env, cwd=self.app_dir)
             if code != 0:
                 raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
+        return ""
 
     def _remove_unrequired(self, log: Logger, pip: list[str], wanted: list[str]) -> None:
         """Uninstall what the new requirements no longer need: pip resolves them from scratch

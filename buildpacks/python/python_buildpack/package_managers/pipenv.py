@@ -71,8 +71,8 @@ class PipenvProject:
     categories: tuple[str, ...] = ()  # Pipfile sections installed besides [packages]
     build_system_unused: bool = False  # pyproject.toml has a [build-system], and the lock does not install the app itself
 
-    # A lock file changes as a whole: the environment is updated in place.
-    follows_additions = False
+    def addition_texts(self) -> list[str] | None:
+        return None  # its lock is installed as a whole: a changed lock updates the environment in place
 
     @property
     def installer_version(self) -> str:

@@ -20,12 +20,13 @@ from pathlib import Path
 from cnb import commands
 from cnb.log import Logger
 from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .. import app_files, messages
 from ..app import PYPROJECT, App
 from ..poetry_constraints import poetry_constraint
-from ..layers import tool, venv as venv_layer
+from ..layers import tool, venv as venv_layer, venv_delta
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
 from .interface import InstallContext
@@ -67,9 +68,11 @@ class PoetryProject:
     groups: tuple[str, ...] = ()
     lock_warnings: tuple[messages.Warning, ...] = ()
     has_main_group: bool = True
+    locked: tuple[str, ...] = ()  # every package of the lock, as `name==version`
 
-    # A lock file changes as a whole: the environment is updated in place.
-    follows_additions = False
+    def addition_texts(self) -> list[str] | None:
+        # A lock that only gained packages is installed as a delta (install_delta).
+        return ["\n".join(self.locked)]
 
     @property
     def installer_version(self) -> str:
@@ -107,14 +110,14 @@ class PoetryInstaller:
     extra_packages: list[str] = field(default_factory=list)
     has_main_group: bool = True
 
-    def argv(self) -> list[str]:
+    def argv(self, command: str = "sync") -> list[str]:
         groups = ((MAIN_GROUP,) if self.has_main_group else ()) + self.groups
         # Poetry refuses to name a group the project does not have, `main` included (a project that
         # declares no dependencies has none): then only the project itself, if it is a package, is installed.
         selection = [f"--only={group}" for group in groups] or ["--only-root"]
-        return [str(self.poetry), "sync", *selection, "--compile", "--no-interaction", "--no-ansi"]
+        return [str(self.poetry), command, *selection, "--compile", "--no-interaction", "--no-ansi"]
 
-    def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
+    def install(self, log: Logger, venv: Path, *, update_in_place: bool, command: str = "sync") -> None:
         env = {
             **KEYRING_DEFAULTS,
             **self.env,
@@ -123,8 +126,8 @@ class PoetryInstaller:
             "POETRY_CACHE_DIR": str(self.cache_dir),
             "POETRY_NO_INTERACTION": "1",
         }
-        with log.timed(f"Installing dependencies from {POETRY_LOCK} with poetry sync"):
-            code, output = commands.run(log, self.argv(), env=env, cwd=self.app_dir)
+        with log.timed(f"Installing dependencies from {POETRY_LOCK} with poetry {command}"):
+            code, output = commands.run(log, self.argv(command), env=env, cwd=self.app_dir)
             if code != 0:
                 if any(STALE_LOCK_OUTPUT in line for line in output):
                     raise messages.stale_lock(POETRY_LOCK, "poetry lock", output)
@@ -133,8 +136,16 @@ class PoetryInstaller:
                 cause = next((line.strip() for line in output if ROOT_NOT_INSTALLED_OUTPUT in line), None)
                 if cause:
                     raise messages.poetry_root_not_installed(cause, output)
-                raise messages.tool_failed("poetry", shlex.join(["poetry", *self.argv()[1:]]), output)
+                raise messages.tool_failed("poetry", shlex.join(["poetry", *self.argv(command)[1:]]), output)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
+
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
+        """Poetry installs only into an environment: `poetry install` runs on the base's skeleton, which has
+        every locked package the base has, so it installs the lock's new packages alone (`install`, not
+        `sync`, which would remove the packages other buildpacks asked for); they are then moved under `prefix`."""
+        before = venv_delta.files_of(venv)
+        self.install(log, venv, update_in_place=True, command="install")
+        return venv_delta.move_new_files(venv, prefix, before)
 
 
 def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
@@ -158,7 +169,15 @@ def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
         tuple(group for group in groups if group != MAIN_GROUP),
         lock_warnings,
         _has_main_group(pyproject, poetry_settings),
+        _locked(lock),
     )
+
+
+def _locked(lock: dict) -> tuple[str, ...]:
+    """Every package of the lock as `name==version`, sorted: what a delta compares (layers/venv_delta.py)."""
+    packages = lock.get("package", [])
+    return tuple(sorted(f"{canonicalize_name(str(package.get('name', '')))}=={package.get('version', '')}"
+                        for package in (packages if isinstance(packages, list) else []) if isinstance(package, dict)))
 
 
 def _poetry_settings(pyproject: dict) -> dict:

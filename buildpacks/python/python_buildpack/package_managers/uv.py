@@ -59,8 +59,8 @@ class UvProject:
     build_index: str | None = None  # the default index the build gives uv, when it gives one
     default_groups: tuple[str, ...] = ()  # the groups a plain `uv sync` would install and this build does not
 
-    # A lock file changes as a whole: the environment is updated in place.
-    follows_additions = False
+    def addition_texts(self) -> list[str] | None:
+        return None  # its lock is installed as a whole: a changed lock updates the environment in place
 
     @property
     def installer_version(self) -> str:

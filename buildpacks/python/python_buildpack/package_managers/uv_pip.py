@@ -55,7 +55,7 @@ class UvPipInstaller:
                 raise messages.tool_failed("uv", "uv pip sync", output)
         uv.prune_cache(log, self.uv, env)
 
-    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> None:
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
         """The resolution's pins that `base` lacks, installed under `prefix` without their dependencies
         (the resolution already holds them); a pin of another version than the base's is installed too,
         which folds the delta into the environment (layers/venv_delta.py)."""
@@ -66,13 +66,14 @@ class UvPipInstaller:
         added = [pin for pin in pins if _not_in(pin, base)]
         if not added:
             log.detail("The environment already has every resolved distribution")
-            return
+            return ""
         with log.timed(f"Installing what {self.source_name} adds with uv pip install"):
             argv = [str(self.uv), "pip", "install", "--no-deps", "--python", str(venv / "bin" / "python"), "--prefix", str(prefix), *added]
             code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
             if code != 0:
                 raise messages.tool_failed("uv", "uv pip install", output)
         uv.prune_cache(log, self.uv, env)
+        return ""
 
     def _compile(self, log: Logger, venv: Path, env: dict[str, str]) -> Path:
         inputs = [str(self.requirements_file)]

@@ -7,7 +7,7 @@ import urllib.request
 
 import pytest
 
-from pycnb_tools.bench import approaches, package_index, report, runner, runtime, scenarios
+from pycnb_tools.bench import approaches, base_images, package_index, poetry_project, report, runner, runtime, scenarios
 
 PACK_LOG = """\
 2026/11/21 20:22:30.743370 Warning: Detected pack is running in a container
@@ -93,6 +93,23 @@ def test_summary_gives_medians_ratios_and_targets():
 
 
 @pytest.mark.docker
+def test_the_poetry_variant_locks_the_reference_apps_pins_and_changes_them_as_a_poetry_user_does(docker_client, tmp_path):
+    base_images.ensure(docker_client)
+    index = runner._reference_index(docker_client, tmp_path)
+    with package_index.serve(index) as url:
+        app = scenarios.copy_reference_app(tmp_path / "app")
+        poetry_project.convert(docker_client, app, index, url)
+        assert not (app / "requirements.txt").exists()
+        locked = (app / "poetry.lock").read_text()
+        assert locked.count("[[package]]") == 26 and f'url = "{url.rstrip("/")}"' in locked
+        poetry_project.apply(docker_client, scenarios.ADD_DEPENDENCY, app, index, 1)
+        added = (app / "poetry.lock").read_text()
+        assert added.count("[[package]]") == 27 and 'name = "django-extensions"' in added
+        poetry_project.apply(docker_client, scenarios.REMOVE_DEPENDENCY, app, index, 1)
+        assert (app / "poetry.lock").read_text() == locked
+
+
+@pytest.mark.docker
 def test_quick_run_measures_all_three_approaches_and_both_interpreters(docker_client, builder_image, tmp_path):
     json_path, markdown_path = runner.run(docker_client, repetitions=1, quick=True, output=tmp_path)
     result = json.loads(json_path.read_text())
@@ -101,7 +118,7 @@ def test_quick_run_measures_all_three_approaches_and_both_interpreters(docker_cl
         medians = result["scenarios"][scenario]["median"]
         assert all(medians[key]["wall_seconds"] > 0 for key in ("A", "B", "C"))
         assert all(medians[key]["image_bytes"] > 0 and medians[key]["first_200_seconds"] > 0 for key in ("A", "B"))
-    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 16
+    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 17
     # Every run reports the stack images' sizes, against their targets.
     assert result["stacks"]["run image"] > 0 and result["stacks"]["build image"] > result["stacks"]["run image"]
     assert {goal["goal"]: goal["met"] for goal in result["targets"]}["run image (MB)"] is not None

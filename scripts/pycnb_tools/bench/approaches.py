@@ -18,7 +18,7 @@ from docker.errors import ContainerError, ImageNotFound, NotFound
 from .. import app, pack, toolchain
 from ..errors import StepError
 from ..paths import ROOT
-from . import base_images, scenarios
+from . import base_images, poetry_project, scenarios
 from .measure import PeakMemory
 
 STEP = "bench"
@@ -114,6 +114,25 @@ class PycnbWithUv(Pycnb):
 
     def build_env(self) -> dict[str, str]:
         return {**super().build_env(), "BP_PYTHON_INSTALLER": "uv", "UV_DEFAULT_INDEX": self.index_url}
+
+
+class PycnbWithPoetry(Pycnb):
+    """pycnb with the reference app as a Poetry project (pyproject.toml and poetry.lock), against A's pip."""
+
+    key, title = "P", "pycnb, the reference app locked by Poetry (pack build)"
+
+    def __init__(self, client: docker.DockerClient, index_url: str, index: Path) -> None:
+        super().__init__(client, index_url)
+        self.index = index
+
+    def start_cold(self, repetition: int) -> None:
+        self.image = f"pycnb-bench/p:r{repetition}-{os.getpid()}"
+
+    def prepare(self, app_dir: Path) -> None:
+        poetry_project.convert(self.client, app_dir, self.index, self.index_url)
+
+    def apply(self, scenario: str, app_dir: Path, repetition: int) -> None:
+        poetry_project.apply(self.client, scenario, app_dir, self.index, repetition)
 
 
 class PycnbGeoDjango(Pycnb):

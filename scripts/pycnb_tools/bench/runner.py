@@ -15,8 +15,8 @@ import docker
 
 from .. import shell, stacks, toolchain
 from ..paths import ROOT
-from . import base_images, docker_cli, measure, package_index, report, runtime, scenarios
-from .approaches import Dockerfile, Floor, Pycnb, PycnbGeoDjango, PycnbWithUv
+from . import base_images, docker_cli, measure, package_index, poetry_project, report, runtime, scenarios
+from .approaches import Dockerfile, Floor, Pycnb, PycnbGeoDjango, PycnbWithPoetry, PycnbWithUv
 
 # The uv the Python buildpack installs for `BP_PYTHON_INSTALLER=uv`: the local index must serve it too.
 UV_PINS = ROOT / "buildpacks" / "python" / "python_buildpack" / "tools" / "uv.txt"
@@ -50,7 +50,8 @@ def _reference_index(client: docker.DockerClient, tmp: Path) -> Path:
     """The package index of the reference app and of the dependency a scenario adds."""
     added = tmp / "added.txt"
     added.write_text(scenarios.ADDED_DEPENDENCY + "\n")
-    return package_index.fill(client, base_images.BUILD_IMAGE, [scenarios.REFERENCE_APP / "requirements.txt", added, UV_PINS])
+    return package_index.fill(client, base_images.BUILD_IMAGE,
+                              [scenarios.REFERENCE_APP / "requirements.txt", added, UV_PINS, poetry_project.POETRY_PINS])
 
 
 def _runtime(client: docker.DockerClient, index: Path, repetitions: int) -> dict:
@@ -75,7 +76,7 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
         with package_index.serve(index) as url:
             approaches = [Pycnb(client, url), PycnbWithUv(client, url), Dockerfile(client, url, cli), Floor(client, url)]
             if not quick:
-                approaches.insert(2, PycnbGeoDjango(client, url))
+                approaches[2:2] = [PycnbWithPoetry(client, url, index), PycnbGeoDjango(client, url)]
             for repetition in range(1, repetitions + 1):
                 for approach in approaches:
                     _run_scenarios(client, approach, chosen, repetition, Path(tmp) / approach.key, samples)
@@ -118,7 +119,7 @@ def _run_scenarios(client, approach, chosen, repetition, app_dir: Path, samples)
     previous_layers = None
     try:
         for scenario in [name for name in chosen if name in getattr(approach, "scenarios", chosen)]:
-            scenarios.apply(scenario, app_dir, repetition)
+            getattr(approach, "apply", scenarios.apply)(scenario, app_dir, repetition)
             shell.say(f"Repetition {repetition}, {approach.title}: {scenario}")
             build = approach.build(app_dir)
             sample: dict = {"wall_seconds": round(build.seconds, 3), "peak_memory_bytes": build.peak_memory}

@@ -66,15 +66,18 @@ def unpack(archive: Path, folder: Path) -> None:
     unpack_all([(archive, folder)])
 
 
-def unpack_all(pairs: list[tuple[Path, Path]]) -> None:
+def unpack_all(pairs: list[tuple[Path, Path]], leave_out: Callable[[str], bool] | None = None) -> None:
     """`unpack` each (archive, folder). Creating a file costs a wait on the disk more than it costs CPU
     (up to 0.7 ms a file where the filesystem is busy discarding deleted blocks), so the files are
     created by several GNU tar processes at once: folders first, then a share of the files each, then
-    hard links, whose targets must exist."""
+    hard links, whose targets must exist. `leave_out`: member names not to unpack, for a copy that is
+    only read; a folder that would hold nothing else is left out too."""
     jobs = []
     try:
         for archive, folder in pairs:
             members = _members(archive)
+            if leave_out is not None:
+                members = _without(members, leave_out)
             if folder.exists() or folder.is_symlink():
                 shutil.rmtree(folder)
             folder.mkdir(parents=True)
@@ -119,6 +122,18 @@ def _members(archive: Path) -> tuple[list[list[str]], list[str], list[list[str]]
         for member in tar:
             (folders if member.isdir() else links if member.islnk() else files).append(member.name)
     return [folders], files, [links]
+
+
+def _without(members: tuple[list[list[str]], list[str], list[list[str]]],
+             leave_out: Callable[[str], bool]) -> tuple[list[list[str]], list[str], list[list[str]]]:
+    """`members` without the files and links `leave_out` names, nor the folders only they were in."""
+    (folders,), files, (links,) = members
+    kept_files = [name for name in files if not leave_out(name)]
+    kept_links = [name for name in links if not leave_out(name)]
+    holding = {str(parent) for name in [*kept_files, *kept_links] for parent in Path(name).parents}
+    filled = {str(parent) for name in [*files, *links, *folders] for parent in Path(name).parents}
+    kept_folders = [name for name in folders if not leave_out(name) and (str(Path(name)) in holding or str(Path(name)) not in filled)]
+    return [kept_folders], kept_files, [kept_links]
 
 
 def _shares(names: list[str], count: int) -> list[list[str]]:

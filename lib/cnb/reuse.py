@@ -14,7 +14,7 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar
 
 from . import archive
 from .layer_content import Fingerprint, fingerprint
@@ -219,10 +219,11 @@ class State:
         self._save(entries)
         return [entry["path"] for entry in wanted]
 
-    def read_only_copies(self, scratch: Path) -> dict[str, Path]:
+    def read_only_copies(self, scratch: Path, leave_out: Callable[[str], bool] | None = None) -> dict[str, Path]:
         """Where each kept layer's files can be read: its own folder if unpacked, else a copy unpacked
-        under `scratch`, by layer name. Nothing written there reaches the image; it is for steps that only
-        read the files, and much faster where the layers volume makes creating files slow."""
+        under `scratch`, by layer name, without the members `leave_out` names. Nothing written there reaches
+        the image; it is for steps that only read the files, and much faster where the layers volume makes
+        creating files slow."""
         found, wanted = {}, []
         for entry in self._read():
             folder = Path(entry["path"])
@@ -231,7 +232,7 @@ class State:
             else:
                 found[folder.name] = scratch / folder.name
                 wanted.append((Path(entry["archive"]), scratch / folder.name))
-        archive.unpack_all(wanted)
+        archive.unpack_all(wanted, leave_out)
         return found
 
     def release(self) -> tuple[list[str], list[str]]:

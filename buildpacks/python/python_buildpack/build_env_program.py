@@ -4,8 +4,9 @@ later build step (layers/build_env.py). Run by later buildpacks and the `python`
 - `materialize` unpacks them into their own folders, as the image has them;
 - `release` removes them again once unchanged, so the export reuses the previous image's layers;
 - `read-only SCRATCH` unpacks what is not unpacked into SCRATCH (outside the layers volume, where
-  creating files is fast) and points that environment at that runtime; it prints the environment's
-  `python`, for steps that only read the files (importing settings, collecting static files).
+  creating files is fast), without the packages' translations (`translation_catalog`), and points that
+  environment at that runtime; it prints the environment's `python`, for steps that only read the files
+  (importing settings, collecting static files).
 
 Each also acts on the kept layers earlier buildpacks published (cnb.reuse.PUBLISHED_ENV_VAR: pycnb/apt's
 libraries, which the environment finds by their paths), always in their own folders.
@@ -14,7 +15,7 @@ libraries, which the environment finds by their paths), always in their own fold
 import os
 import sys
 import time
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 buildpack_dir = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(buildpack_dir / "vendor"), str(buildpack_dir)]
@@ -35,6 +36,18 @@ def point_environment_at(venv: Path, runtime: Path, installed_runtime: Path) -> 
     config.write_text(config.read_text(encoding="utf-8").replace(str(installed_runtime), str(runtime)), encoding="utf-8")
 
 
+def translation_catalog(name: str) -> bool:
+    """A package's gettext catalog (`<package>/locale/<language>/LC_MESSAGES/...`), left out of a read-only
+    copy: 40% of a Django app's environment (Django's contrib apps have one per language), and never read
+    by importing settings or collecting static files. Django's own (`django/conf/locale`) stay, since
+    Django refuses to translate into the default language without them."""
+    parts = PurePosixPath(name).parts
+    if "LC_MESSAGES" not in parts:
+        return False
+    index = parts.index("LC_MESSAGES")
+    return index >= 2 and parts[index - 2] == "locale" and parts[max(index - 4, 0):index - 2] != ("django", "conf")
+
+
 def read_only(state: State, venv: Path, runtime: Path, scratch: Path) -> tuple[list[str], Path]:
     """The environment's `python` for steps that only read; what earlier buildpacks kept (pycnb/apt's
     libraries, named by their paths in the environment) is unpacked in place first."""
@@ -43,7 +56,7 @@ def read_only(state: State, venv: Path, runtime: Path, scratch: Path) -> tuple[l
 
 
 def _read_only_python(state: State, venv: Path, runtime: Path, scratch: Path) -> Path:
-    folders = state.read_only_copies(scratch)
+    folders = state.read_only_copies(scratch, leave_out=translation_catalog)
     copy = folders.get(venv.name, venv)
     if copy == venv:
         if any(folder != venv.parent / name for name, folder in folders.items()):

@@ -136,6 +136,22 @@ def test_read_only_copies_are_unpacked_outside_the_layer_unless_it_is_unpacked(t
     assert state.read_only_copies(tmp_path / "scratch2") == {"venv": layer.path}
 
 
+def test_an_unpack_can_leave_out_members_and_the_folders_only_they_were_in(tmp_path):
+    source = tmp_path / "source"
+    (source / "pkg" / "locale" / "de" / "LC_MESSAGES").mkdir(parents=True)
+    (source / "pkg" / "locale" / "de" / "LC_MESSAGES" / "pkg.mo").write_text("catalog")
+    (source / "pkg" / "locale" / "de" / "formats.py").write_text("")
+    (source / "pkg" / "locale" / "fr" / "LC_MESSAGES").mkdir(parents=True)
+    (source / "pkg" / "locale" / "fr" / "LC_MESSAGES" / "pkg.mo").write_text("catalog")
+    (source / "pkg" / "empty").mkdir()
+    (source / "pkg" / "__init__.py").write_text("")
+    tar = tmp_path / "content.tar"
+    archive.pack(source, tar)
+    archive.unpack_all([(tar, tmp_path / "out")], leave_out=lambda name: "LC_MESSAGES" in name)
+    left = sorted(str(path.relative_to(tmp_path / "out")) for path in (tmp_path / "out").rglob("*"))
+    assert left == ["pkg", "pkg/__init__.py", "pkg/empty", "pkg/locale", "pkg/locale/de", "pkg/locale/de/formats.py"]
+
+
 def test_unpacking_in_parallel_gives_back_every_file_link_and_mode(tmp_path):
     source = tmp_path / "source"
     for index in range(300):

@@ -1,6 +1,6 @@
 """pycnb-python-env read-only: a copy of the environment pointed at a copy of the runtime."""
 
-from python_buildpack.build_env_program import point_environment_at
+from python_buildpack.build_env_program import point_environment_at, translation_catalog
 
 
 def test_a_copied_environment_runs_the_copied_runtime(tmp_path):
@@ -33,3 +33,14 @@ def test_the_build_env_layer_tells_later_buildpacks_which_package_manager_instal
     found = {name: (env_build / f"{name}.override").read_text()
              for name in (python_env.PACKAGE_MANAGER_ENV_VAR, python_env.DEPENDENCY_FILE_ENV_VAR)}
     assert python_env.chosen(found) == ("uv", "uv.lock")
+
+
+def test_a_read_only_copy_leaves_out_packages_translations_but_not_djangos_own():
+    site = "lib/python3.13/site-packages/"
+    assert translation_catalog(site + "django/contrib/admin/locale/de/LC_MESSAGES/django.mo")
+    assert translation_catalog(site + "django/contrib/admin/locale/de/LC_MESSAGES")
+    assert translation_catalog(site + "rest_framework/locale/fr/LC_MESSAGES/django.po")
+    assert not translation_catalog(site + "django/conf/locale/de/LC_MESSAGES/django.mo")
+    assert not translation_catalog(site + "django/conf/locale/de/formats.py")
+    assert not translation_catalog(site + "django/contrib/admin/static/admin/js/core.js")
+    assert not translation_catalog("LC_MESSAGES/x.mo")

@@ -2,7 +2,7 @@
 builds with `uv sync --locked`, compiles uWSGI from source against the runtime's libpython and serves
 200 with it, leaves its dev group out of the image, reuses its
 environment when nothing changed, and loses a dependency `uv remove` took out of the lock. uv also
-installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it. A stale uv.lock beside an exported
+installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it, and a line added later alone, into venv-delta. A stale uv.lock beside an exported
 requirements.txt is refused, as Heroku refuses several managers; picking uv then says the lock is stale."""
 
 import re
@@ -144,6 +144,18 @@ def test_uv_installs_a_requirements_txt_app_when_asked_and_keeps_it_exact(docker
         assert second.returncode == 0, second.log
         status, output = python_in(docker_client, image, "import django; import six")
         assert status != 0 and "No module named 'six'" in output, output
+        # An added line: uv installs it alone on the kept environment, into venv-delta, console script included.
+        (app / "requirements.txt").write_text(REQUIREMENTS + "pyjokes==0.8.3\n")
+        third = pack_build(image, app, env=env)
+        assert third.returncode == 0, third.log
+        assert "added: pyjokes==0.8.3: installed on top (venv-delta)" in summary_value(third.log, "Environment cache"), third.log
+        assert "Installing what requirements.txt adds with uv pip install" in third.log, third.log
+        assert "+ pyjokes==0.8.3" in third.log and "+ django" not in third.log.lower(), third.log
+        assert "Reusing layer 'pycnb/python:venv'" in third.log and "Adding layer 'pycnb/python:venv-delta'" in third.log
+        status, output = python_in(docker_client, image, "import pyjokes, django; print(pyjokes.__file__.split('/')[3], django.VERSION[:2])")
+        assert status == 0 and "venv-delta (5, 2)" in output, output
+        joke = docker_client.containers.run(image, ["pyjoke"], entrypoint="launcher", remove=True).decode()
+        assert joke.strip()
     finally:
         remove_image_and_cache(docker_client, image)
 

@@ -14,11 +14,9 @@ from pathlib import Path
 
 from cnb import commands
 from cnb.log import Logger
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.utils import canonicalize_name
 
 from .. import messages
-from ..layers import tool
+from ..layers import tool, venv_delta
 from . import uv
 from .interface import InstallContext
 
@@ -56,24 +54,20 @@ class UvPipInstaller:
         uv.prune_cache(log, self.uv, env)
 
     def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
-        """The resolution's pins that `base` lacks, installed under `prefix` without their dependencies
-        (the resolution already holds them); a pin of another version than the base's is installed too,
-        which folds the delta into the environment (layers/venv_delta.py)."""
+        """uv installs into an environment, not beside one (with `--prefix` it installs every requirement
+        again), so `uv pip install` runs on the base's skeleton: the base's distributions satisfy their lines
+        from their installed metadata, with nothing downloaded, and only what the requirements add is
+        installed; it is then moved under `prefix` (layers/venv_delta.py)."""
         env = uv.environment(self.env, self.cache_dir, venv)
-        resolved = self._compile(log, venv, env)
-        lines = resolved.read_text(encoding="utf-8").splitlines()
-        pins = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
-        added = [pin for pin in pins if _not_in(pin, base)]
-        if not added:
-            log.detail("The environment already has every resolved distribution")
-            return ""
+        before = venv_delta.files_of(venv)
         with log.timed(f"Installing what {self.source_name} adds with uv pip install"):
-            argv = [str(self.uv), "pip", "install", "--no-deps", "--python", str(venv / "bin" / "python"), "--prefix", str(prefix), *added]
+            argv = [str(self.uv), "pip", "install", "--python", str(venv / "bin" / "python"), "-r", str(self.requirements_file),
+                    *self.extra_packages]
             code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
             if code != 0:
                 raise messages.tool_failed("uv", "uv pip install", output)
         uv.prune_cache(log, self.uv, env)
-        return ""
+        return venv_delta.move_new_files(venv, prefix, before)
 
     def _compile(self, log: Logger, venv: Path, env: dict[str, str]) -> Path:
         inputs = [str(self.requirements_file)]
@@ -89,23 +83,6 @@ class UvPipInstaller:
             if code != 0:
                 raise messages.tool_failed("uv", f"uv pip compile {self.source_name}", output)
         return resolved
-
-
-def _not_in(pin: str, base: dict[str, str]) -> bool:
-    found = _pinned(pin)
-    return found is None or base.get(found[0]) != found[1]
-
-
-def _pinned(line: str) -> tuple[str, str] | None:
-    """(canonical name, version) of a `name==version` line of uv's resolution, else None (a URL, a path)."""
-    try:
-        requirement = Requirement(line)
-    except InvalidRequirement:
-        return None
-    specifiers = list(requirement.specifier)
-    if requirement.url or len(specifiers) != 1 or specifiers[0].operator != "==":
-        return None
-    return canonicalize_name(requirement.name), specifiers[0].version
 
 
 def installer(context: InstallContext, requirements_file: Path, source_name: str) -> UvPipInstaller:

@@ -1,7 +1,8 @@
 """Pipenv through the real pack: a Django app made at test time with the real Pipenv (`pipenv install`,
 `pipenv install --dev`, `django-admin startproject`, its virtualenv outside the app as Pipenv makes it
 by default) builds with `pipenv sync`, serves, and holds no dev package; a rebuild with no change runs
-no installer; after `pipenv uninstall` a rebuild has the package gone from the image. And a Pipenv app whose
+no installer; after `pipenv install` of one more package only it is installed, into venv-delta; after
+`pipenv uninstall` a rebuild has the package gone from the image. And a Pipenv app whose
 Django project sits in app/ (`django-admin startproject app app`, the Pipfile at the top) with a
 pyproject.toml [build-system] the lock does not install: found, served from app/, the [build-system] said unused."""
 
@@ -33,6 +34,11 @@ def distributions(docker_client, image: str) -> set[str]:
     """The names of the distributions installed in the image's environment."""
     output = docker_client.containers.run(image, entrypoint=["bash"], command=["-c", f"ls {SITE_PACKAGES}"], remove=True).decode()
     return {line.split("-")[0].lower() for line in output.split() if line.endswith(".dist-info")}
+
+
+def launch(docker_client, image: str, *command: str) -> str:
+    """The last line a command prints in the image, run through the launcher."""
+    return docker_client.containers.run(image, list(command), entrypoint="launcher", remove=True).decode().strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="module")
@@ -72,13 +78,22 @@ def rebuild(first_build, app, image):
     return result.log
 
 
-@pytest.fixture(scope="module")
-def after_uninstall(rebuild, app, image):
+def rebuild_after(app, image, *pipenv_args: str) -> str:
     folder, workon = app
-    pipenv(folder, workon, "uninstall", "humanize")
+    pipenv(folder, workon, *pipenv_args)
     result = pack_build(image, folder)
     assert result.returncode == 0, result.log
     return result.log
+
+
+@pytest.fixture(scope="module")
+def after_install(rebuild, app, image):
+    return rebuild_after(app, image, "install", "python-slugify==8.0.4")
+
+
+@pytest.fixture(scope="module")
+def after_uninstall(after_install, app, image):
+    return rebuild_after(app, image, "uninstall", "humanize")
 
 
 def test_a_django_app_made_with_pipenv_builds_with_pipenv_and_serves(docker_client, first_build, image):
@@ -108,6 +123,17 @@ def test_the_sbom_lists_what_pipenv_installed(first_build, image, tmp_path):
 def test_a_rebuild_with_no_change_runs_no_installer(rebuild):
     assert "no installer runs" in rebuild
     assert "Installing dependencies from Pipfile.lock with pipenv sync" not in rebuild
+
+
+def test_after_pipenv_install_only_the_new_packages_are_installed_into_a_small_layer(docker_client, after_install, image):
+    log = after_install
+    assert "installed on top (venv-delta)" in summary_value(log, "Environment cache"), log
+    assert "Installing dependencies from Pipfile.lock with pipenv sync" in log and "Emptying the environment" not in log, log
+    assert "Reusing layer 'pycnb/python:venv'" in log and "Adding layer 'pycnb/python:venv-delta'" in log, log
+    where = "import slugify, humanize, django; print(slugify.__file__.split('/')[3])"
+    assert launch(docker_client, image, "python", "-c", where) == "venv-delta"
+    # Its console script, installed with it, is on PATH at launch.
+    assert launch(docker_client, image, "slugify", "Hello World") == "hello-world"
 
 
 def test_after_pipenv_uninstall_a_rebuild_has_the_package_gone(docker_client, after_uninstall, image):

@@ -1,8 +1,10 @@
 """uv through the real pack: a Django app made with the real uv (`uv init`, `uv add`, `uv add --dev`)
 builds with `uv sync --locked`, compiles uWSGI from source against the runtime's libpython and serves
 200 with it, leaves its dev group out of the image, reuses its
-environment when nothing changed, and loses a dependency `uv remove` took out of the lock. uv also
-installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it, and a line added later alone, into venv-delta. A stale uv.lock beside an exported
+environment when nothing changed, installs a dependency `uv add` added alone into venv-delta, and loses a
+dependency `uv remove` took out of the lock. uv also
+installs a requirements.txt app when `BP_PYTHON_INSTALLER=uv` asks for it, and a line added later alone,
+into venv-delta. A stale uv.lock beside an exported
 requirements.txt is refused, as Heroku refuses several managers; picking uv then says the lock is stale."""
 
 import re
@@ -116,6 +118,18 @@ def test_a_rebuild_with_nothing_changed_runs_no_installer(builds):
     assert "uv sync" not in again.log.split("Installing dependencies", 1)[-1].split("Software bill of materials", 1)[0]
 
 
+def test_a_dependency_uv_add_added_is_installed_alone_into_a_small_layer(docker_client, builds):
+    image, app, _ = builds
+    uv(app, "add", "--no-sync", "pyjokes==0.8.3")  # not humanize: the stale-lock test below adds that
+    after = pack_build(image, app)
+    assert after.returncode == 0, after.log
+    assert "added: pyjokes==0.8.3: installed on top (venv-delta)" in summary_value(after.log, "Environment cache"), after.log
+    assert "uv sync --locked --no-default-groups --inexact" in after.log and "+ pyjokes==0.8.3" in after.log, after.log
+    assert "Reusing layer 'pycnb/python:venv'" in after.log and "Adding layer 'pycnb/python:venv-delta'" in after.log
+    status, output = python_in(docker_client, image, "import pyjokes, six, django_heroku; print(pyjokes.__file__.split('/')[3])")
+    assert status == 0 and "venv-delta" in output, output
+
+
 def test_a_dependency_uv_remove_took_out_is_gone_after_the_next_build(docker_client, builds):
     image, app, _ = builds
     uv(app, "remove", "--no-sync", "six")
@@ -124,6 +138,8 @@ def test_a_dependency_uv_remove_took_out_is_gone_after_the_next_build(docker_cli
     assert "update in place: the dependency files changed" in summary_value(after.log, "Environment cache")
     status, output = python_in(docker_client, image, "import django; import six")
     assert status != 0 and "No module named 'six'" in output, output
+    status, output = python_in(docker_client, image, "import pyjokes")
+    assert status == 0, output
 
 
 def test_uv_installs_a_requirements_txt_app_when_asked_and_keeps_it_exact(docker_client, builder_image, tmp_path):
@@ -148,11 +164,12 @@ def test_uv_installs_a_requirements_txt_app_when_asked_and_keeps_it_exact(docker
         (app / "requirements.txt").write_text(REQUIREMENTS + "pyjokes==0.8.3\n")
         third = pack_build(image, app, env=env)
         assert third.returncode == 0, third.log
-        assert "added: pyjokes==0.8.3: installed on top (venv-delta)" in summary_value(third.log, "Environment cache"), third.log
+        assert "added: pyjokes==0.8.3: installed on top (venv-delta)" in summary_value(third.log, "Environment cache")
         assert "Installing what requirements.txt adds with uv pip install" in third.log, third.log
         assert "+ pyjokes==0.8.3" in third.log and "+ django" not in third.log.lower(), third.log
         assert "Reusing layer 'pycnb/python:venv'" in third.log and "Adding layer 'pycnb/python:venv-delta'" in third.log
-        status, output = python_in(docker_client, image, "import pyjokes, django; print(pyjokes.__file__.split('/')[3], django.VERSION[:2])")
+        where = "import pyjokes, django; print(pyjokes.__file__.split('/')[3], django.VERSION[:2])"
+        status, output = python_in(docker_client, image, where)
         assert status == 0 and "venv-delta (5, 2)" in output, output
         joke = docker_client.containers.run(image, ["pyjoke"], entrypoint="launcher", remove=True).decode()
         assert joke.strip()

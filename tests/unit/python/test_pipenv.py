@@ -350,3 +350,10 @@ def test_a_build_system_beside_a_pipfile_is_not_used_and_said_so(tmp_path, pypro
     project = package_managers.read(App(app), choice, {})
     titles = [title for title, _ in project.warnings(app)]
     assert titles == (["pyproject.toml's [build-system] is not used"] if warned else [])
+
+
+def test_a_lock_that_only_gained_packages_can_be_installed_as_a_delta(tmp_path):
+    """addition_texts: every locked package of every category, a URL or path one by its whole entry."""
+    lock = a_lock(develop={"Pytest": {"version": "==9.0.1"}, "mylib": {"path": "."}})
+    project = read(make_app(tmp_path, "[packages]\nsix = '*'\n", lock))
+    assert project.addition_texts() == ['mylib {"path": "."}\npytest==9.0.1\nsix==1.17.0']

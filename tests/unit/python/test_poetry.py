@@ -348,3 +348,7 @@ def test_a_project_whose_build_fails_gets_what_poetry_named(locked, tmp_path):
     assert raised.value.title == "Poetry could not install the project itself"
     assert "Readme path" in raised.value.details and "README.md" in raised.value.details
     assert "package-mode = false" in raised.value.fix[1]
+
+
+def test_the_locked_packages_of_every_group_are_the_lines_a_delta_follows(locked):
+    assert read(locked).addition_texts() == ["iniconfig==2.3.1\nsix==1.17.0"]

@@ -134,3 +134,8 @@ def test_a_build_index_the_lock_was_not_made_against_is_a_warning_with_credentia
     assert "https://pypi.org/simple" in body and "s3cret" not in body and "mirror.example" in body
     same = read(app(tmp_path, lock), {"UV_INDEX_URL": "https://pypi.org/simple/"})
     assert same.warnings(tmp_path) == []
+
+
+def test_the_locked_packages_are_the_lines_a_delta_follows(tmp_path):
+    lock = LOCK + "\n[[package]]\nname = 'Django'\nversion = '5.2.8'\n\n[[package]]\nname = 'app'\nversion = '1.0'\n"
+    assert read(app(tmp_path, lock=lock)).addition_texts() == ["app==1.0\ndjango==5.2.8"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from packaging.utils import canonicalize_name
+
 from .. import app_files, messages
 
 
@@ -26,3 +28,11 @@ def read_toml(app_dir: Path, name: str, lock_command: str) -> tuple[str, dict]:
     except (ValueError, RecursionError):  # tomllib's int() of over 4300 digits; arrays nested thousands deep
         raise messages.invalid_lock(name, "it holds a number too long or arrays or tables nested too deeply to read",
                                     lock_command) from None
+
+
+def locked_pins(lock: dict) -> tuple[str, ...]:
+    """Every `[[package]]` of a TOML lock (poetry.lock, uv.lock) as `name==version`, sorted: the lines a
+    delta on the cached environment compares (layers/venv_delta.py)."""
+    packages = lock.get("package", [])
+    return tuple(sorted(f"{canonicalize_name(str(package.get('name', '')))}=={package.get('version', '')}"
+                        for package in (packages if isinstance(packages, list) else []) if isinstance(package, dict)))

@@ -9,7 +9,8 @@ virtualenv of its own): `pipenv verify` (Pipenv's own check of the same hash), t
 which installs from the lock only and never locks.
 
 `pipenv sync` never uninstalls, so when the lock changes the environment is made anew (`venv
---clear`) rather than updated in place: what the lock no longer lists is gone from the image.
+--clear`) rather than updated in place: what the lock no longer lists is gone from the image. A lock
+that only gained packages is installed on the environment's skeleton instead, into venv-delta.
 `[dev-packages]` never reach the image; `BP_PYTHON_INSTALL_GROUPS` adds other Pipfile categories.
 """
 
@@ -30,7 +31,7 @@ from packaging.utils import canonicalize_name
 
 from .. import app_files, messages, python_version
 from ..app import PIPFILE_LOCK, App
-from ..layers import tool, venv as venv_layer
+from ..layers import tool, venv as venv_layer, venv_delta
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
 from .interface import InstallContext
@@ -70,9 +71,11 @@ class PipenvProject:
     python: python_version.VersionRequest | None  # the Python the lock was made for
     categories: tuple[str, ...] = ()  # Pipfile sections installed besides [packages]
     build_system_unused: bool = False  # pyproject.toml has a [build-system], and the lock does not install the app itself
+    locked: tuple[str, ...] = ()  # every package of the lock, as `name==version` (or name and entry)
 
     def addition_texts(self) -> list[str] | None:
-        return None  # its lock is installed as a whole: a changed lock updates the environment in place
+        # A lock that only gained packages is installed as a delta (install_delta).
+        return ["\n".join(self.locked)]
 
     @property
     def installer_version(self) -> str:
@@ -145,6 +148,13 @@ class PipenvInstaller:
                 raise messages.tool_failed("pipenv", " ".join(["pipenv", *argv[1:]]), output)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
+        """`pipenv sync` on the base's skeleton, which has every locked package the base has: only the
+        lock's new packages are installed, then moved under `prefix` (layers/venv_delta.py)."""
+        before = venv_delta.files_of(venv)
+        self.install(log, venv, update_in_place=False)
+        return venv_delta.move_new_files(venv, prefix, before)
+
 
 def read(app: App, choice: Choice, env: dict[str, str]) -> PipenvProject:
     """Pipfile.lock and the Pipfile, checked before anything is downloaded."""
@@ -167,7 +177,22 @@ def read(app: App, choice: Choice, env: dict[str, str]) -> PipenvProject:
         python_version.pipfile_lock_request(lock_text),
         categories,
         isinstance((pyproject or {}).get("build-system"), dict) and not _installs_the_app(lock),
+        _locked(lock),
     )
+
+
+def _locked(lock: dict) -> tuple[str, ...]:
+    """Every package of every category as `name==version` (a package locked by URL or path: its name and
+    entry), sorted: what a delta compares (layers/venv_delta.py)."""
+    found = set()
+    for section, packages in lock.items():
+        if section == LOCK_META or not isinstance(packages, dict):
+            continue
+        for name, entry in packages.items():
+            version = entry.get("version") if isinstance(entry, dict) else None
+            pinned = isinstance(version, str) and version.startswith("==")
+            found.add(f"{canonicalize_name(name)}{version}" if pinned else f"{canonicalize_name(name)} {json.dumps(entry, sort_keys=True)}")
+    return tuple(sorted(found))
 
 
 def parse_lock(text: str) -> dict:

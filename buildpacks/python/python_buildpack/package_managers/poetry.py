@@ -20,7 +20,6 @@ from pathlib import Path
 from cnb import commands
 from cnb.log import Logger
 from packaging.specifiers import SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .. import app_files, messages
@@ -169,15 +168,9 @@ def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
         tuple(group for group in groups if group != MAIN_GROUP),
         lock_warnings,
         _has_main_group(pyproject, poetry_settings),
-        _locked(lock),
+        lock_files.locked_pins(lock),
     )
 
-
-def _locked(lock: dict) -> tuple[str, ...]:
-    """Every package of the lock as `name==version`, sorted: what a delta compares (layers/venv_delta.py)."""
-    packages = lock.get("package", [])
-    return tuple(sorted(f"{canonicalize_name(str(package.get('name', '')))}=={package.get('version', '')}"
-                        for package in (packages if isinstance(packages, list) else []) if isinstance(package, dict)))
 
 
 def _poetry_settings(pyproject: dict) -> dict:

@@ -23,7 +23,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from .. import app_files, messages
 from ..app import PYPROJECT, App
-from ..layers import tool, venv as venv_layer
+from ..layers import tool, venv as venv_layer, venv_delta
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files
 from .interface import InstallContext
@@ -59,8 +59,11 @@ class UvProject:
     build_index: str | None = None  # the default index the build gives uv, when it gives one
     default_groups: tuple[str, ...] = ()  # the groups a plain `uv sync` would install and this build does not
 
+    locked: tuple[str, ...] = ()  # every package of the lock, as `name==version`
+
     def addition_texts(self) -> list[str] | None:
-        return None  # its lock is installed as a whole: a changed lock updates the environment in place
+        # A lock that only gained packages is installed as a delta (install_delta).
+        return ["\n".join(self.locked)]
 
     @property
     def installer_version(self) -> str:
@@ -129,9 +132,10 @@ class UvInstaller:
     extra_packages: list[str] = field(default_factory=list)
     index_differs: bool = False
 
-    def install(self, log: Logger, venv: Path, *, update_in_place: bool) -> None:
+    def install(self, log: Logger, venv: Path, *, update_in_place: bool, exact: bool = True) -> None:
         env = {**environment(self.env, self.cache_dir, venv), "UV_PROJECT_ENVIRONMENT": str(venv)}
         argv = [str(self.uv), "sync", "--locked", "--no-default-groups", *(f"--group={group}" for group in self.groups)]
+        argv += [] if exact else ["--inexact"]
         with log.timed(f"Installing dependencies from {UV_LOCK} with uv sync"):
             code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
             if code != 0:
@@ -140,6 +144,14 @@ class UvInstaller:
                 raise messages.tool_failed("uv", "uv sync --locked", output)
         prune_cache(log, self.uv, env)
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
+
+    def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
+        """`uv sync --inexact` on the base's skeleton, which has every locked package the base has (inexact:
+        the packages other buildpacks asked for stay): only the lock's new packages are installed, then
+        moved under `prefix` (layers/venv_delta.py)."""
+        before = venv_delta.files_of(venv)
+        self.install(log, venv, update_in_place=False, exact=False)
+        return venv_delta.move_new_files(venv, prefix, before)
 
 
 def read(app: App, choice: Choice, env: dict[str, str]) -> UvProject:
@@ -166,7 +178,9 @@ def read(app: App, choice: Choice, env: dict[str, str]) -> UvProject:
         _registries(lock),
         next((env[name].strip() for name in INDEX_ENV_VARS if env.get(name, "").strip()), None),
         _default_groups(pyproject),
+        lock_files.locked_pins(lock),
     )
+
 
 
 def _default_groups(pyproject: dict) -> tuple[str, ...]:

@@ -58,6 +58,19 @@ def builder_image(docker_client):
     return builder.BUILDER_IMAGE
 
 
+@pytest.fixture(scope="session")
+def gis_builder_image(docker_client):
+    """The GIS builder (GDAL, GEOS and PROJ in its stack images), created unless `./pycnb test` already made it."""
+    from pycnb_tools import builder, stacks
+    from docker.errors import ImageNotFound
+
+    try:
+        docker_client.images.get(builder.GIS_BUILDER_IMAGE)
+    except ImageNotFound:
+        builder.create(docker_client, builder.GIS_BUILDER_IMAGE, stacks.GIS)
+    return builder.GIS_BUILDER_IMAGE
+
+
 @pytest.fixture
 def ca_binding(tmp_path):
     """A ca-certificates binding holding the host's trust store (a TLS-intercepting proxy's CA is there)."""

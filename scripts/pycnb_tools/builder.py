@@ -16,6 +16,8 @@ from .paths import BUILD_DIR, ROOT
 
 # A second work tree can set PYCNB_BUILDER_IMAGE so that its builder does not replace this one.
 BUILDER_IMAGE = os.environ.get("PYCNB_BUILDER_IMAGE") or "pycnb/builder:trixie"
+# The same buildpacks on the GIS stack (stacks.GIS): GeoDjango's libraries in the stack images.
+GIS_BUILDER_IMAGE = os.environ.get("PYCNB_GIS_BUILDER_IMAGE") or "pycnb/builder:trixie-gis"
 CONFIG = ROOT / "builder.toml"
 DEFAULT_STACK_IMAGES = {"build": "pycnb/build:trixie", "run": "pycnb/run:trixie"}
 # The lifecycle reads its platform settings from its container's env, which starts from the builder
@@ -37,23 +39,23 @@ def config(stack: stacks.Stack = stacks.TRIXIE) -> Path:
     if parsed["build"]["image"] != images["build"] or [run["image"] for run in parsed["run"]["images"]] != [images["run"]]:
         raise StepError("builder", "builder.toml no longer names the build and run images as expected",
                         'keep `image = "pycnb/build:trixie"` and `image = "pycnb/run:trixie"` in builder.toml')
-    copy = BUILD_DIR / "builder.toml"
+    copy = BUILD_DIR / f"builder-{stack.name}.toml"
     BUILD_DIR.mkdir(exist_ok=True)
     copy.write_text(text)
     return copy
 
 
-def create(client: docker.DockerClient, tag: str = BUILDER_IMAGE) -> str:
+def create(client: docker.DockerClient, tag: str = BUILDER_IMAGE, stack: stacks.Stack = stacks.TRIXIE) -> str:
     """Everything the builder needs, then the builder itself; each step reuses what it can."""
     tarball = toolchain.lifecycle_tarball()
     toolchain.pack()
-    stacks.build_images(client)
+    stacks.build_images(client, stack)
     index = runtimes.build_all(client)
     packaging.stage_all(index.parent)
     BUILD_DIR.mkdir(exist_ok=True)
     shutil.copyfile(tarball, BUILD_DIR / "lifecycle.tgz")
     pack.run(
-        ["builder", "create", tag, "--config", str(config()), "--pull-policy", "never"],
+        ["builder", "create", tag, "--config", str(config(stack)), "--pull-policy", "never"],
         fix="read pack's message above; builder.toml must match pack v" + toolchain.PACK_VERSION,
     )
     _set_lifecycle_env(client, tag)

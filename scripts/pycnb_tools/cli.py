@@ -79,9 +79,12 @@ def publish_cmd(registry: str) -> None:
 
 
 @cli.command("builder")
-def builder_cmd() -> None:
+@click.option("--gis", is_flag=True, help=f"The GIS builder ({builder.GIS_BUILDER_IMAGE}): GDAL, GEOS and PROJ in its stack images, "
+                                          "for GeoDjango apps (docs/apt.md).")
+def builder_cmd(gis: bool) -> None:
     """Create the builder image (runs every step above first)."""
-    tag = builder.create(docker_engine.ensure())
+    client = docker_engine.ensure()
+    tag = builder.create(client, builder.GIS_BUILDER_IMAGE, stacks.GIS) if gis else builder.create(client)
     say(f"Builder {tag} is ready")
     pack.set_up_for_users(tag)
     say(f"then: pack build myapp --builder {tag} --path ./myapp")
@@ -166,6 +169,8 @@ def bench_cmd(quick: bool, repetitions: int | None, runtime_only: bool, output: 
         say(f"Results: {markdown_path} and {json_path}")
         return
     builder.create(client)
+    if not quick:
+        builder.create(client, builder.GIS_BUILDER_IMAGE, stacks.GIS)  # approach H
     json_path, markdown_path = runner.run(client, repetitions=repetitions or (1 if quick else 3), quick=quick, output=output)
     say(f"Results: {markdown_path} and {json_path}")
 
@@ -173,8 +178,10 @@ def bench_cmd(quick: bool, repetitions: int | None, runtime_only: bool, output: 
 @cli.command("test", context_settings={"ignore_unknown_options": True})
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test_cmd(pytest_args: tuple[str, ...]) -> None:
-    """Create the builder, then run the whole test suite (unit, contract, end-to-end)."""
-    builder.create(docker_engine.ensure())
+    """Create the builders, then run the whole test suite (unit, contract, end-to-end)."""
+    client = docker_engine.ensure()
+    builder.create(client)
+    builder.create(client, builder.GIS_BUILDER_IMAGE, stacks.GIS)
     command = [sys.executable, "-m", "pytest", *test_workers.pytest_options(pytest_args, os.environ), *pytest_args]
     sys.exit(subprocess.call(command, cwd=ROOT, env={**os.environ}))
 

@@ -1,5 +1,6 @@
 """The base images: debian:trixie-slim (made with debootstrap when it cannot be pulled, slim the
-way Debian's official slim images are), then the build and run images from stacks/trixie/.
+way Debian's official slim images are), then the build and run images from stacks/trixie/, and the
+GIS variant's from those (`./pycnb builder --gis`).
 
 `PYCNB_BASE_IMAGE`, `PYCNB_BUILD_IMAGE` and `PYCNB_RUN_IMAGE` rename the three images (default
 debian:trixie-slim, pycnb/build:trixie and pycnb/run:trixie), so that a second work tree can try
@@ -39,6 +40,9 @@ class Stack:
     build_image: str
     run_image: str
     folder: Path
+    # A variant is made from another stack's images by `<kind>-<name suffix>.Dockerfile` (the GIS stack).
+    variant_of: "Stack | None" = None
+    dockerfile_suffix: str = ""
 
     @property
     def versions_file(self) -> Path:
@@ -51,6 +55,18 @@ TRIXIE = Stack(
     os.environ.get("PYCNB_BUILD_IMAGE") or "pycnb/build:trixie",
     os.environ.get("PYCNB_RUN_IMAGE") or "pycnb/run:trixie",
     STACKS_DIR / "trixie",
+)
+
+
+# The plain stack's images with GDAL, GEOS and PROJ (stacks/trixie/gis-packages.txt): a GeoDjango app built on
+# them needs no apt layer (docs/apt.md).
+GIS = Stack(
+    "trixie-gis",
+    os.environ.get("PYCNB_GIS_BUILD_IMAGE") or "pycnb/build:trixie-gis",
+    os.environ.get("PYCNB_GIS_RUN_IMAGE") or "pycnb/run:trixie-gis",
+    STACKS_DIR / "trixie",
+    variant_of=TRIXIE,
+    dockerfile_suffix="-gis",
 )
 
 
@@ -149,14 +165,19 @@ def ensure_base_image(client: docker.DockerClient) -> None:
 
 
 def build_images(client: docker.DockerClient, stack: Stack = TRIXIE) -> None:
-    """Build the stack's build and run images; Docker's layer cache makes a rebuild instant."""
-    ensure_base_image(client)
+    """Build the stack's build and run images (a variant's after the stack it is made from); Docker's
+    layer cache makes a rebuild instant."""
+    if stack.variant_of is not None:
+        build_images(client, stack.variant_of)
+    else:
+        ensure_base_image(client)
+    base = {"RUN_BASE": stack.variant_of.run_image, "BUILD_BASE": stack.variant_of.build_image} if stack.variant_of else {}
     # The run image first: the build image records its installed packages (for pycnb/apt).
     for kind, tag in (("run", stack.run_image), ("build", stack.build_image)):
         shell.say(f"Building the {kind} image {tag}")
         try:
-            for chunk in client.api.build(path=str(stack.folder), dockerfile=f"{kind}.Dockerfile", tag=tag,
-                                          buildargs={"BASE_IMAGE": BASE_IMAGE,
+            for chunk in client.api.build(path=str(stack.folder), dockerfile=f"{kind}{stack.dockerfile_suffix}.Dockerfile", tag=tag,
+                                          buildargs={"BASE_IMAGE": BASE_IMAGE, **base,
                                                      **({"RUN_IMAGE": stack.run_image} if kind == "build" else {})},
                                           network_mode="host", rm=True, decode=True, pull=False):
                 if "stream" in chunk and chunk["stream"].strip():
@@ -165,4 +186,5 @@ def build_images(client: docker.DockerClient, stack: Stack = TRIXIE) -> None:
                     raise BuildError(chunk["error"], [])
         except (BuildError, APIError) as error:
             raise StepError(STEP, f"building {tag} failed: {error}",
-                            f"fix stacks/{stack.name}/{kind}.Dockerfile, or check that Debian's mirror is reachable") from None
+                            f"fix stacks/{stack.folder.name}/{kind}{stack.dockerfile_suffix}.Dockerfile, or check that Debian's "
+                            "mirror is reachable") from None

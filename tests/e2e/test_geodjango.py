@@ -90,9 +90,8 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new))
 
 
-@pytest.fixture(scope="module")
-def geodjango(docker_client, builder_image, tmp_path_factory):
-    app = tmp_path_factory.mktemp("geodjango") / "app"
+def make_geodjango_app(app: Path) -> Path:
+    """The GeoDjango tutorial's app: startproject, startapp, a model with a PointField, PostGIS from DATABASE_URL."""
     app.mkdir()
     django_admin(app, "startproject", "mysite", ".")
     django_admin(app, "startapp", "places")
@@ -107,6 +106,12 @@ def geodjango(docker_client, builder_image, tmp_path_factory):
     (app / "places" / "migrations" / "0001_initial.py").write_text(MIGRATION)
     with (app / "mysite" / "urls.py").open("a") as file:
         file.write(VIEW)
+    return app
+
+
+@pytest.fixture(scope="module")
+def geodjango(docker_client, builder_image, tmp_path_factory):
+    app = make_geodjango_app(tmp_path_factory.mktemp("geodjango") / "app")
     image = unique_image("geodjango")
     try:
         result = pack_build(image, app)
@@ -172,6 +177,37 @@ def test_migrates_into_postgis_and_answers_a_distance_query(docker_client, geodj
     places = json.loads(body)["places"]
     assert [name for name, _ in places] == ["London", "Lyon"]
     assert 330 < places[0][1] < 360 and 380 < places[1][1] < 410
+
+
+@pytest.fixture(scope="module")
+def geodjango_on_the_gis_builder(docker_client, gis_builder_image, tmp_path_factory):
+    """The same app on the GIS builder, built twice: the second build changes nothing."""
+    app = make_geodjango_app(tmp_path_factory.mktemp("geodjango-gis") / "app")
+    image = unique_image("geodjango-gis")
+    try:
+        logs = []
+        for _ in range(2):
+            result = pack_build(image, app, builder=gis_builder_image)
+            assert result.returncode == 0, result.log
+            logs.append(result.log)
+        yield image, logs
+    finally:
+        remove_image_and_cache(docker_client, image)
+
+
+def test_on_the_gis_builder_nothing_is_installed_and_django_finds_the_stacks_libraries(docker_client, geodjango_on_the_gis_builder):
+    image, (first, again) = geodjango_on_the_gis_builder
+    assert "Asked by buildpacks  libgdal36, libgeos-c1t64, libproj25\n" in first, first
+    assert "find_library sees" not in first and "binutils" not in first, first
+    assert "libgdal36: the run image has it" in first and "libproj25: the run image has it" in first, first
+    assert re.search(r"\n  collectstatic +run\n", first), first
+    assert "Reusing layer 'pycnb/python:venv'" in again, again
+    code = ("import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings'); django.setup(); "
+            "from django.contrib.gis import gdal, geos; import os.path as p; "
+            "print(gdal.libgdal.lgdal._name, geos.libgeos.lgeos._name, p.exists('/layers/pycnb_apt/apt/usr'))")
+    output = python_in_image(docker_client, image, code)
+    # Found by the system's linker cache (ldconfig -p), not in a layer.
+    assert output.splitlines()[-1].split() == ["libgdal.so.36", "libgeos_c.so.1", "False"], output
 
 
 # docker-compose's service name: nothing answers at `db` when the image runs on its own.

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pycnb_tools import app, pack, toolchain
+from pycnb_tools.builder import BUILDER_IMAGE
 from pycnb_tools.bench.measure import free_port
 from pycnb_tools.cli import wait_for_http
 
@@ -25,11 +26,12 @@ class BuildResult:
     log: str
 
 
-def pack_build(image: str, app_dir: Path, *, env: dict[str, str] | None = None, extra: list[str] | None = None) -> BuildResult:
+def pack_build(image: str, app_dir: Path, *, env: dict[str, str] | None = None, extra: list[str] | None = None,
+               builder: str = BUILDER_IMAGE) -> BuildResult:
     """`pack build` as a user runs it, with the host's CA bundle as a ca-certificates binding."""
     with tempfile.TemporaryDirectory(prefix="pycnb-test-bindings-") as tmp:
         binding = app.write_ca_binding(Path(tmp), [app.HOST_CA_BUNDLE])
-        argv = [str(toolchain.pack()), *app.pack_build_args(image, app_dir, env=env, binding=binding, extra=extra)]
+        argv = [str(toolchain.pack()), *app.pack_build_args(image, app_dir, builder=builder, env=env, binding=binding, extra=extra)]
         result = subprocess.run(argv, env={**os.environ, **pack.env()}, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     return BuildResult(result.returncode, result.stdout + result.stderr)
 

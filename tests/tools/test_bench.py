@@ -118,7 +118,7 @@ def test_quick_run_measures_all_three_approaches_and_both_interpreters(docker_cl
         medians = result["scenarios"][scenario]["median"]
         assert all(medians[key]["wall_seconds"] > 0 for key in ("A", "B", "C"))
         assert all(medians[key]["image_bytes"] > 0 and medians[key]["first_200_seconds"] > 0 for key in ("A", "B"))
-    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 17
+    assert result["meta"]["versions"]["pack"] and len(result["targets"]) == 19
     # Every run reports the stack images' sizes, against their targets.
     assert result["stacks"]["run image"] > 0 and result["stacks"]["build image"] > result["stacks"]["run image"]
     assert {goal["goal"]: goal["met"] for goal in result["targets"]}["run image (MB)"] is not None

@@ -32,7 +32,7 @@ def test_renamed_stacks_get_a_builder_config_naming_them_with_working_paths():
     env = dict(zip(RENAMING, ("debian:trixie-slim-x", "pycnb/build:trixie-x", "pycnb/run:trixie-x")))
     base, build, run, config = names_with(env)
     assert (base, build, run) == tuple(env.values())
-    assert config == str(ROOT / "build" / "builder.toml")
+    assert config == str(ROOT / "build" / "builder-trixie.toml")
     parsed = tomllib.loads(Path(config).read_text())
     assert parsed["build"]["image"] == build and [image["image"] for image in parsed["run"]["images"]] == [run]
     original = tomllib.loads((ROOT / "builder.toml").read_text())
@@ -67,3 +67,14 @@ def test_slimming_an_installed_root_removes_what_the_filters_exclude_and_the_fol
     assert not (tmp_path / "usr/share/locale/fr").exists() and not os.path.lexists(tmp_path / "usr/share/doc/libbash")
     assert (tmp_path / "usr/share/man").is_dir()  # the excluded folders themselves stay, as in Debian's slim images
 
+
+
+def test_the_gis_builder_names_the_gis_stack_images_and_the_same_buildpacks():
+    from pycnb_tools import builder
+
+    parsed = tomllib.loads(builder.config(stacks.GIS).read_text())
+    assert parsed["build"]["image"] == "pycnb/build:trixie-gis"
+    assert [image["image"] for image in parsed["run"]["images"]] == ["pycnb/run:trixie-gis"]
+    assert [buildpack["id"] for buildpack in parsed["buildpacks"]] == [
+        buildpack["id"] for buildpack in tomllib.loads((ROOT / "builder.toml").read_text())["buildpacks"]]
+    assert stacks.GIS.variant_of is stacks.TRIXIE

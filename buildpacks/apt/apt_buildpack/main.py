@@ -69,6 +69,12 @@ def build(context: BuildContext, log: Logger) -> None:
     mirror = archive.mirror(context.env)
     arch = context.target.arch
     run = run_image.load()
+    if libraries and all(request.name in run.installed.packages for request in requests
+                         if request.line_number or request.name not in find_library.PACKAGES):
+        # The run image has every package asked for (the GIS stack): the dynamic linker's cache finds their
+        # libraries, at build time too, so find_library needs no binutils and no links.
+        requests = [request for request in requests if request.line_number or request.name not in find_library.PACKAGES]
+        libraries = []
     wanted = apt_layer.AptMetadata(apt_layer.LAYER_SCHEMA, archive.SUITE, arch, [request.name for request in requests], run.digest,
                                    find_library=libraries)
     plan = apt_layer.plan(layers, wanted)
@@ -103,6 +109,10 @@ def build(context: BuildContext, log: Logger) -> None:
         apt_layer.write_build_env(layers, layer, plan.wanted)
         return
 
+    if run.recorded and all(request.name in run.installed.packages for request in requests):
+        # The run image has everything asked for (the GIS stack): no index to download, nothing to resolve.
+        _commit_present(layers, layer, wanted, [(request.name, request.name) for request in requests], log)
+        return
     index = archive.load_index(mirror, cache, arch, log)
     if not run.recorded:
         title, body = messages.run_image_record_missing(str(run_image.RECORD_DIR / run_image.STATUS_FILE))
@@ -113,12 +123,10 @@ def build(context: BuildContext, log: Logger) -> None:
         log.warning(title, body)
     for name, package in resolution.virtual:
         log.step(messages.virtual_package_resolved(name, package))
-    for name, package in resolution.present:
-        log.step(f"{name}: the run image has it ({package})" if name != package else f"{name}: the run image has it")
     if not resolution.install:
-        layer.reset()
-        _commit(layers, layer, wanted)
+        _commit_present(layers, layer, wanted, resolution.present, log)
         return
+    _log_present(resolution.present, log)
 
     debs = archive.fetch_debs(resolution.install, mirror, cache, log)
     by_request = {request.name: request for request in requests}
@@ -149,6 +157,19 @@ def build(context: BuildContext, log: Logger) -> None:
     names = apt_layer.set_env(layer.layer, arch)
     log.step(f"Installed {len(installed)} packages, {messages.size(total)} in the image; set {', '.join(names)}")
     _commit(layers, layer, apt_layer.AptMetadata(**{**apt_layer.metadata_dict(wanted), "installed": installed, "bytes": total}))
+
+
+def _log_present(present: list[tuple[str, str]], log: Logger) -> None:
+    for name, package in present:
+        log.step(f"{name}: the run image has it ({package})" if name != package else f"{name}: the run image has it")
+
+
+def _commit_present(layers: Layers, layer: ReusableLayer, wanted: apt_layer.AptMetadata, present: list[tuple[str, str]],
+                    log: Logger) -> None:
+    """Nothing to install: the run image has every package asked for. The layer is committed empty."""
+    _log_present(present, log)
+    layer.reset()
+    _commit(layers, layer, wanted)
 
 
 def _commit(layers: Layers, layer: ReusableLayer, installed: apt_layer.AptMetadata) -> None:

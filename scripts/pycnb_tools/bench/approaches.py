@@ -16,6 +16,7 @@ import docker
 from docker.errors import ContainerError, ImageNotFound, NotFound
 
 from .. import app, pack, toolchain
+from ..builder import BUILDER_IMAGE, GIS_BUILDER_IMAGE
 from ..errors import StepError
 from ..paths import ROOT
 from . import base_images, poetry_project, scenarios
@@ -76,6 +77,7 @@ def phase_profile(log: str) -> dict[str, float]:
 
 class Pycnb:
     key, title = "A", "pycnb (pack build)"
+    builder = BUILDER_IMAGE
 
     def __init__(self, client: docker.DockerClient, index_url: str) -> None:
         self.client, self.index_url = client, index_url
@@ -89,7 +91,8 @@ class Pycnb:
         return {"PIP_INDEX_URL": self.index_url}
 
     def build(self, app_dir: Path) -> Build:
-        argv = [str(toolchain.pack()), *app.pack_build_args(self.image, app_dir, env=self.build_env()), "--timestamps"]
+        arguments = app.pack_build_args(self.image, app_dir, builder=self.builder, env=self.build_env())
+        argv = [str(toolchain.pack()), *arguments, "--timestamps"]
         seconds, peak, log = _timed(argv, pack.env(), "pack build")
         return Build(seconds, peak, phase_profile(log))
 
@@ -147,6 +150,16 @@ class PycnbGeoDjango(Pycnb):
 
     def prepare(self, app_dir: Path) -> None:
         scenarios.add_geodjango(app_dir)
+
+
+class PycnbGeoDjangoOnGisBuilder(PycnbGeoDjango):
+    """G's app on the GIS builder (stacks.GIS): GDAL, GEOS and PROJ are in the stack images, so no apt layer."""
+
+    key, title = "H", "pycnb, the GeoDjango app on the GIS builder (pack build)"
+    builder = GIS_BUILDER_IMAGE
+
+    def start_cold(self, repetition: int) -> None:
+        self.image = f"pycnb-bench/h:r{repetition}-{os.getpid()}"
 
 
 class Dockerfile:

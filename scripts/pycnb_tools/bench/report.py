@@ -15,10 +15,10 @@ FIGURES = {
     "changed_layer_bytes": ("Changed layers vs previous image", "MB"),
     "first_200_seconds": ("docker run to first HTTP 200", "s"),
 }
-APPROACHES = ("A", "U", "P", "G", "B", "C")
+APPROACHES = ("A", "U", "P", "G", "H", "B", "C")
 # Each ratio the tables show: pycnb against the Dockerfile and the floor, uv and Poetry against pip within
-# pycnb, and the GeoDjango app against the plain one.
-RATIOS = (("A", "B"), ("A", "C"), ("U", "A"), ("P", "A"), ("G", "A"))
+# pycnb, and the GeoDjango app (with its apt layer, and on the GIS builder) against the plain one.
+RATIOS = (("A", "B"), ("A", "C"), ("U", "A"), ("P", "A"), ("G", "A"), ("H", "A"))
 
 
 def _median(samples: list[dict], figure: str) -> float | None:
@@ -85,6 +85,8 @@ def targets(summary: dict, runtime_summary: dict | None = None, stacks: dict[str
         ("Poetry as fast as pip: P/A wall time, slowest scenario", slowest("P/A"), "<=", 1.1),
         ("GeoDjango, no change: G/A wall time", ratio(scenarios.NO_CHANGE, "G/A", "wall_seconds"), "<=", 1.2),
         ("GeoDjango, code change: G/A wall time", ratio(scenarios.CODE_CHANGE, "G/A", "wall_seconds"), "<=", 1.2),
+        ("GeoDjango on the GIS builder, no change: H/A wall time", ratio(scenarios.NO_CHANGE, "H/A", "wall_seconds"), "<=", 1.2),
+        ("GeoDjango on the GIS builder, code change: H/A wall time", ratio(scenarios.CODE_CHANGE, "H/A", "wall_seconds"), "<=", 1.2),
         ("run image (MB)", megabytes("run image"), "<=", 110.0),
         ("build image (MB)", megabytes("build image"), "<=", 500.0),
         ("image size A/B", ratio(scenarios.COLD, "A/B", "image_bytes"), "<=", 1.0),
@@ -142,7 +144,8 @@ def _scenario_tables(result: dict) -> list[str]:
         "A: pycnb (`pack build`). U: pycnb with uv installing requirements.txt (`BP_PYTHON_INSTALLER=uv`). "
         "P: A's app as a Poetry project (pyproject.toml, poetry.lock; dependencies changed by `poetry add --lock` and "
         "`poetry remove --lock`), full runs only. "
-        "G: A's app with GeoDjango (`django.contrib.gis`: GDAL, GEOS and PROJ from Debian), full runs only. "
+        "G: A's app with GeoDjango (`django.contrib.gis`: GDAL, GEOS and PROJ from Debian, in pycnb/apt's layer), full runs only. "
+        "H: G's app on the GIS builder (`./pycnb builder --gis`: the libraries in the stack images), full runs only. "
         "B: the Dockerfile a user would write (`docker buildx build`, BuildKit). "
         "C: the floor, the same install and collectstatic in a fresh container, with no image.",
         "",

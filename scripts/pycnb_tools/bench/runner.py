@@ -16,7 +16,7 @@ import docker
 from .. import shell, stacks, toolchain
 from ..paths import ROOT
 from . import base_images, docker_cli, measure, package_index, poetry_project, report, runtime, scenarios
-from .approaches import Dockerfile, Floor, Pycnb, PycnbGeoDjango, PycnbWithPoetry, PycnbWithUv
+from .approaches import Dockerfile, Floor, Pycnb, PycnbGeoDjango, PycnbGeoDjangoOnGisBuilder, PycnbWithPoetry, PycnbWithUv
 
 # The uv the Python buildpack installs for `BP_PYTHON_INSTALLER=uv`: the local index must serve it too.
 UV_PINS = ROOT / "buildpacks" / "python" / "python_buildpack" / "tools" / "uv.txt"
@@ -76,7 +76,8 @@ def run(client: docker.DockerClient, *, repetitions: int, quick: bool, output: P
         with package_index.serve(index) as url:
             approaches = [Pycnb(client, url), PycnbWithUv(client, url), Dockerfile(client, url, cli), Floor(client, url)]
             if not quick:
-                approaches[2:2] = [PycnbWithPoetry(client, url, index), PycnbGeoDjango(client, url)]
+                approaches[2:2] = [PycnbWithPoetry(client, url, index), PycnbGeoDjango(client, url),
+                                   PycnbGeoDjangoOnGisBuilder(client, url)]
             for repetition in range(1, repetitions + 1):
                 for approach in approaches:
                     _run_scenarios(client, approach, chosen, repetition, Path(tmp) / approach.key, samples)

@@ -19,6 +19,14 @@ from .log import Logger
 PROGRAM_ENV_VAR = "PYCNB_PYTHON_ENV"
 # A digest of everything the environment was made from: a later buildpack keys its own caches by it.
 KEY_ENV_VAR = "PYCNB_PYTHON_ENV_KEY"
+# The same for the environment layer alone, without what was added on top of it (the venv-delta layer), and
+# a JSON file listing what was added: `[{"name", "version", "top_level": [modules], "pth": bool}]`, empty
+# when nothing was. A later buildpack whose work imports none of the added modules may key by the first.
+BASE_KEY_ENV_VAR = "PYCNB_PYTHON_ENV_BASE_KEY"
+ADDED_ENV_VAR = "PYCNB_PYTHON_ENV_ADDED"
+# With those two: the app's files the environment was made from (JSON list of paths in the app), which the
+# two stand for.
+DEPENDENCY_FILES_ENV_VAR = "PYCNB_PYTHON_DEPENDENCY_FILES"
 # The tool pycnb/python chose (pip, uv, poetry, pipenv), and the first of the app's files that named it
 # (pyproject.toml when pip installs pyproject.toml's dependencies).
 PACKAGE_MANAGER_ENV_VAR = "PYCNB_PYTHON_PACKAGE_MANAGER"

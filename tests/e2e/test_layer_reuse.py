@@ -1,8 +1,9 @@
 """Rebuilds that move no bytes they need not (docs/design/layer-reuse.md), through the real pack.
 
 One app, made with `django-admin startproject` and WhiteNoise as Heroku's Django tutorial has it,
-built six times in order: cold; unchanged; with a changed view; with a changed model; with a changed
-CSS file; and after its previous image was deleted. Each test reads one of those builds."""
+built eight times in order: cold; unchanged; with a changed view; with a changed model; with a changed
+CSS file; after its previous image was deleted; with a package added that nothing imports at build time;
+with a package added that the settings look for. Each test reads one of those builds."""
 
 import json
 import subprocess
@@ -31,6 +32,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+try:
+    import debug_toolbar  # noqa: F401 (only where it is installed)
+    INSTALLED_APPS.append("debug_toolbar")
+except ImportError:
+    pass
 """
 VIEWS = """from django.http import HttpResponse
 from django.templatetags.static import static
@@ -114,6 +120,13 @@ def builds(docker_client, builder_image, django_admin, tmp_path_factory):
     build("static-change")
     docker_client.images.remove(image, force=True)
     build("image-deleted")
+    with (app / "requirements.txt").open("a") as requirements:
+        requirements.write("humanize==4.13.0\n")
+    build("package-added")
+    with (app / "requirements.txt").open("a") as requirements:
+        requirements.write("django-debug-toolbar\n")
+    build("package-reached")
+    found["image"] = image
     yield found
     remove_image_and_cache(docker_client, image)
 
@@ -167,3 +180,19 @@ def test_a_rebuild_after_the_previous_image_was_deleted_says_why_it_unpacked_the
     assert "- Using cached virtual environment from the build cache, since the previous image does not have it" in log
     assert builds["image-deleted"]["served"] == builds["static-change"]["served"]
     assert builds["image-deleted"]["digests"] == builds["static-change"]["digests"]
+
+
+def test_a_package_nothing_imports_at_build_time_is_added_without_running_python_for_the_static_files(builds):
+    log = builds["package-added"]["log"]
+    assert "added: humanize==4.13.0: installed on top (venv-delta)" in summary_value(log, "Environment cache"), log
+    assert summary_value(log, "collectstatic") == "reuse: " + STATIC_FILES_UNCHANGED, log
+    assert "Python for reading" not in log and "collectstatic --noinput" not in log
+    assert builds["package-added"]["served"] == builds["image-deleted"]["served"]
+
+
+def test_a_package_the_settings_look_for_runs_collectstatic_and_its_static_files_are_collected(docker_client, builds):
+    log = builds["package-reached"]["log"]
+    assert summary_value(log, "collectstatic") == "run" and "collectstatic --noinput" in log, log
+    listing = docker_client.containers.run(builds["image"], ["ls", "/workspace/staticfiles/debug_toolbar/css"],
+                                           entrypoint="launcher", remove=True).decode()
+    assert "toolbar.css" in listing, listing

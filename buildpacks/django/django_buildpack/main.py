@@ -173,6 +173,7 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         log.warning(*warning)
 
     log.section("Static files")
+    collected = None
     if skip:
         log.step(f"Skipping collectstatic: {skip}")
     elif cached and cached.has_static_files and static_root:
@@ -180,12 +181,12 @@ def _build(context: BuildContext, log: Logger, app_python: python_env.AppPython)
         static_files_cache.unpack(layers, cached.key, static_root)
     else:
         python, python_env_vars = app_python.get(env)
-        collectstatic.run(log, python, real_manage, python_env_vars, settings_module)
+        collected = collectstatic.run(log, python, real_manage, python_env_vars, settings_module)
     if cached:
         static_files_cache.keep(layers, cached.key)
     elif isinstance(inspected, settings.Settings):
         static_files_cache.save(layers, app_state, inspected, static_files_cache.loaded_modules(app, inspected, real_manage),
-                                None if skip else static_root)
+                                None if skip else static_root, collected)
 
     # STATIC_ROOT is in the app: what collectstatic wrote gets the same protection as the app's code.
     # This buildpack runs last of those writing into the app, so it sets the folders the app may write to.

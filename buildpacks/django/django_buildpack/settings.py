@@ -4,15 +4,36 @@ from __future__ import annotations
 
 import json
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+# Recorded in every process that reads the app at build time (this inspection, collectstatic): the top-level
+# names of the modules imported and of those looked up and not found, and the distributions asked for by name
+# ("*" for a scan of all), so that a package added later that none of them reached cannot change what they
+# made (static_files_cache). A finder consulted after every real one sees only what no real one found.
+LOOKUPS = """
+import atexit, json, os, sys
+class _PycnbLookups:
+    missing, distributions = set(), set()
+    @classmethod
+    def find_spec(cls, name, path=None, target=None):
+        cls.missing.add(name.partition(".")[0])
+        return None
+    @classmethod
+    def find_distributions(cls, context=None):
+        cls.distributions.add(getattr(context, "name", None) or "*")
+        return iter(())
+sys.meta_path.append(_PycnbLookups)
+def _pycnb_lookups():
+    return {"module_names": sorted({name.partition(".")[0] for name in list(sys.modules)} | _PycnbLookups.missing),
+            "distributions_looked_up": sorted(_PycnbLookups.distributions)}
+"""
 # Runs in the app's virtual environment with the app's settings. Prints one marked JSON line,
 # since settings modules may print things of their own.
 _MARKER = "PYCNB-DJANGO-SETTINGS:"
 # sys.argv[1] is the project folder, which replaces the `-c` default (the working folder) as
 # sys.path[0], as it would be for `python manage.py`.
-_SCRIPT = f"""
+_SCRIPT = LOOKUPS + f"""
 import importlib.util, json, os, sys, traceback
 sys.path[0] = sys.argv[1]
 
@@ -72,6 +93,7 @@ try:
               if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(os.getcwd() + os.sep)}},
             key=lambda f: (f != str(getattr(sys.modules.get(settings.SETTINGS_MODULE), "__file__", "")), f),
         ),
+        **_pycnb_lookups(),
     }}
 except BaseException as error:
     line = getattr(error, "lineno", None)
@@ -95,6 +117,9 @@ class Settings:
     media_root: str
     sqlite_databases: dict[str, str]  # alias -> NAME
     manifest_storage: bool = False  # STORAGES["staticfiles"] rewrites what collectstatic wrote
+    # What the inspection reached (LOOKUPS): module names imported or looked up, distributions asked for.
+    module_names: list[str] = field(default_factory=list)
+    distributions_looked_up: list[str] = field(default_factory=lambda: ["*"])
 
 
 @dataclass(frozen=True)

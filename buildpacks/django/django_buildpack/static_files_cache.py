@@ -26,22 +26,30 @@ from pathlib import Path
 from cnb import archive, python_env
 from cnb.layers import Layers
 from cnb.reuse import PUBLISHED_ENV_VAR
+from packaging.utils import canonicalize_name
 
 from .settings import Settings
 
 LAYER_NAME = "static-files"
 # Bump when what the key covers or the layer's layout changes. 2: several entries. 3: modules apart.
-SCHEMA = 3
+# 4: the packages added on top of the environment layer apart.
+SCHEMA = 4
 # The last builds' results kept, newest (or last used) first: going back to an earlier state (a package
 # tried and removed again, a reverted commit) finds its static files, as BuildKit finds its layers.
 ENTRIES = 3
-# The Python buildpack's digest of what the app's environment was made from (cnb.python_env).
+# The Python buildpack's digest of what the app's environment was made from (cnb.python_env); when it also
+# says what was added on top of its environment layer, the layer's own digest and the list of what was added.
 ENVIRONMENT_KEY_ENV_VAR = python_env.KEY_ENV_VAR
+BASE_KEY_ENV_VAR = python_env.BASE_KEY_ENV_VAR
+ADDED_ENV_VAR = python_env.ADDED_ENV_VAR
+DEPENDENCY_FILES_ENV_VAR = python_env.DEPENDENCY_FILES_ENV_VAR
 # Set anew in every build container (the lifecycle's CNB_* name temporary files), and read by no
 # deterministic settings module; and the list of kept layers' states, present only when an earlier
 # buildpack kept its layer (pycnb/apt's libraries are the same files either way).
 VOLATILE_ENV_VARS = frozenset({"HOSTNAME", "PWD", "OLDPWD", "SHLVL", "_", PUBLISHED_ENV_VAR})
 LIFECYCLE_PREFIX = "CNB_"
+# Modules that read every installed distribution without asking importlib.metadata (pkg_resources' working set).
+SCANNING_MODULES = frozenset({"pkg_resources"})
 
 
 @dataclass(frozen=True)
@@ -60,12 +68,30 @@ class AppState:
 
     context: str
     modules: dict[str, str]
+    # The distributions pycnb/python added on top of its environment layer (python_env.ADDED_ENV_VAR), when the
+    # context holds that layer's digest instead of the whole environment's; else None.
+    added: list[dict] | None = None
 
-    def entry_key(self, loaded: list[str]) -> str:
-        """The key of an entry made from the modules `loaded` (paths in the app): the context and their digests."""
+    def reached(self, module_names: list[str], distributions: list[str]) -> list[str]:
+        """The added distributions an entry's processes could have reached, as `name==version`: one that installs
+        a module they imported or looked up, one they asked for by name (all, for a scan), or one with a `.pth`
+        file (run by every interpreter). A distribution none of them reached cannot change what they made."""
+        if not self.added:
+            return []
+        names, asked = set(module_names), {canonicalize_name(name) if name != "*" else name for name in distributions}
+        if SCANNING_MODULES & names:
+            asked.add("*")
+        return sorted(f"{entry.get('name')}=={entry.get('version')}" for entry in self.added
+                      if entry.get("pth") or "*" in asked or entry.get("name") in asked or names & set(entry.get("top_level") or []))
+
+    def entry_key(self, loaded: list[str], reached: list[str] = ()) -> str:
+        """The key of an entry made from the modules `loaded` (paths in the app) and with the added distributions
+        `reached`: the context, the modules' digests and those distributions' versions."""
         digest = hashlib.sha256(f"context {self.context}\0".encode())
         for path in sorted(set(loaded)):
             digest.update(f"module {path} {self.modules.get(path, 'not a module of the project')}\0".encode("utf-8", "surrogateescape"))
+        for distribution in sorted(set(reached)):
+            digest.update(f"added {distribution}\0".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
 
@@ -75,9 +101,15 @@ def app_state(app: Path, project: Path, env: dict[str, str], settings_module: st
     inspection does not list, stay in the context."""
     if not env.get(ENVIRONMENT_KEY_ENV_VAR):
         return None
+    added = _added(env)
+    # With what was added known, the environment layer's digest stands for the packages, and each entry adds
+    # the added distributions its processes reached.
+    volatile = VOLATILE_ENV_VARS | ({ENVIRONMENT_KEY_ENV_VAR, ADDED_ENV_VAR} if added is not None else set())
+    # The dependency files' contents are in those keys: an added line changes the added distributions only.
+    dependency_files = set(_dependency_files(env)) if added is not None else set()
     root, project_folder = os.path.realpath(app), os.path.realpath(project)
     digest = hashlib.sha256(f"schema {SCHEMA}\0settings {settings_module}\0".encode())
-    for name in sorted(name for name in env if name not in VOLATILE_ENV_VARS and not name.startswith(LIFECYCLE_PREFIX)):
+    for name in sorted(name for name in env if name not in volatile and not name.startswith(LIFECYCLE_PREFIX)):
         digest.update(f"env {name}={env[name]}\0".encode("utf-8", "surrogateescape"))
     modules: dict[str, str] = {}
     for folder, dirs, files in os.walk(root):
@@ -89,6 +121,8 @@ def app_state(app: Path, project: Path, env: dict[str, str], settings_module: st
             info = os.lstat(path)
             if stat.S_ISLNK(info.st_mode):
                 digest.update(b"L " + encoded + b" " + os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")
+            elif stat.S_ISREG(info.st_mode) and relative in dependency_files:
+                digest.update(b"R " + encoded + b"\0")
             elif stat.S_ISREG(info.st_mode):
                 with open(path, "rb") as file:
                     file_digest = hashlib.file_digest(file, "sha256").digest()
@@ -99,7 +133,28 @@ def app_state(app: Path, project: Path, env: dict[str, str], settings_module: st
                     digest.update(b"F " + encoded + b" " + file_digest + b"\0")
             elif stat.S_ISDIR(info.st_mode):
                 digest.update(b"D " + encoded + b"\0")
-    return AppState(digest.hexdigest(), modules)
+    return AppState(digest.hexdigest(), modules, added)
+
+
+def _dependency_files(env: dict[str, str]) -> list[str]:
+    try:
+        files = json.loads(env.get(DEPENDENCY_FILES_ENV_VAR, "[]"))
+    except ValueError:
+        return []
+    return [file for file in files if isinstance(file, str)] if isinstance(files, list) else []
+
+
+def _added(env: dict[str, str]) -> list[dict] | None:
+    """The list pycnb/python wrote of what it added on top of its environment layer, or None (not said, unreadable)."""
+    if not env.get(BASE_KEY_ENV_VAR) or not env.get(ADDED_ENV_VAR):
+        return None
+    try:
+        added = json.loads(Path(env[ADDED_ENV_VAR]).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(added, list) or not all(isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in added):
+        return None
+    return added
 
 
 def loaded_modules(app: Path, settings: Settings, manage: Path) -> list[str]:
@@ -113,7 +168,9 @@ def _entries(metadata: dict) -> list[dict]:
     entries = metadata.get("entries")
     if not isinstance(entries, list):
         return []
-    return [entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("key"), str)]
+    return [entry for entry in entries if isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and all(isinstance(entry.get(name), list) and all(isinstance(item, str) for item in entry[name])
+                    for name in ("loaded", "module_names", "distributions_looked_up"))]
 
 
 def restore(layers: Layers, state: AppState | None) -> Cached | None:
@@ -121,8 +178,11 @@ def restore(layers: Layers, state: AppState | None) -> Cached | None:
     if state is None:
         return None
     layer = layers.get(LAYER_NAME)
-    entry = next((entry for entry in _entries(layer.metadata()) if entry.get("context") == state.context
-                  and isinstance(entry.get("loaded"), list) and state.entry_key(entry["loaded"]) == entry["key"]), None)
+    # An entry's key is its context, its loaded modules' digests and the added distributions it reached: recomputed
+    # from this build's, it matches or not.
+    entry = next((entry for entry in _entries(layer.metadata())
+                  if state.entry_key(entry["loaded"], state.reached(entry["module_names"], entry["distributions_looked_up"]))
+                  == entry["key"]), None)
     if entry is None:
         return None
     folder = layer.path / entry["key"]
@@ -151,17 +211,23 @@ def unpack(layers: Layers, used_key: str, static_root: Path) -> None:
     archive.unpack(layers.get(LAYER_NAME).path / used_key / archive.ARCHIVE_NAME, static_root)
 
 
-def save(layers: Layers, state: AppState | None, settings: Settings, loaded: list[str], static_root: Path | None) -> None:
+def save(layers: Layers, state: AppState | None, settings: Settings, loaded: list[str], static_root: Path | None,
+         lookups: dict[str, list[str]] | None = None) -> None:
     """Cache the settings' inspection and, if collectstatic wrote it, STATIC_ROOT, as the newest of `ENTRIES`
-    entries, keyed by the context and the modules `loaded`."""
+    entries, keyed by the context, the modules `loaded` and the added distributions the inspection and
+    collectstatic reached (`lookups` is collectstatic's, None when it did not run or did not say)."""
     layer = layers.get(LAYER_NAME)
-    wanted_key = state.entry_key(loaded) if state else None
+    collected = lookups if lookups is not None else {"module_names": [], "distributions_looked_up": [] if static_root is None else ["*"]}
+    module_names = sorted(set(settings.module_names) | set(collected.get("module_names", [])))
+    distributions = sorted(set(settings.distributions_looked_up) | set(collected.get("distributions_looked_up", [])))
+    wanted_key = state.entry_key(loaded, state.reached(module_names, distributions)) if state else None
     kept = [entry for entry in _entries(layer.metadata()) if entry["key"] != wanted_key]
     layer.invalidate()
     if wanted_key is None:
         return
     layer.path.mkdir(parents=True, exist_ok=True)
-    entries = [{"key": wanted_key, "context": state.context, "loaded": loaded}, *kept][:ENTRIES]
+    entries = [{"key": wanted_key, "loaded": loaded, "module_names": module_names, "distributions_looked_up": distributions},
+               *kept][:ENTRIES]
     for folder in layer.path.iterdir():
         if folder.name not in {entry["key"] for entry in entries}:
             shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()

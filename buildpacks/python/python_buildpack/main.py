@@ -155,8 +155,9 @@ def build(context: BuildContext, log: Logger) -> None:
 
     kept = [runtime_plan.layer] if runtime_plan.decision.how is How.KEEP else []
     kept += venv_plan.kept
+    dependency_files = [str(file.path.relative_to(app)) for file in dependencies.files if file.path.is_relative_to(app)]
     build_env.write(layers, venv_plan.base.layer.path, runtime_plan.layer.path, kept, venv_plan.wanted, choice.files[0],
-                    venv_plan.delta.layer.path if venv_plan.delta else None)
+                    venv_plan.base.wanted, venv_plan.added(), dependency_files)
     if kept:
         log.section("Python at build time")
         log.step(messages.kept_layers_at_build([layer.layer.name for layer in kept], build_env.PROGRAM_ENV_VAR))

@@ -1,6 +1,7 @@
 """The key of Django's cached static files: the app's files, the environment, the settings, the packages,
 and of the project's Python modules only those the settings' inspection loaded."""
 
+import json
 from dataclasses import replace
 
 from cnb.layers import Layers
@@ -117,3 +118,59 @@ def test_the_last_three_results_are_kept_so_going_back_finds_its_static_files(tm
     assert [css for css in states if static_files_cache.restore(layers, states[css])] == ["k1", "k3", "k4"]
     assert len(list((tmp_path / "layers" / "static-files").iterdir())) == 3
     assert not static_files_cache.restore(layers, states["k4"]).has_static_files
+
+
+def with_added(tmp_path, added, base="base-key-1"):
+    """The env pycnb/python gives when it knows what it added on top of its environment layer."""
+    listing = tmp_path / f"added-{len(list(tmp_path.glob('added-*')))}.json"
+    listing.write_text(json.dumps(added))
+    return {**ENV, static_files_cache.ENVIRONMENT_KEY_ENV_VAR: f"whole-{base}-{len(added)}",
+            static_files_cache.BASE_KEY_ENV_VAR: base, static_files_cache.ADDED_ENV_VAR: str(listing),
+            static_files_cache.DEPENDENCY_FILES_ENV_VAR: '["requirements.txt"]'}
+
+
+EXTENSIONS = {"name": "django-extensions", "version": "4.1", "top_level": ["django_extensions"], "pth": False}
+TOOLBAR = {"name": "django-debug-toolbar", "version": "6.0", "top_level": ["debug_toolbar"], "pth": False}
+# What the inspection reached: Django and the app imported, debug_toolbar looked up and not found.
+REACHED = replace(SETTINGS, module_names=["catalog", "debug_toolbar", "django", "myproject"], distributions_looked_up=["Django"])
+
+
+def test_a_package_added_that_nothing_reached_keeps_the_static_files(tmp_path):
+    root = app(tmp_path)
+    (root / "requirements.txt").write_text("Django==5.2.8\n")
+    static_root = root / "staticfiles"
+    static_root.mkdir()
+    layers = Layers(tmp_path / "layers")
+    lookups = {"module_names": ["whitenoise"], "distributions_looked_up": []}
+    static_files_cache.save(layers, state(root, with_added(tmp_path, [])), REACHED, loaded(root), static_root, lookups)
+    # Added on top of the same environment layer, and imported by nothing that ran: the same entry, though the
+    # requirements file changed (its contents are in the environment's keys).
+    (root / "requirements.txt").write_text("Django==5.2.8\ndjango-extensions==4.1\n")
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [EXTENSIONS]))) is not None
+    # A package that installs a module the settings looked up (try: import debug_toolbar), or one collectstatic
+    # imported, or that was asked for by name, or runs code at start-up, or a new environment layer: not.
+    reached = [TOOLBAR, {**EXTENSIONS, "top_level": ["whitenoise_extra", "whitenoise"]}, {**EXTENSIONS, "name": "django"},
+               {**EXTENSIONS, "pth": True}]
+    for added in reached:
+        assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [EXTENSIONS, added]))) is None, added
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [EXTENSIONS], base="base-key-2"))) is None
+    # Without the list, the whole environment's key counts, as before.
+    assert static_files_cache.restore(layers, state(root, {**ENV, static_files_cache.ENVIRONMENT_KEY_ENV_VAR: "other"})) is None
+
+
+def test_an_entry_that_reached_an_added_package_needs_the_same_version_and_a_scan_of_all_needs_all(tmp_path):
+    root = app(tmp_path)
+    layers = Layers(tmp_path / "layers")
+    static_files_cache.save(layers, state(root, with_added(tmp_path, [TOOLBAR])), REACHED, loaded(root), None)
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [TOOLBAR, EXTENSIONS]))) is not None
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [{**TOOLBAR, "version": "6.1"}]))) is None
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, []))) is None
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [TOOLBAR, EXTENSIONS]))) is not None
+    # pkg_resources reads every distribution without asking importlib.metadata: a scan of all.
+    with_pkg_resources = replace(REACHED, module_names=[*REACHED.module_names, "pkg_resources"])
+    static_files_cache.save(layers, state(root, with_added(tmp_path, [TOOLBAR])), with_pkg_resources, loaded(root), None)
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [TOOLBAR, EXTENSIONS]))) is None
+    scanning = replace(REACHED, distributions_looked_up=["*"])
+    static_files_cache.save(layers, state(root, with_added(tmp_path, [])), scanning, loaded(root), None)
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, []))).settings == scanning
+    assert static_files_cache.restore(layers, state(root, with_added(tmp_path, [EXTENSIONS]))) is None

@@ -44,3 +44,13 @@ def test_a_read_only_copy_leaves_out_packages_translations_but_not_djangos_own()
     assert not translation_catalog(site + "django/conf/locale/de/formats.py")
     assert not translation_catalog(site + "django/contrib/admin/static/admin/js/core.js")
     assert not translation_catalog("LC_MESSAGES/x.mo")
+
+
+def test_the_environment_key_is_the_same_for_metadata_read_back_from_the_cache():
+    from dataclasses import replace
+
+    from python_buildpack.layers import build_env
+    from python_buildpack.layers.venv import VenvMetadata
+
+    wanted = VenvMetadata(2, "3.13.15", "runtime", "digest", [], "pip", "")
+    assert build_env.environment_key(replace(wanted, layer_schema=2.0)) == build_env.environment_key(wanted)

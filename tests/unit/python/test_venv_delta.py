@@ -154,3 +154,21 @@ def test_an_installer_that_changed_or_removed_what_the_environment_had_folds_the
     assert "django-5.2.8.dist-info/METADATA" in venv_delta.move_new_files(venv, prefix, before)
     shutil.rmtree(site / "django-5.2.8.dist-info")
     assert "the installer changed files the environment has" in venv_delta.move_new_files(venv, prefix, before)
+
+
+def test_the_added_distributions_name_the_top_level_modules_they_install_and_their_pth_files(tmp_path):
+    site = tmp_path / "venv-delta" / "lib" / "python3.13" / "site-packages"
+    info = site / "django_extensions-4.1.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: django-extensions\nVersion: 4.1\n\nLong description.\n")
+    (info / "RECORD").write_text("django_extensions/__init__.py,sha256=x,10\ndjango_extensions/__pycache__/__init__.cpython-313.pyc,,\n"
+                                 "six.py,sha256=y,5\n_speedups.cpython-313-x86_64-linux-gnu.so,,\n"
+                                 "django_extensions-4.1.dist-info/RECORD,,\n../../../bin/shell_plus,sha256=z,3\n")
+    hooked = site / "coverage_hook-1.0.dist-info"
+    hooked.mkdir()
+    (hooked / "METADATA").write_text("Name: Coverage_Hook\nVersion: 1.0\n")
+    (hooked / "RECORD").write_text("coverage_hook.pth,,\ncoverage_hook/__init__.py,,\n")
+    assert venv_delta.added_distributions(tmp_path / "venv-delta") == [
+        {"name": "coverage-hook", "version": "1.0", "top_level": ["coverage_hook"], "pth": True},
+        {"name": "django-extensions", "version": "4.1", "top_level": ["_speedups", "django_extensions", "six"], "pth": False},
+    ]

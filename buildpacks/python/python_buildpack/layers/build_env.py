@@ -19,6 +19,7 @@ from cnb import python_env
 from cnb.layers import Layers
 from cnb.reuse import STATE_FILE, ReusableLayer, State
 
+from . import venv_delta
 from .venv import VenvMetadata
 
 LAYER_NAME = "build-env"
@@ -31,11 +32,15 @@ PROGRAM_MODULE = Path(__file__).resolve().parent.parent / "build_env_program.py"
 
 
 def environment_key(wanted: VenvMetadata) -> str:
-    return hashlib.sha256(json.dumps(asdict(wanted), sort_keys=True).encode()).hexdigest()
+    # Metadata read back from the lifecycle's cache has its integers as floats (2.0): the key must not change.
+    fields = {name: int(value) if isinstance(value, float) and value.is_integer() else value for name, value in asdict(wanted).items()}
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
 
 
 def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], wanted: VenvMetadata, dependency_file: str,
-          delta: Path | None = None) -> None:
+          base: VenvMetadata | None = None, added: list[dict] | None = None, dependency_files: list[str] = ()) -> None:
+    """`base` and `added`: the environment layer's own key and what the delta added on top of it, when known;
+    `dependency_files`: the app's files (paths in the app) the environment was made from."""
     layer = layers.get(LAYER_NAME)
     layer.reset()
     bin_dir = layer.path / "bin"
@@ -51,10 +56,17 @@ def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], 
     for path in bin_dir.iterdir():
         path.chmod(0o755)
     layer.set_env("VIRTUAL_ENV", str(venv), scope="build")
-    # The delta's scripts (venv_delta) first: they are the ones the environment's bin/ lacks.
-    layer.set_env("PATH", f"{delta}/bin:{venv}/bin" if delta else f"{venv}/bin", scope="build", action="prepend", delim=":")
+    # The delta's scripts (venv_delta) first: they are the ones the environment's bin/ lacks. On PATH with or
+    # without a delta, so that PATH is the same whether a package was added or not (later buildpacks key by the env).
+    layer.set_env("PATH", f"{venv.parent / venv_delta.LAYER_NAME}/bin:{venv}/bin", scope="build", action="prepend", delim=":")
     layer.set_env(PROGRAM_ENV_VAR, str(program), scope="build")
     layer.set_env(KEY_ENV_VAR, environment_key(wanted), scope="build")
+    if base is not None and added is not None:
+        added_file = layer.path / "added-distributions.json"
+        added_file.write_text(json.dumps(added), encoding="utf-8")
+        layer.set_env(python_env.BASE_KEY_ENV_VAR, environment_key(base), scope="build")
+        layer.set_env(python_env.ADDED_ENV_VAR, str(added_file), scope="build")
+        layer.set_env(python_env.DEPENDENCY_FILES_ENV_VAR, json.dumps(sorted(dependency_files)), scope="build")
     # Which tool installed the app's dependencies from which file: later buildpacks do not choose again.
     layer.set_env(python_env.PACKAGE_MANAGER_ENV_VAR, wanted.package_manager, scope="build")
     layer.set_env(python_env.DEPENDENCY_FILE_ENV_VAR, dependency_file, scope="build")

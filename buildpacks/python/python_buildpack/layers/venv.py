@@ -118,6 +118,10 @@ class EnvironmentPlan:
             return f"{self.base.decision.summary()}; {self.delta.decision.cache.reasons[0]}: installed on top (venv-delta)"
         return f"{self.base.decision.summary()}; the added packages: {self.delta.decision.summary()}"
 
+    def added(self) -> list[dict] | None:
+        """What the delta added (venv_delta.added_distributions): [] without a delta, None when not recorded."""
+        return venv_delta.recorded_added(self.delta.layer.copy.path) if self.delta is not None else []
+
     @property
     def kept(self) -> list[ReusableLayer]:
         return [plan.layer for plan in (self.base, self.delta) if plan is not None and plan.decision.how is How.KEEP]
@@ -284,6 +288,7 @@ def _install_delta(log: Logger, plan: EnvironmentPlan, python: Path, installer: 
         delta.layer.commit(delta.metadata)
         found = components()
         (delta.layer.copy.path / COMPONENTS_FILE).write_text(json.dumps([asdict(component) for component in found]), encoding="utf-8")
+        venv_delta.record_added(delta.layer.copy.path, delta.layer.path)
     finally:
         if skeleton and base.layer.path.is_dir():
             shutil.rmtree(base.layer.path)

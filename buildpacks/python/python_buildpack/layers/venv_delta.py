@@ -22,6 +22,9 @@ small launch layer: the cost is the added packages' (docs/design/layer-reuse.md)
 
 from __future__ import annotations
 
+import csv
+import email.parser
+import json
 import os
 import shutil
 from dataclasses import asdict, dataclass
@@ -41,6 +44,8 @@ HOOK = ("import os, site, sys; site.addsitedir(os.path.join(os.path.dirname(sys.
 COMPONENTS_FILE = "components.json"
 # The requirement lines the base was installed from, in the base's copy folder.
 LINES_FILE = "requirement-lines.json"
+# The delta's distributions with the top-level modules they install (`added_distributions`), in its copy folder.
+ADDED_FILE = "added-distributions.json"
 # A delta bigger than this share of the base's archive is folded into the base.
 MAX_SHARE = 0.5
 # The metadata keys that may differ between the base and this build for a delta to apply.
@@ -171,3 +176,42 @@ def move_new_files(venv: Path, prefix: Path, before: dict[str, tuple[int, int] |
     for path in sorted((path for path in added if after[path] is None), key=len, reverse=True):
         (venv / path).rmdir()
     return ""
+
+
+def added_distributions(delta: Path) -> list[dict[str, Any]]:
+    """The delta's distributions: name, version, the top-level modules their RECORD installs, and whether they
+    install a `.pth` file (code every interpreter runs at start-up; so does a distribution without RECORD)."""
+    found = []
+    for info in sorted(delta.glob("lib/python*/site-packages/*.dist-info")):
+        try:
+            metadata = email.parser.Parser().parsestr((info / "METADATA").read_text(encoding="utf-8", errors="replace"), headersonly=True)
+            rows = list(csv.reader((info / "RECORD").read_text(encoding="utf-8", errors="replace").splitlines()))
+        except OSError:
+            metadata, rows = None, None
+        top_level, pth = set(), rows is None
+        for row in rows or []:
+            path = row[0] if row else ""
+            first = path.split("/", 1)[0]
+            if not path or path.startswith("..") or first == "__pycache__" or first.endswith((".dist-info", ".data")):
+                continue
+            if "/" not in path and path.endswith(".pth"):
+                pth = True
+            else:
+                top_level.add(first.split(".", 1)[0])
+        name = metadata.get("Name") if metadata else None
+        found.append({"name": canonicalize_name(name or info.name[: -len(".dist-info")].rsplit("-", 1)[0]),
+                      "version": (metadata.get("Version") if metadata else None) or "", "top_level": sorted(top_level), "pth": pth})
+    return found
+
+
+def record_added(delta_copy: Path, delta: Path) -> None:
+    (delta_copy / ADDED_FILE).write_text(json.dumps(added_distributions(delta)), encoding="utf-8")
+
+
+def recorded_added(delta_copy: Path) -> list[dict[str, Any]] | None:
+    """What `record_added` wrote, or None (a delta recorded before it was)."""
+    try:
+        added = json.loads((delta_copy / ADDED_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return added if isinstance(added, list) else None

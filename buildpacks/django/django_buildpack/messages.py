@@ -15,7 +15,8 @@ BUILD_ENV_HOWTO = (
 APP_ROOT = "/workspace/"
 # Why collectstatic did not run: what it reads is the same as in an earlier build (static_files_cache.py).
 STATIC_FILES_UNCHANGED = ("the settings, the app modules they load, the app's other files, the packages and the environment "
-                          "are as in an earlier build (changed modules nothing imports at build time, such as views, do not count)")
+                          "are as in an earlier build (changed modules and added packages nothing imports at build time, "
+                          "such as views, do not count)")
 _APP_FRAME = re.compile(r'File "(?P<file>/workspace/[^"]+)", line (?P<line>\d+)[^\n]*\n(?P<code>[^\n]*)')
 _EXCEPTION_LINE = re.compile(r"^(?:[\w.]+\.)?\w*(?:Error|Exception|Configured|Exit)\b.*$", re.MULTILINE)
 

@@ -27,9 +27,10 @@ import email.parser
 import json
 import os
 import shutil
+import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from cnb import archive
 from cnb.layers import CacheDecision, Layers
@@ -142,18 +143,19 @@ def files_of(venv: Path) -> dict[str, tuple[int, int] | None]:
     folder): what `move_new_files` compares an installer's work with."""
     found: dict[str, tuple[int, int] | None] = {}
     for root, folders, names in os.walk(venv):
-        relative = Path(root).relative_to(venv)
-        for name in folders:
+        for name in folders + names:
             path = Path(root) / name
-            if path.is_symlink():
-                stat = path.lstat()
-                found[str(relative / name)] = (stat.st_size, stat.st_mtime_ns)
-            else:
-                found[str(relative / name)] = None
-        for name in names:
-            stat = (Path(root) / name).lstat()
-            found[str(relative / name)] = (stat.st_size, stat.st_mtime_ns)
+            info = path.lstat()
+            found[str(path.relative_to(venv))] = None if stat.S_ISDIR(info.st_mode) else (info.st_size, info.st_mtime_ns)
     return found
+
+
+def install_in_place(venv: Path, prefix: Path, install: Callable[[], None]) -> str:
+    """For an installer that installs only into an environment: run `install` on `venv` (the base's skeleton),
+    then move what it added under `prefix` (`move_new_files`). Returns why the delta must be folded, or ""."""
+    before = files_of(venv)
+    install()
+    return move_new_files(venv, prefix, before)
 
 
 def move_new_files(venv: Path, prefix: Path, before: dict[str, tuple[int, int] | None]) -> str:

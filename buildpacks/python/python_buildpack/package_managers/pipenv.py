@@ -151,9 +151,7 @@ class PipenvInstaller:
     def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
         """`pipenv sync` on the base's skeleton, which has every locked package the base has: only the
         lock's new packages are installed, then moved under `prefix` (layers/venv_delta.py)."""
-        before = venv_delta.files_of(venv)
-        self.install(log, venv, update_in_place=False)
-        return venv_delta.move_new_files(venv, prefix, before)
+        return venv_delta.install_in_place(venv, prefix, lambda: self.install(log, venv, update_in_place=False))
 
 
 def read(app: App, choice: Choice, env: dict[str, str]) -> PipenvProject:

@@ -142,9 +142,7 @@ class PoetryInstaller:
         """Poetry installs only into an environment: `poetry install` runs on the base's skeleton, which has
         every locked package the base has, so it installs the lock's new packages alone (`install`, not
         `sync`, which would remove the packages other buildpacks asked for); they are then moved under `prefix`."""
-        before = venv_delta.files_of(venv)
-        self.install(log, venv, update_in_place=True, command="install")
-        return venv_delta.move_new_files(venv, prefix, before)
+        return venv_delta.install_in_place(venv, prefix, lambda: self.install(log, venv, update_in_place=True, command="install"))
 
 
 def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:

@@ -149,9 +149,7 @@ class UvInstaller:
         """`uv sync --inexact` on the base's skeleton, which has every locked package the base has (inexact:
         the packages other buildpacks asked for stay): only the lock's new packages are installed, then
         moved under `prefix` (layers/venv_delta.py)."""
-        before = venv_delta.files_of(venv)
-        self.install(log, venv, update_in_place=False, exact=False)
-        return venv_delta.move_new_files(venv, prefix, before)
+        return venv_delta.install_in_place(venv, prefix, lambda: self.install(log, venv, update_in_place=False, exact=False))
 
 
 def read(app: App, choice: Choice, env: dict[str, str]) -> UvProject:

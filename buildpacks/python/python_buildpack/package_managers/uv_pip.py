@@ -59,15 +59,17 @@ class UvPipInstaller:
         from their installed metadata, with nothing downloaded, and only what the requirements add is
         installed; it is then moved under `prefix` (layers/venv_delta.py)."""
         env = uv.environment(self.env, self.cache_dir, venv)
-        before = venv_delta.files_of(venv)
-        with log.timed(f"Installing what {self.source_name} adds with uv pip install"):
-            argv = [str(self.uv), "pip", "install", "--python", str(venv / "bin" / "python"), "-r", str(self.requirements_file),
-                    *self.extra_packages]
-            code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
-            if code != 0:
-                raise messages.tool_failed("uv", "uv pip install", output)
-        uv.prune_cache(log, self.uv, env)
-        return venv_delta.move_new_files(venv, prefix, before)
+
+        def install() -> None:
+            with log.timed(f"Installing what {self.source_name} adds with uv pip install"):
+                argv = [str(self.uv), "pip", "install", "--python", str(venv / "bin" / "python"), "-r", str(self.requirements_file),
+                        *self.extra_packages]
+                code, output = commands.run(log, argv, env=env, cwd=self.app_dir)
+                if code != 0:
+                    raise messages.tool_failed("uv", "uv pip install", output)
+            uv.prune_cache(log, self.uv, env)
+
+        return venv_delta.install_in_place(venv, prefix, install)
 
     def _compile(self, log: Logger, venv: Path, env: dict[str, str]) -> Path:
         inputs = [str(self.requirements_file)]

@@ -14,6 +14,7 @@ so the lifecycle never sees it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -34,6 +35,7 @@ class OneFileCaches:
         self.layers, self.names, self.linked_from = layers, names, linked_from
         self.root = scratch / layers.path.name
         self.opened: dict[str, dict[str, Any]] = {}
+        self.unpacked: dict[str, frozenset[tuple]] = {}  # each archive's files as unpacked, to see whether a build changed them
 
     def folder(self, name: str) -> Path:
         # Beside the layers, not a layer: no `<name>.toml`, and gone before the build step ends.
@@ -51,6 +53,7 @@ class OneFileCaches:
         try:
             if usable:
                 archive.unpack(layer.path / archive.ARCHIVE_NAME, folder)
+                self.unpacked[name] = _files(folder)
         except archive.ArchiveError:
             usable = False
         if not usable:
@@ -61,13 +64,17 @@ class OneFileCaches:
         return folder, usable
 
     def close(self) -> None:
-        """Archive every opened cache into its layer; declare the others again as they were restored."""
+        """Archive every opened cache whose files the build changed into its layer; declare the others again
+        as they were restored (a tool's environment that only ran, a download cache that served every file)."""
         for name in self.names:
             layer = self.layers.get(name)
             if name not in self.opened:
                 layer.keep_cached()
                 continue
-            _archive(layer, self.folder(name), self.opened[name])
+            if name in self.unpacked and _files(self.folder(name)) == self.unpacked[name]:
+                layer.keep_cached()
+            else:
+                _archive(layer, self.folder(name), self.opened[name])
             if name in self.linked_from:
                 shutil.rmtree(self.folder(name))
 
@@ -76,6 +83,17 @@ def _archive(layer: Layer, folder: Path, metadata: dict[str, Any]) -> None:
     layer.reset()
     recorded = archive.pack(folder, layer.path / archive.ARCHIVE_NAME)
     layer.commit(cache=True, metadata={**metadata, archive.ARCHIVE_KEY: recorded.as_metadata()})
+
+
+def _files(folder: Path) -> frozenset[tuple]:
+    """Every entry under `folder` with its size, mode and modification time: a change to any file shows."""
+    found = set()
+    for root, folders, files in os.walk(folder):
+        for entry in (*folders, *files):
+            path = os.path.join(root, entry)
+            stat = os.lstat(path)
+            found.add((path, stat.st_size, stat.st_mode, stat.st_mtime_ns))
+    return frozenset(found)
 
 
 def _without_record(metadata: dict[str, Any]) -> dict[str, Any]:

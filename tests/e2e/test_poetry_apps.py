@@ -1,7 +1,8 @@
 """A Django app locked with Poetry, made at test time with the real Poetry as its tutorials do (`poetry init`,
 `poetry add`, a dev group, `package-mode = false`), built through the real pack: it serves, the dev group
 is not in the image, an unchanged rebuild runs no installer, what `poetry add` adds is installed alone into
-the small venv-delta layer, and what `poetry remove` drops is gone.
+the small venv-delta layer (by pip from the lock's pins, or by Poetry where a Poetry setting is set), and what
+`poetry remove` drops is gone.
 And a Poetry 1.8 project (its lock format 2.0, `python = "~3.13"`, package-mode unset so the project itself
 is installed, `[build-system]` poetry-core<2): Python 3.13 is chosen from the constraint, and it serves."""
 
@@ -94,7 +95,16 @@ def rebuild_after_add(unchanged_rebuild, app, image, docker_client):
 
 
 @pytest.fixture(scope="module")
-def rebuild_after_remove(rebuild_after_add, app, image, docker_client):
+def rebuild_after_add_with_a_poetry_setting(rebuild_after_add, app, image, docker_client):
+    """A second package added while a Poetry setting is set: only Poetry knows what its settings mean."""
+    poetry(app, "add", "--lock", "markdown==3.7")
+    result = pack_build(image, app, env={"POETRY_INSTALLER_MAX_WORKERS": "2"})
+    assert result.returncode == 0, result.log
+    return result.log, distributions(docker_client, image)
+
+
+@pytest.fixture(scope="module")
+def rebuild_after_remove(rebuild_after_add_with_a_poetry_setting, app, image, docker_client):
     poetry(app, "remove", "--lock", "humanize")
     result = pack_build(image, app)
     assert result.returncode == 0, result.log
@@ -137,12 +147,25 @@ def test_an_unchanged_rebuild_runs_no_installer(unchanged_rebuild):
 def test_a_dependency_poetry_added_is_installed_alone_into_a_small_layer(docker_client, rebuild_after_add, image):
     log, installed = rebuild_after_add
     assert "installed on top (venv-delta)" in summary_value(log, "Environment cache"), log
-    assert "Running: " in log and "poetry install --only=main" in log, log
+    # The runtime's pip, from the lock's pins and hashes: Poetry is not even unpacked.
+    assert "Installing what poetry.lock adds, with pip (the lock's pins and hashes)" in log, log
+    assert "--require-hashes" in log and "poetry install" not in log and "cached poetry" not in log, log
     # Only the lock's new packages: python-slugify and its dependency.
-    assert "Installing python-slugify (8.0.4)" in log and "Installing text-unidecode" in log, log
+    assert "Successfully installed python-slugify-8.0.4 text-unidecode-" in log, log
     assert "Installing django " not in log.lower() and "Updating" not in log, log
     assert "Adding layer 'pycnb/python:venv-delta'" in log and "Reusing layer 'pycnb/python:venv'" in log, log
     assert {"python-slugify", "text-unidecode", "django", "django-heroku", "humanize"} <= set(installed), installed
+    with run_image(docker_client, image) as running:
+        status, _ = running.get("/")
+        assert status == 200
+
+
+def test_with_a_poetry_setting_poetry_itself_installs_what_the_lock_adds(docker_client, rebuild_after_add_with_a_poetry_setting, image):
+    log, installed = rebuild_after_add_with_a_poetry_setting
+    assert "installed on top (venv-delta)" in summary_value(log, "Environment cache"), log
+    assert "Running: " in log and "poetry install --only=main" in log, log
+    assert "Installing markdown (3.7)" in log and "Installing django " not in log.lower() and "Updating" not in log, log
+    assert {"markdown", "python-slugify", "text-unidecode", "django", "humanize"} <= set(installed), installed
     with run_image(docker_client, image) as running:
         status, _ = running.get("/")
         assert status == 200

@@ -45,6 +45,27 @@ def test_a_cache_no_step_opens_is_declared_again_unchanged_and_never_unpacked(tm
     assert not (tmp_path / "layers" / "tool.toml").exists()  # never made: nothing to declare
 
 
+def test_a_cache_opened_and_left_as_it_was_is_declared_again_not_archived_again(tmp_path):
+    first = caches(tmp_path)
+    (first.open("tool", {"version": "1"})[0] / "bin").mkdir()
+    first.close()
+    archived = tmp_path / "layers" / "tool" / archive.ARCHIVE_NAME
+    before = archived.stat().st_mtime_ns
+
+    ran_only = OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / "scratch-2")
+    assert ran_only.open("tool", {"version": "1"})[1]  # a build that only runs the tool
+    ran_only.close()
+    assert archived.stat().st_mtime_ns == before
+    assert layer_toml(tmp_path, "tool")["metadata"]["version"] == "1"
+
+    changed = OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / "scratch-3")
+    (changed.open("tool", {"version": "1"})[0] / "bin" / "new").write_text("x")
+    changed.close()
+    assert archived.stat().st_mtime_ns != before
+    fresh = OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / "scratch-4")
+    assert (fresh.open("tool", {"version": "1"})[0] / "bin" / "new").read_text() == "x"
+
+
 def test_a_tool_cached_for_other_pins_or_a_damaged_archive_starts_empty(tmp_path):
     first = caches(tmp_path)
     folder, cached = first.open("tool", {"version": "1"})

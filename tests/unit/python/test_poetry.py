@@ -101,7 +101,7 @@ def test_groups_from_the_env_var_are_installed_besides_main(locked):
     project = read(locked, {"BP_PYTHON_INSTALL_GROUPS": "dev,main"})
     assert project.groups == ("dev",)
     assert "plus groups dev" in project.installer_summary()
-    installer = poetry.PoetryInstaller(Path("/poetry"), Path("/python"), Path("/cache"), locked, {}, project.groups)
+    installer = poetry.PoetryInstaller(lambda: (Path("/poetry"), Path("/cache")), Path("/python"), locked, {}, project.groups)
     assert installer.argv() == ["/poetry", "sync", "--only=main", "--only=dev", "--compile", "--no-interaction", "--no-ansi"]
 
 
@@ -261,7 +261,7 @@ def test_poetry_sync_installs_exactly_the_lock_into_our_environment(locked, tmp_
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=False)
     cache = tmp_path / "cache"
-    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), cache, app, tool_env())
+    installer = poetry.PoetryInstaller(lambda: (tool("poetry"), cache), Path(sys.executable), app, tool_env())
     stream = io.StringIO()
     installer.install(Logger(stream), environment, update_in_place=False)
     site_packages = next(environment.glob("lib/python3*/site-packages"))
@@ -279,7 +279,7 @@ def test_a_stale_lock_and_a_missing_package_folder_get_their_messages(locked, tm
     app = copy(locked, tmp_path / "app")
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=False)
-    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env())
+    installer = poetry.PoetryInstaller(lambda: (tool("poetry"), tmp_path / "cache"), Path(sys.executable), app, tool_env())
     pyproject = app / "pyproject.toml"
     original = pyproject.read_text()
     pyproject.write_text(original.replace('"six (==1.17.0)"', '"six (==1.17.0)",\n    "iniconfig"'))
@@ -307,7 +307,7 @@ def test_a_main_group_is_named_only_when_poetry_gives_the_project_one(tmp_path, 
     (app / "poetry.lock").write_text("[metadata]\nlock-version = '2.1'\n")
     project = read(app)
     assert project.has_main_group == has_main
-    installer = poetry.PoetryInstaller(Path("/poetry"), Path("/python"), Path("/cache"), app, {}, (), [], project.has_main_group)
+    installer = poetry.PoetryInstaller(lambda: (Path("/poetry"), Path("/cache")), Path("/python"), app, {}, (), [], project.has_main_group)
     assert installer.argv()[2] == ("--only=main" if has_main else "--only-root")
 
 
@@ -323,7 +323,7 @@ def test_a_project_without_dependencies_installs_only_itself(tmp_path):
     assert "--only-root" in project.installer_summary()
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=False)
-    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env(), (), [],
+    installer = poetry.PoetryInstaller(lambda: (tool("poetry"), tmp_path / "cache"), Path(sys.executable), app, tool_env(), (), [],
                                        project.has_main_group)
     installer.install(Logger(io.StringIO()), environment, update_in_place=False)
     assert list(environment.glob("lib/python3*/site-packages/app.pth"))  # the project itself, editable
@@ -342,7 +342,7 @@ def test_a_project_whose_build_fails_gets_what_poetry_named(locked, tmp_path):
     assert not (app / "README.md").exists()
     environment = tmp_path / "venv"
     venv.create(environment, with_pip=False)
-    installer = poetry.PoetryInstaller(tool("poetry"), Path(sys.executable), tmp_path / "cache", app, tool_env())
+    installer = poetry.PoetryInstaller(lambda: (tool("poetry"), tmp_path / "cache"), Path(sys.executable), app, tool_env())
     with pytest.raises(BuildpackError) as raised:
         installer.install(Logger(io.StringIO()), environment, update_in_place=False)
     assert raised.value.title == "Poetry could not install the project itself"
@@ -352,3 +352,53 @@ def test_a_project_whose_build_fails_gets_what_poetry_named(locked, tmp_path):
 
 def test_the_locked_packages_of_every_group_are_the_lines_a_delta_follows(locked):
     assert read(locked).addition_texts() == ["iniconfig==2.3.1\nsix==1.17.0"]
+
+
+def test_a_lock_poetry_made_gives_pip_the_main_group_pinned_and_hashed(locked):
+    pip_install = read(locked).pip_install
+    assert pip_install is not None and pip_install.index_url == SIMPLE_INDEX.rstrip("/")  # as Poetry writes it
+    assert len(pip_install.lines) == 1 and pip_install.lines[0].startswith("six==1.17.0 --hash=sha256:"), pip_install.lines
+    with_dev = read(locked, {"BP_PYTHON_INSTALL_GROUPS": "dev"}).pip_install
+    assert [line.split()[0] for line in with_dev.lines] == ["iniconfig==2.3.1", "six==1.17.0"]
+
+
+def test_a_delta_of_a_lock_pip_can_install_is_added_by_pip_without_poetry(locked, tmp_path):
+    """The lock gained six: the runtime's pip installs it under the delta's prefix, from the lock's pins and
+    hashes, and Poetry is neither unpacked nor run."""
+    app = copy(locked, tmp_path / "app")
+    environment, prefix = tmp_path / "venv", tmp_path / "delta"
+    venv.create(environment, with_pip=False)
+    project = read(app)
+
+    def no_poetry():
+        raise AssertionError("Poetry was asked for")
+
+    # django-heroku, which pycnb/django asked for, is in the base already.
+    installer = poetry.PoetryInstaller(no_poetry, Path(sys.executable), app, tool_env(), project.groups, ["django-heroku==0.3.1"],
+                                       True, project.pip_install, tmp_path)
+    stream = io.StringIO()
+    assert installer.install_delta(Logger(stream), environment, prefix, {"django-heroku": "0.3.1"}) == ""
+    assert "with pip (the lock's pins and hashes)" in stream.getvalue() and "--require-hashes" in stream.getvalue()
+    assert list(prefix.glob("lib/python3*/site-packages/six.py")) and not list(prefix.glob("lib/python3*/site-packages/iniconfig"))
+
+
+def test_a_lock_only_poetry_can_install_leaves_the_delta_to_poetry(locked, tmp_path):
+    app = copy(locked, tmp_path / "app")
+    assert read(app, {"POETRY_HTTP_BASIC_PRIVATE_USERNAME": "ci"}).pip_install is None  # Poetry's own settings
+    (app / "poetry.toml").write_text("[installer]\nno-binary = [':all:']\n")
+    assert read(app).pip_install is None
+    (app / "poetry.toml").unlink()
+    pyproject = app / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("package-mode = false", "package-mode = true"))
+    assert read(app).pip_install is None  # Poetry reinstalls the project itself
+
+
+@pytest.mark.parametrize(("extra_packages", "base"), [(["django-heroku"], {}), (["django-heroku==0.3.1"], {"django-heroku": "0.2"})])
+def test_a_package_another_buildpack_asked_for_that_the_base_lacks_leaves_the_delta_to_poetry(locked, tmp_path, extra_packages, base):
+    project = read(locked)
+    ran = []
+    installer = poetry.PoetryInstaller(lambda: ran.append("poetry") or (tool("poetry"), tmp_path / "cache"), Path(sys.executable),
+                                       locked, tool_env(), project.groups, extra_packages, True, project.pip_install, tmp_path)
+    with pytest.raises(BuildpackError):  # Poetry, run on no environment at all, fails
+        installer.install_delta(Logger(io.StringIO()), tmp_path / "no-venv", tmp_path / "delta", base)
+    assert ran and set(ran) == {"poetry"}

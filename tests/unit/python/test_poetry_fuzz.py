@@ -87,7 +87,7 @@ def test_any_poetry_project_gives_its_inputs_or_a_build_error(pyproject, lock, e
                 project.check_runtime(version)
             except BuildpackError:
                 pass
-        poetry.PoetryInstaller(app / "poetry", app / "python", app / "cache", app, {}, project.groups).argv()
+        poetry.PoetryInstaller(lambda: (app / "poetry", app / "cache"), app / "python", app, {}, project.groups).argv()
 
 
 @given(CONSTRAINT)

@@ -13,21 +13,25 @@ from __future__ import annotations
 
 import re
 import shlex
+import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 from pathlib import Path
 
 from cnb import commands
 from cnb.log import Logger
+from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .. import app_files, messages
 from ..app import PYPROJECT, App
 from ..poetry_constraints import poetry_constraint
+from .. import package_index, pip_diagnosis
 from ..layers import tool, venv as venv_layer, venv_delta
 from ..requirements import RequirementsFile
-from . import groups as dependency_groups, lock_files
+from . import groups as dependency_groups, lock_files, poetry_lock
 from .interface import InstallContext
 
 if TYPE_CHECKING:
@@ -68,6 +72,7 @@ class PoetryProject:
     lock_warnings: tuple[messages.Warning, ...] = ()
     has_main_group: bool = True
     locked: tuple[str, ...] = ()  # every package of the lock, as `name==version`
+    pip_install: poetry_lock.PipInstall | None = None  # what the runtime's pip can add a delta from, without Poetry
 
     def addition_texts(self) -> list[str] | None:
         # A lock that only gained packages is installed as a delta (install_delta).
@@ -91,30 +96,35 @@ class PoetryProject:
             raise messages.runtime_outside_requires_python(version, text, PYPROJECT, setting)
 
     def installer(self, context: InstallContext) -> "PoetryInstaller":
-        poetry = tool.install(context.log, context.caches, tool.POETRY, context.python, context.runtime_sha256, context.env)
-        # Poetry's download and metadata cache: kept between builds as one file, never in the image.
-        cache_dir, _ = context.caches.open(CACHE_LAYER_NAME)
-        return PoetryInstaller(poetry, context.python, cache_dir, context.app_dir, context.env, self.groups, context.extra_packages,
-                               self.has_main_group)
+        @functools.cache
+        def poetry() -> tuple[Path, Path]:
+            """Poetry, unpacked or installed only for a build that runs it, and its download and metadata
+            cache: kept between builds as one file, never in the image."""
+            executable = tool.install(context.log, context.caches, tool.POETRY, context.python, context.runtime_sha256, context.env)
+            return executable, context.caches.open(CACHE_LAYER_NAME)[0]
+
+        return PoetryInstaller(poetry, context.python, context.app_dir, context.env, self.groups, context.extra_packages,
+                               self.has_main_group, self.pip_install, context.tmp)
 
 
 @dataclass(frozen=True)
 class PoetryInstaller:
-    poetry: Path
+    poetry: Callable[[], tuple[Path, Path]]  # Poetry's executable and cache folder
     python: Path
-    cache_dir: Path
     app_dir: Path
     env: dict[str, str]
     groups: tuple[str, ...] = ()
     extra_packages: list[str] = field(default_factory=list)
     has_main_group: bool = True
+    pip_install: poetry_lock.PipInstall | None = None
+    tmp: Path | None = None
 
     def argv(self, command: str = "sync") -> list[str]:
         groups = ((MAIN_GROUP,) if self.has_main_group else ()) + self.groups
         # Poetry refuses to name a group the project does not have, `main` included (a project that
         # declares no dependencies has none): then only the project itself, if it is a package, is installed.
         selection = [f"--only={group}" for group in groups] or ["--only-root"]
-        return [str(self.poetry), command, *selection, "--compile", "--no-interaction", "--no-ansi"]
+        return [str(self.poetry()[0]), command, *selection, "--compile", "--no-interaction", "--no-ansi"]
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool, command: str = "sync") -> None:
         env = {
@@ -122,7 +132,7 @@ class PoetryInstaller:
             **self.env,
             # An active virtual environment is the one Poetry installs into, whatever its virtualenvs.* settings.
             "VIRTUAL_ENV": str(venv),
-            "POETRY_CACHE_DIR": str(self.cache_dir),
+            "POETRY_CACHE_DIR": str(self.poetry()[1]),
             "POETRY_NO_INTERACTION": "1",
         }
         with log.timed(f"Installing dependencies from {POETRY_LOCK} with poetry {command}"):
@@ -139,10 +149,37 @@ class PoetryInstaller:
         venv_layer.install_extra_packages(log, self.python, venv, self.extra_packages, self.env)
 
     def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
-        """Poetry installs only into an environment: `poetry install` runs on the base's skeleton, which has
-        every locked package the base has, so it installs the lock's new packages alone (`install`, not
-        `sync`, which would remove the packages other buildpacks asked for); they are then moved under `prefix`."""
-        return venv_delta.install_in_place(venv, prefix, lambda: self.install(log, venv, update_in_place=True, command="install"))
+        """The runtime's pip, given every package the groups take from the lock (poetry_lock), finds all but the
+        new ones installed and adds those under `prefix`, as it does for requirements.txt, without Poetry.
+        Where only Poetry can install the lock, `poetry install` runs on the base's skeleton, which has every
+        locked package the base has, so it installs the lock's new packages alone (`install`, not `sync`, which
+        would remove the packages other buildpacks asked for); they are then moved under `prefix`."""
+        # The packages other buildpacks asked for are already in the base, or Poetry's route adds them with pip
+        # (a requirements file with hashes takes no other requirement).
+        if self.pip_install is None or self.tmp is None or not _all_installed(self.extra_packages, base):
+            return venv_delta.install_in_place(venv, prefix, lambda: self.install(log, venv, update_in_place=True, command="install"))
+        requirements = self.tmp / "poetry-lock-requirements.txt"
+        requirements.write_text("".join(f"{line}\n" for line in self.pip_install.lines), encoding="utf-8")
+        with log.timed(f"Installing what {POETRY_LOCK} adds, with pip (the lock's pins and hashes)"):
+            argv = [*venv_layer.runtime_pip(self.python, venv), "install", "--prefix", str(prefix), "--no-warn-script-location",
+                    "--no-deps", "--require-hashes", "--index-url", self.pip_install.index_url, "-r", str(requirements)]
+            code, output = commands.run(log, argv, env=self.env, cwd=self.app_dir)
+            if code != 0:
+                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
+        return ""
+
+
+def _all_installed(requirements: list[str], installed: dict[str, str]) -> bool:
+    """Whether each requirement names a distribution `installed` (name to version) has at a version it allows."""
+    for text in requirements:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement:
+            return False
+        version = installed.get(canonicalize_name(requirement.name))
+        if version is None or not requirement.specifier.contains(version, prereleases=True):
+            return False
+    return True
 
 
 def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
@@ -167,6 +204,8 @@ def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
         lock_warnings,
         _has_main_group(pyproject, poetry_settings),
         lock_files.locked_pins(lock),
+        poetry_lock.pip_install(lock, ((MAIN_GROUP,) if _has_main_group(pyproject, poetry_settings) else ()) + tuple(groups),
+                                poetry_settings.get("package-mode", True) is not False, env, app_dir),
     )
 
 

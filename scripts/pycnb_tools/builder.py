@@ -51,7 +51,7 @@ def create(client: docker.DockerClient, tag: str = BUILDER_IMAGE, stack: stacks.
     toolchain.pack()
     stacks.build_images(client, stack)
     index = runtimes.build_all(client)
-    packaging.stage_all(index.parent)
+    packaging.compile_bytecode(client, stack.build_image, packaging.stage_all(index.parent))
     BUILD_DIR.mkdir(exist_ok=True)
     shutil.copyfile(tarball, BUILD_DIR / "lifecycle.tgz")
     pack.run(

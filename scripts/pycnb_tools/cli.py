@@ -62,7 +62,9 @@ def package_cmd() -> None:
     """Stage the buildpacks under build/buildpacks, self-contained, and make each a buildpackage
     (an image and a .cnb file in build/buildpackages) with pack."""
     staged = packaging.stage_all(runtimes.runtimes_dir())
-    docker_engine.ensure()
+    client = docker_engine.ensure()
+    stacks.build_images(client)
+    packaging.compile_bytecode(client, stacks.TRIXIE.build_image, staged)
     toolchain.pack()
     for package in buildpackages.create_all(staged):
         say(f"{package.id} {package.version}: {package.image} and {package.file.relative_to(ROOT)}")

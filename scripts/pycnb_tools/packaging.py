@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import docker
 
 from . import shell
 from .errors import StepError
@@ -110,6 +113,25 @@ def _copy_runtime_index(runtimes: Path, destination: Path) -> None:
     shutil.copyfile(runtimes / "index.json", destination / "index.json")
     for entry in json.loads((runtimes / "index.json").read_text())["runtimes"]:
         shutil.copyfile(runtimes / entry["url"], destination / entry["url"])
+
+
+def compile_bytecode(client: docker.DockerClient, build_image: str, staged: list[Path]) -> None:
+    """Each staged buildpack's Python compiled by the build image's python3, which runs it: `/cnb` is
+    read-only at build time, so without bytecode every detect and build compiled every module it imports
+    again (0.06 s for pycnb/python's build alone). Hash-checked bytecode (PEP 552), because pack sets every
+    file's time to 1980 and a timestamp-checked .pyc would never match; the same sources give the same bytes."""
+    shell.say(f"Compiling the staged buildpacks' Python with {build_image}'s python3")
+    volumes = {str(folder.resolve()): {"bind": f"/buildpacks/{folder.name}", "mode": "rw"} for folder in staged}
+    command = ["python3", "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", "-j", "0",
+               *(f"/buildpacks/{folder.name}" for folder in staged)]
+    try:
+        client.containers.run(build_image, command, entrypoint="", volumes=volumes, user=f"{os.getuid()}:{os.getgid()}",
+                              network_mode="none", remove=True)
+    except docker.errors.ContainerError as error:
+        raise StepError(STEP, f"compiling the staged buildpacks failed: {error.stderr.decode(errors='replace').strip()}",
+                        "fix the Python file compileall names above") from None
+    except docker.errors.DockerException as error:
+        raise StepError(STEP, f"compiling the staged buildpacks failed: {error}", "check that the Docker engine is running") from None
 
 
 def stage_all(runtimes: Path) -> list[Path]:

@@ -60,3 +60,15 @@ def fingerprint(root: Path) -> Fingerprint:
             digest.update(record.encode("utf-8", "surrogateescape") + b"\0")
             entries += 1
     return Fingerprint(digest.hexdigest(), entries)
+
+
+def files_of(root: Path) -> dict[str, tuple[int, int] | None]:
+    """Every path under `root`, relative, with a file's or link's size and modification time (None for a
+    folder): two calls around a step tell what it added, changed or removed (a fingerprint leaves times out)."""
+    found: dict[str, tuple[int, int] | None] = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder) / name
+            info = path.lstat()
+            found[str(path.relative_to(root))] = None if stat.S_ISDIR(info.st_mode) else (info.st_size, info.st_mtime_ns)
+    return found

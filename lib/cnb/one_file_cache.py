@@ -14,13 +14,13 @@ so the lifecycle never sees it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import archive
+from .layer_content import files_of
 from .layers import Layer, Layers
 
 # Outside the layers volume: the build container's own filesystem, gone with the container.
@@ -35,7 +35,8 @@ class OneFileCaches:
         self.layers, self.names, self.linked_from = layers, names, linked_from
         self.root = scratch / layers.path.name
         self.opened: dict[str, dict[str, Any]] = {}
-        self.unpacked: dict[str, frozenset[tuple]] = {}  # each archive's files as unpacked, to see whether a build changed them
+        # Each archive's files as unpacked (layer_content.files_of), to see whether the build changed them.
+        self.unpacked: dict[str, dict[str, tuple[int, int] | None]] = {}
 
     def folder(self, name: str) -> Path:
         # Beside the layers, not a layer: no `<name>.toml`, and gone before the build step ends.
@@ -53,7 +54,7 @@ class OneFileCaches:
         try:
             if usable:
                 archive.unpack(layer.path / archive.ARCHIVE_NAME, folder)
-                self.unpacked[name] = _files(folder)
+                self.unpacked[name] = files_of(folder)
         except archive.ArchiveError:
             usable = False
         if not usable:
@@ -71,7 +72,7 @@ class OneFileCaches:
             if name not in self.opened:
                 layer.keep_cached()
                 continue
-            if name in self.unpacked and _files(self.folder(name)) == self.unpacked[name]:
+            if name in self.unpacked and files_of(self.folder(name)) == self.unpacked[name]:
                 layer.keep_cached()
             else:
                 _archive(layer, self.folder(name), self.opened[name])
@@ -83,17 +84,6 @@ def _archive(layer: Layer, folder: Path, metadata: dict[str, Any]) -> None:
     layer.reset()
     recorded = archive.pack(folder, layer.path / archive.ARCHIVE_NAME)
     layer.commit(cache=True, metadata={**metadata, archive.ARCHIVE_KEY: recorded.as_metadata()})
-
-
-def _files(folder: Path) -> frozenset[tuple]:
-    """Every entry under `folder` with its size, mode and modification time: a change to any file shows."""
-    found = set()
-    for root, folders, files in os.walk(folder):
-        for entry in (*folders, *files):
-            path = os.path.join(root, entry)
-            stat = os.lstat(path)
-            found.add((path, stat.st_size, stat.st_mode, stat.st_mtime_ns))
-    return frozenset(found)
 
 
 def _without_record(metadata: dict[str, Any]) -> dict[str, Any]:

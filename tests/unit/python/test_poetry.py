@@ -375,7 +375,7 @@ def test_a_delta_of_a_lock_pip_can_install_is_added_by_pip_without_poetry(locked
 
     # django-heroku, which pycnb/django asked for, is in the base already.
     installer = poetry.PoetryInstaller(no_poetry, Path(sys.executable), app, tool_env(), project.groups, ["django-heroku==0.3.1"],
-                                       True, project.pip_install, tmp_path)
+                                       True, project.pip_install)
     stream = io.StringIO()
     assert installer.install_delta(Logger(stream), environment, prefix, {"django-heroku": "0.3.1"}) == ""
     assert "with pip (the lock's pins and hashes)" in stream.getvalue() and "--require-hashes" in stream.getvalue()
@@ -398,7 +398,7 @@ def test_a_package_another_buildpack_asked_for_that_the_base_lacks_leaves_the_de
     project = read(locked)
     ran = []
     installer = poetry.PoetryInstaller(lambda: ran.append("poetry") or (tool("poetry"), tmp_path / "cache"), Path(sys.executable),
-                                       locked, tool_env(), project.groups, extra_packages, True, project.pip_install, tmp_path)
+                                       locked, tool_env(), project.groups, extra_packages, True, project.pip_install)
     with pytest.raises(BuildpackError):  # Poetry, run on no environment at all, fails
         installer.install_delta(Logger(io.StringIO()), tmp_path / "no-venv", tmp_path / "delta", base)
     assert ran and set(ran) == {"poetry"}

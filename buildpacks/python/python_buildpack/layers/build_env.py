@@ -62,7 +62,7 @@ def write(layers: Layers, venv: Path, runtime: Path, kept: list[ReusableLayer], 
     layer.set_env(PROGRAM_ENV_VAR, str(program), scope="build")
     layer.set_env(KEY_ENV_VAR, environment_key(wanted), scope="build")
     if base is not None and added is not None:
-        added_file = layer.path / "added-distributions.json"
+        added_file = layer.path / venv_delta.ADDED_FILE
         added_file.write_text(json.dumps(added), encoding="utf-8")
         layer.set_env(python_env.BASE_KEY_ENV_VAR, environment_key(base), scope="build")
         layer.set_env(python_env.ADDED_ENV_VAR, str(added_file), scope="build")

@@ -327,11 +327,17 @@ def runtime_pip(python: Path, venv: Path) -> list[str]:
     return [str(python), "-m", "pip", "--python", str(venv / "bin" / "python")]
 
 
-def install_extra_packages(log: Logger, python: Path, venv: Path, packages: list[str], env: dict[str, str]) -> None:
-    """The packages other buildpacks asked for, added with the runtime's pip after a lock-file install."""
-    if not packages:
-        return
-    with log.timed("Installing packages other buildpacks asked for"):
-        code, output = commands.run(log, [*runtime_pip(python, venv), "install", *packages], env=env)
+def pip_install(log: Logger, title: str, python: Path, venv: Path, arguments: list[str], env: dict[str, str],
+                cwd: Path | None = None) -> None:
+    """`pip install ARGUMENTS` by the runtime's pip on the environment, timed under `title`; a failure is
+    diagnosed (pip_diagnosis), naming an unreachable index."""
+    with log.timed(title):
+        code, output = commands.run(log, [*runtime_pip(python, venv), "install", *arguments], env=env, cwd=cwd)
         if code != 0:
             raise pip_diagnosis.install_failed(output, package_index.unreachable(output, env))
+
+
+def install_extra_packages(log: Logger, python: Path, venv: Path, packages: list[str], env: dict[str, str]) -> None:
+    """The packages other buildpacks asked for, added with the runtime's pip after a lock-file install."""
+    if packages:
+        pip_install(log, "Installing packages other buildpacks asked for", python, venv, packages, env)

@@ -25,14 +25,13 @@ from __future__ import annotations
 import csv
 import email.parser
 import json
-import os
 import shutil
-import stat
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from cnb import archive
+from cnb.layer_content import files_of
 from cnb.layers import CacheDecision, Layers
 from cnb.reuse import How, LayerPlan, ReusableLayer, ReuseDecision, same
 from packaging.utils import canonicalize_name
@@ -136,18 +135,6 @@ def why_fold(delta: Path, base_names: set[str], base_archive_size: int) -> str:
     if size > MAX_SHARE * base_archive_size:
         return f"the added packages ({size // 2**20} MiB) are more than {MAX_SHARE:.0%} of the environment"
     return ""
-
-
-def files_of(venv: Path) -> dict[str, tuple[int, int] | None]:
-    """Every path under `venv`, relative, with a file's or link's size and modification time (None for a
-    folder): what `move_new_files` compares an installer's work with."""
-    found: dict[str, tuple[int, int] | None] = {}
-    for root, folders, names in os.walk(venv):
-        for name in folders + names:
-            path = Path(root) / name
-            info = path.lstat()
-            found[str(path.relative_to(venv))] = None if stat.S_ISDIR(info.st_mode) else (info.st_size, info.st_mtime_ns)
-    return found
 
 
 def install_in_place(venv: Path, prefix: Path, install: Callable[[], None]) -> str:

@@ -167,21 +167,14 @@ class PipInstaller:
         wanted = ["-r", str(self.requirements_file), *self.extra_packages]
         if update_in_place:
             self._remove_unrequired(log, pip, wanted)
-        with log.timed(f"Installing dependencies from {self.source_name}"):
-            code, output = commands.run(log, [*pip, "install", *wanted], env=self.env, cwd=self.app_dir)
-            if code != 0:
-                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
+        venv_layer.pip_install(log, f"Installing dependencies from {self.source_name}", self.python, venv, wanted, self.env, self.app_dir)
 
     def install_delta(self, log: Logger, venv: Path, prefix: Path, base: dict[str, str]) -> str:
         """pip, run by the environment's interpreter, sees what the environment has as installed and
         installs only the rest, under `prefix`; scripts there run the environment's interpreter."""
-        pip = venv_layer.runtime_pip(self.python, venv)
-        with log.timed(f"Installing what {self.source_name} adds"):
-            argv = [*pip, "install", "--prefix", str(prefix), "--no-warn-script-location", "-r", str(self.requirements_file),
-                    *self.extra_packages]
-            code, output = commands.run(log, argv, env=self.env, cwd=self.app_dir)
-            if code != 0:
-                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
+        venv_layer.pip_install(log, f"Installing what {self.source_name} adds", self.python, venv,
+                               ["--prefix", str(prefix), "--no-warn-script-location", "-r", str(self.requirements_file),
+                                *self.extra_packages], self.env, self.app_dir)
         return ""
 
     def _remove_unrequired(self, log: Logger, pip: list[str], wanted: list[str]) -> None:

@@ -11,9 +11,10 @@ plus the groups `BP_PYTHON_INSTALL_GROUPS` names. The project itself is installe
 
 from __future__ import annotations
 
+import functools
 import re
 import shlex
-import functools
+import tempfile
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 from pathlib import Path
@@ -28,7 +29,6 @@ from packaging.version import InvalidVersion, Version
 from .. import app_files, messages
 from ..app import PYPROJECT, App
 from ..poetry_constraints import poetry_constraint
-from .. import package_index, pip_diagnosis
 from ..layers import tool, venv as venv_layer, venv_delta
 from ..requirements import RequirementsFile
 from . import groups as dependency_groups, lock_files, poetry_lock
@@ -104,7 +104,7 @@ class PoetryProject:
             return executable, context.caches.open(CACHE_LAYER_NAME)[0]
 
         return PoetryInstaller(poetry, context.python, context.app_dir, context.env, self.groups, context.extra_packages,
-                               self.has_main_group, self.pip_install, context.tmp)
+                               self.has_main_group, self.pip_install)
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,6 @@ class PoetryInstaller:
     extra_packages: list[str] = field(default_factory=list)
     has_main_group: bool = True
     pip_install: poetry_lock.PipInstall | None = None
-    tmp: Path | None = None
 
     def argv(self, command: str = "sync") -> list[str]:
         groups = ((MAIN_GROUP,) if self.has_main_group else ()) + self.groups
@@ -156,16 +155,14 @@ class PoetryInstaller:
         would remove the packages other buildpacks asked for); they are then moved under `prefix`."""
         # The packages other buildpacks asked for are already in the base, or Poetry's route adds them with pip
         # (a requirements file with hashes takes no other requirement).
-        if self.pip_install is None or self.tmp is None or not _all_installed(self.extra_packages, base):
+        if self.pip_install is None or not _all_installed(self.extra_packages, base):
             return venv_delta.install_in_place(venv, prefix, lambda: self.install(log, venv, update_in_place=True, command="install"))
-        requirements = self.tmp / "poetry-lock-requirements.txt"
-        requirements.write_text("".join(f"{line}\n" for line in self.pip_install.lines), encoding="utf-8")
-        with log.timed(f"Installing what {POETRY_LOCK} adds, with pip (the lock's pins and hashes)"):
-            argv = [*venv_layer.runtime_pip(self.python, venv), "install", "--prefix", str(prefix), "--no-warn-script-location",
-                    "--no-deps", "--require-hashes", "--index-url", self.pip_install.index_url, "-r", str(requirements)]
-            code, output = commands.run(log, argv, env=self.env, cwd=self.app_dir)
-            if code != 0:
-                raise pip_diagnosis.install_failed(output, package_index.unreachable(output, self.env))
+        with tempfile.TemporaryDirectory(prefix="pycnb-") as tmp:
+            requirements = Path(tmp) / "poetry-lock-requirements.txt"
+            requirements.write_text("".join(f"{line}\n" for line in self.pip_install.lines), encoding="utf-8")
+            venv_layer.pip_install(log, f"Installing what {POETRY_LOCK} adds, with pip (the lock's pins and hashes)", self.python, venv,
+                                   ["--prefix", str(prefix), "--no-warn-script-location", "--no-deps", "--require-hashes",
+                                    "--index-url", self.pip_install.index_url, "-r", str(requirements)], self.env, self.app_dir)
         return ""
 
 
@@ -196,15 +193,16 @@ def read(app: App, choice: Choice, env: dict[str, str]) -> PoetryProject:
     _check_local_sources(lock, app_dir)
     groups = dependency_groups.selected(env)
     _check_groups(pyproject, poetry_settings, groups)
+    has_main_group = _has_main_group(pyproject, poetry_settings)
     return PoetryProject(
         lock_path,
         [app.file(PYPROJECT), RequirementsFile(lock_path, lock_text)],
         _requires_python(app, poetry_settings),
         tuple(group for group in groups if group != MAIN_GROUP),
         lock_warnings,
-        _has_main_group(pyproject, poetry_settings),
+        has_main_group,
         lock_files.locked_pins(lock),
-        poetry_lock.pip_install(lock, ((MAIN_GROUP,) if _has_main_group(pyproject, poetry_settings) else ()) + tuple(groups),
+        poetry_lock.pip_install(lock, ((MAIN_GROUP,) if has_main_group else ()) + tuple(groups),
                                 poetry_settings.get("package-mode", True) is not False, env, app_dir),
     )
 

@@ -58,6 +58,7 @@ def test_packages_from_one_other_index_are_installed_from_it():
     lock(package("a", files=[{"file": "a.whl", "hash": "md5:00"}])),
     lock(package("a", markers="python_version >>> '3'")),
     lock(package("a", markers=3)),
+    lock(package("a", markers="(" * 5000 + "python_version < '3'" + ")" * 5000)),
     {"package": [package("a")]},
 ])
 def test_what_pip_cannot_be_told_is_left_to_poetry(the_lock):

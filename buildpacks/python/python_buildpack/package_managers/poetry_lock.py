@@ -103,5 +103,5 @@ def _marker(markers: object, groups: set[str]) -> str | None:
         return "" if all(isinstance(text, str) for text in by_group.values()) else None
     try:
         return " or ".join(f"({Marker(text)})" for text in sorted(set(by_group.values())))
-    except InvalidMarker:
+    except (InvalidMarker, RecursionError):  # packaging's parser recurses per parenthesis
         return None

@@ -10,6 +10,7 @@ import time
 import tomllib
 
 import pytest
+from cnb.layer_content import fingerprint
 
 from support.fault_server import refused_url, serve
 from support.lifecycle import run_phase
@@ -177,5 +178,16 @@ def test_runtime_archive_with_a_wrong_checksum_is_never_unpacked(docker_client, 
 def test_runtime_layer_metadata_records_its_content(warm_layers):
     # Recorded with the runtime's build copy, the layer the cache keeps.
     metadata = tomllib.loads((warm_layers / "pycnb_python" / "python-copy.toml").read_text())["metadata"]
-    assert metadata["content"]["entries"] > 1000
+    assert metadata["content"] == fingerprint(warm_layers / "pycnb_python" / "python").as_metadata()
+    assert metadata["content"]["entries"] > 500
     assert metadata["archive"]["size"] == (warm_layers / "pycnb_python" / "python-copy" / "content.tar").stat().st_size
+
+
+def test_pip_is_kept_for_the_build_beside_the_runtime_not_in_it(warm_layers):
+    """pip runs from a zip app in the runtime's build copy (the cache); the launch layer has none of it."""
+    runtime = warm_layers / "pycnb_python" / "python"
+    assert not list(runtime.glob("lib/python3*/site-packages/pip*")) and not list(runtime.glob("bin/pip*"))
+    zipapp = warm_layers / "pycnb_python" / "python-copy" / "pip.pyz"
+    links = [path.read_text() for path in runtime.glob("lib/python3*/site-packages/*.pth")]
+    assert links == ["/layers/pycnb_python/python-copy/pip.pyz\n"]
+    assert zipapp.stat().st_size > 1_000_000

@@ -28,6 +28,17 @@ def test_example_runs_python_313(docker_client, example_image):
     assert python_version_in(docker_client, image) == "Python 3.13.15"
 
 
+def test_pip_is_not_in_the_image(docker_client, example_image):
+    """pip installs at build time only, as in Heroku's images: neither the app's environment nor the
+    runtime finds it at run time (an app that needs it lists pip in its requirements)."""
+    image, _ = example_image
+    script = ("import importlib.util, sys; print(sys.prefix, importlib.util.find_spec('pip'), "
+              "importlib.util.find_spec('django') is not None)")
+    found = [docker_client.containers.run(image, [python, "-c", script], entrypoint="launcher", remove=True).decode().split()
+             for python in ("python", "/layers/pycnb_python/python/bin/python3")]
+    assert found == [["/layers/pycnb_python/venv", "None", "True"], ["/layers/pycnb_python/python", "None", "False"]]
+
+
 def layer_digests(docker_client, image: str) -> dict[str, str]:
     metadata = json.loads(docker_client.images.get(image).labels["io.buildpacks.lifecycle.metadata"])
     python = next(bp for bp in metadata["buildpacks"] if bp["key"] == "pycnb/python")

@@ -1,11 +1,14 @@
 """The `python` layer: a CPython runtime from the index, reused while nothing about it changed.
 
-Launch-only, reused from the previous image; its build copy is `python-copy` (cnb.reuse).
+Launch-only, reused from the previous image; its build copy is `python-copy` (cnb.reuse), which also
+holds the runtime's pip as a zip app for the build (pip_zipapp): pip is not in the image.
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tarfile
 import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,7 +18,7 @@ from cnb.layers import CacheDecision, Layers
 from cnb.log import Logger
 from cnb.reuse import How, LayerPlan, ReuseDecision, ReusableLayer
 
-from .. import messages, relocation, runtime_index
+from .. import messages, pip_zipapp, relocation, runtime_index
 from ..runtime_index import Runtime, RuntimeIndex
 
 LAYER_NAME = "python"
@@ -62,7 +65,11 @@ def plan(layers: Layers, runtime: Runtime, target: Target) -> LayerPlan[RuntimeM
     layer = ReusableLayer(layers, LAYER_NAME)
     wanted = RuntimeMetadata.wanted(runtime, target, layer.path)
     restored = layer.restore()
-    cache = CacheDecision.untrusted(restored.copy_problems) if restored.copy_problems else decide(restored.copy, wanted)
+    problems = restored.copy_problems
+    if restored.copy and not problems and not (layer.copy.path / pip_zipapp.ZIPAPP_NAME).is_file():
+        # A copy made before pip moved out of the runtime, or one cut short before its zip app was moved in.
+        problems = (f"it has no {pip_zipapp.ZIPAPP_NAME} (pip for the build)",)
+    cache = CacheDecision.untrusted(problems) if problems else decide(restored.copy, wanted)
     return LayerPlan(layer, wanted, ReuseDecision.of(restored, asdict(wanted), cache))
 
 
@@ -85,18 +92,38 @@ def install(log: Logger, plan: LayerPlan[RuntimeMetadata], index: RuntimeIndex, 
         with log.timed(f"Installing Python {runtime.version}"), tempfile.TemporaryDirectory() as tmp:
             archive = Path(tmp) / "python.tar.gz"
             runtime_index.fetch_archive(index, runtime, archive)
-            # The archive's top-level folder is `python/` (python-build-standalone's layout);
-            # the layer itself becomes that folder, so its bin/ and lib/ go on PATH.
-            extracted = subprocess.run(["tar", "-xzf", str(archive), "-C", str(layer.path), "--strip-components=1"],
-                                       capture_output=True, text=True)
-            if extracted.returncode != 0:
-                raise messages.runtime_extract_failed(runtime.version, extracted.stderr)
+            zipapp = Path(tmp) / pip_zipapp.ZIPAPP_NAME
+            _unpack(archive, layer.path, zipapp, runtime.version)
+            pip_zipapp.link(layer.path, layer.copy.path / pip_zipapp.ZIPAPP_NAME)
             rewritten = relocation.relocate(layer.path)
             if rewritten:
                 log.detail(f"Rewrote {rewritten} files of the runtime (sysconfig, python3-config, pkg-config, scripts) "
                            f"to name {layer.path}")
-        _commit(layer, wanted, copy_changed=True)
+            _commit(layer, wanted, copy_changed=True)
+            # After the copy's archive: committing a changed copy starts its folder anew.
+            shutil.move(zipapp, layer.copy.path / pip_zipapp.ZIPAPP_NAME)
     return layer.path / "bin" / "python3"
+
+
+def _unpack(archive: Path, folder: Path, zipapp: Path, version: str) -> None:
+    """Unpack the runtime without pip into `folder`, and pip into `zipapp` (pip_zipapp), at once."""
+    # The archive's top-level folder is `python/` (python-build-standalone's layout); the layer
+    # itself becomes that folder, so its bin/ and lib/ go on PATH.
+    with subprocess.Popen(["tar", "-xzf", str(archive), "-C", str(folder), "--strip-components=1",
+                           *(f"--exclude={pattern}" for pattern in pip_zipapp.ARCHIVE_EXCLUDES)],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) as tar:
+        try:
+            pip_zipapp.write(archive, zipapp)
+        except pip_zipapp.PipMissing:
+            tar.kill()
+            raise messages.runtime_without_pip(version) from None
+        except (tarfile.TarError, OSError) as error:
+            tar.kill()
+            raise messages.runtime_extract_failed(version, str(error)) from None
+        finally:
+            errors = tar.communicate()[1]
+    if tar.returncode != 0:
+        raise messages.runtime_extract_failed(version, errors)
 
 
 def _commit(layer: ReusableLayer, wanted: RuntimeMetadata, *, copy_changed: bool) -> None:

@@ -519,6 +519,16 @@ def runtime_extract_failed(version: str, output: str) -> BuildpackError:
     )
 
 
+def runtime_without_pip(version: str) -> BuildpackError:
+    return BuildpackError(
+        f"The Python {version} runtime archive has no pip",
+        "pycnb installs the app's dependencies with the runtime's own pip, from lib/python3.X/site-packages/pip "
+        "in the archive, and this archive has none.",
+        ["Use a runtime archive with pip in site-packages (`./pycnb runtimes` builds them so; python-build-standalone's "
+         "install_only archives have it), or unset BP_PYTHON_RUNTIME_INDEX to use the builder's runtimes."],
+    )
+
+
 def runtime_relocation_failed(output: str) -> BuildpackError:
     return BuildpackError(
         "Preparing the Python runtime for its folder failed",

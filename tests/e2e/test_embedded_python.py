@@ -95,6 +95,10 @@ def test_no_runtime_file_names_the_folder_it_was_compiled_in(docker_client, uwsg
     found = in_image(docker_client, uwsgi_image, "bash", "-c",
                      f"grep -rlaE '/tmp/tmp\\.[A-Za-z0-9]{{10}}|/Python-3\\.[0-9]+\\.[0-9]+/' {RUNTIME} || true")
     assert found.strip() == ""
-    # ...and every text file naming a folder under /layers names this one.
-    named = in_image(docker_client, uwsgi_image, "bash", "-c", f"grep -rhoI '/layers/[A-Za-z0-9_.-]*/[A-Za-z0-9_.-]*' {RUNTIME} | sort -u")
+    # ...and every text file naming a folder under /layers names this one, but for the link to pip's
+    # build-only zip in the runtime's build copy (pip_zipapp), which names that file alone.
+    named = in_image(docker_client, uwsgi_image, "bash", "-c",
+                     f"grep -rhoI --exclude=pycnb-build-pip.pth '/layers/[A-Za-z0-9_.-]*/[A-Za-z0-9_.-]*' {RUNTIME} | sort -u")
     assert set(named.split()) == {RUNTIME}
+    pip_link = in_image(docker_client, uwsgi_image, "bash", "-c", f"cat {RUNTIME}/lib/python3.13/site-packages/pycnb-build-pip.pth")
+    assert pip_link == "/layers/pycnb_python/python-copy/pip.pyz\n"

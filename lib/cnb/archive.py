@@ -50,10 +50,13 @@ def record(archive: Path) -> ArchiveRecord:
         return ArchiveRecord(archive.stat().st_size, hashlib.file_digest(file, "sha256").hexdigest())
 
 
-def pack(folder: Path, archive: Path) -> ArchiveRecord:
-    """Write `folder`'s content (modes, links and hard links kept) to `archive`, replacing it whole."""
+def pack(folder: Path, archive: Path, *, compress: bool = False) -> ArchiveRecord:
+    """Write `folder`'s content (modes, links and hard links kept) to `archive`, replacing it whole.
+    `compress`: through gzip's fastest level, for a copy of source and bytecode read only now and then
+    (a tool's environment shrinks about 2.7 times, at about 1 s of CPU per 100 MB)."""
     partial = archive.with_name(archive.name + ".partial")
-    result = subprocess.run(["tar", "-cf", str(partial), "-C", str(folder), "."], capture_output=True, text=True)
+    compression = ["--use-compress-program", "gzip -1"] if compress else []
+    result = subprocess.run(["tar", "-cf", str(partial), *compression, "-C", str(folder), "."], capture_output=True, text=True)
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
         raise ArchiveError(result.stderr.strip())
@@ -71,17 +74,21 @@ def unpack_all(pairs: list[tuple[Path, Path]], leave_out: Callable[[str], bool] 
     (up to 0.7 ms a file where the filesystem is busy discarding deleted blocks), so the files are
     created by several GNU tar processes at once: folders first, then a share of the files each, then
     hard links, whose targets must exist. `leave_out`: member names not to unpack, for a copy that is
-    only read; a folder that would hold nothing else is left out too."""
-    jobs = []
+    only read; a folder that would hold nothing else is left out too. A compressed archive (`pack`'s
+    `compress`) is unpacked whole by one GNU tar: each share would decompress the whole stream again."""
+    jobs, touched = [], []
     try:
         for archive, folder in pairs:
-            members = _members(archive)
-            if leave_out is not None:
+            compressed = _compressed(archive)
+            members = None if compressed else _members(archive)
+            if members is not None and leave_out is not None:
                 members = _without(members, leave_out)
-            if folder.exists() or folder.is_symlink():
-                shutil.rmtree(folder)
-            folder.mkdir(parents=True)
-            jobs.append((archive, folder, members))
+            touched.append(folder)
+            _reset(folder)
+            if members is None:
+                _wait([_extract_all(archive, folder)])
+            else:
+                jobs.append((archive, folder, members))
         for stage in range(3):
             running = []
             for archive, folder, members in jobs:
@@ -89,9 +96,24 @@ def unpack_all(pairs: list[tuple[Path, Path]], leave_out: Callable[[str], bool] 
                     running.append(_extract(archive, folder, names))
             _wait(running)
     except (ArchiveError, OSError, tarfile.TarError) as error:
-        for _, folder, *_ in jobs:
+        for folder in touched:
             shutil.rmtree(folder, ignore_errors=True)
         raise ArchiveError(str(error)) from None
+
+
+def _reset(folder: Path) -> None:
+    if folder.exists() or folder.is_symlink():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+
+
+# The first bytes of a gzip stream (RFC 1952): what `pack(..., compress=True)` writes.
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _compressed(archive: Path) -> bool:
+    with archive.open("rb") as file:
+        return file.read(2) == _GZIP_MAGIC
 
 
 def unpack_matching(archive: Path, folder: Path, wanted: Callable[[str], bool]) -> None:
@@ -151,6 +173,10 @@ def _extract(archive: Path, folder: Path, names: list[str]) -> subprocess.Popen[
     process.stdin.write(b"\0".join(name.encode("utf-8", "surrogateescape") for name in names) + b"\0")
     process.stdin.close()
     return process
+
+
+def _extract_all(archive: Path, folder: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(["tar", "-xpf", str(archive), "-C", str(folder)], stdin=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def _wait(running: list[subprocess.Popen[bytes] | None]) -> None:

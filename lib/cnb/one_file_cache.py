@@ -9,7 +9,9 @@ not declares the layer again unchanged (docs/design/layer-reuse.md). The scratch
 every build, so a tool's environment (its scripts name their interpreter by path) unpacks where it was made.
 A cache an installer links files from (uv's) is unpacked instead beside the layers, on the filesystem the
 environment is installed to, so the installer can hard-link rather than copy; it is removed once archived,
-so the lifecycle never sees it.
+so the lifecycle never sees it. A cache named `compressed` (a tool's environment: source and bytecode,
+read only by builds that run the tool) is kept gzip-compressed, since every build restores, hashes and
+exports each cache layer whole, whether it reads it or not.
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ class OneFileCaches:
     """The build-only caches of one buildpack, by layer name."""
 
     def __init__(self, layers: Layers, names: tuple[str, ...], scratch: Path = SCRATCH,
-                 linked_from: frozenset[str] = frozenset()) -> None:
-        self.layers, self.names, self.linked_from = layers, names, linked_from
+                 linked_from: frozenset[str] = frozenset(), compressed: frozenset[str] = frozenset()) -> None:
+        self.layers, self.names, self.linked_from, self.compressed = layers, names, linked_from, compressed
         self.root = scratch / layers.path.name
         self.opened: dict[str, dict[str, Any]] = {}
         # Each archive's files as unpacked (layer_content.files_of), to see whether the build changed them.
@@ -75,14 +77,14 @@ class OneFileCaches:
             if name in self.unpacked and files_of(self.folder(name)) == self.unpacked[name]:
                 layer.keep_cached()
             else:
-                _archive(layer, self.folder(name), self.opened[name])
+                _archive(layer, self.folder(name), self.opened[name], compress=name in self.compressed)
             if name in self.linked_from:
                 shutil.rmtree(self.folder(name))
 
 
-def _archive(layer: Layer, folder: Path, metadata: dict[str, Any]) -> None:
+def _archive(layer: Layer, folder: Path, metadata: dict[str, Any], *, compress: bool) -> None:
     layer.reset()
-    recorded = archive.pack(folder, layer.path / archive.ARCHIVE_NAME)
+    recorded = archive.pack(folder, layer.path / archive.ARCHIVE_NAME, compress=compress)
     layer.commit(cache=True, metadata={**metadata, archive.ARCHIVE_KEY: recorded.as_metadata()})
 
 

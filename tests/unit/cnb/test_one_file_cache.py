@@ -111,3 +111,51 @@ def test_a_cache_an_installer_links_from_is_unpacked_beside_the_layers_and_gone_
     second = OneFileCaches(Layers(tmp_path / "layers"), ("uv-cache",), scratch=tmp_path / "scratch", linked_from=frozenset({"uv-cache"}))
     folder, cached = second.open("uv-cache")
     assert cached and (folder / "archive-v0" / "module.py").read_text() == "x = 1\n"
+
+
+def test_a_compressed_cache_is_kept_gzipped_and_unpacked_whole_with_its_links_and_modes(tmp_path):
+    def compressed_caches(scratch: str) -> OneFileCaches:
+        return OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / scratch,
+                             compressed=frozenset({"tool"}))
+
+    first = compressed_caches("scratch")
+    folder, _ = first.open("tool", {"version": "1"})
+    (folder / "bin").mkdir()
+    (folder / "bin" / "tool").write_text("#!/bin/sh\n" + "echo a tool's environment compresses well\n" * 2000)
+    (folder / "bin" / "tool").chmod(0o755)
+    (folder / "bin" / "tool3").symlink_to("tool")
+    (folder / "bin" / "tool-again").hardlink_to(folder / "bin" / "tool")
+    (first.open("pip-cache")[0] / "wheel").write_bytes(b"wheel")
+    first.close()
+    kept = tmp_path / "layers" / "tool" / archive.ARCHIVE_NAME
+    assert kept.read_bytes()[:2] == b"\x1f\x8b" and kept.stat().st_size < 4000
+    tool_layer = Layers(tmp_path / "layers").get("tool")
+    assert archive.problems(tool_layer, tool_layer.metadata()) == ()
+    assert (tmp_path / "layers" / "pip-cache" / archive.ARCHIVE_NAME).read_bytes()[:2] != b"\x1f\x8b"  # wheels: not compressed
+
+    second = compressed_caches("scratch-2")
+    folder, cached = second.open("tool", {"version": "1"})
+    assert cached
+    assert (folder / "bin" / "tool").stat().st_mode & 0o777 == 0o755
+    assert (folder / "bin" / "tool3").readlink().name == "tool"
+    assert (folder / "bin" / "tool-again").stat().st_ino == (folder / "bin" / "tool").stat().st_ino
+    second.close()
+    assert kept.read_bytes()[:2] == b"\x1f\x8b"  # unchanged: declared again, not archived again
+
+
+def test_a_damaged_compressed_archive_leaves_nothing_half_unpacked(tmp_path):
+    folder = tmp_path / "tool"
+    (folder / "lib").mkdir(parents=True)
+    for index in range(200):
+        (folder / "lib" / f"module{index}.py").write_text(f"VALUE = {index}\n" * 50)
+    packed = tmp_path / archive.ARCHIVE_NAME
+    archive.pack(folder, packed, compress=True)
+    packed.write_bytes(packed.read_bytes()[: packed.stat().st_size // 2])
+    target = tmp_path / "unpacked"
+    try:
+        archive.unpack(packed, target)
+    except archive.ArchiveError:
+        pass
+    else:
+        raise AssertionError("a cut-short archive unpacked")
+    assert not target.exists()

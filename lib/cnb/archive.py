@@ -102,6 +102,7 @@ def unpack_all(pairs: list[tuple[Path, Path]], leave_out: Callable[[str], bool] 
 
 
 def _reset(folder: Path) -> None:
+    """`folder`, made empty (whatever was there, a link included)."""
     if folder.exists() or folder.is_symlink():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -123,9 +124,7 @@ def unpack_matching(archive: Path, folder: Path, wanted: Callable[[str], bool]) 
     chosen = [name for name in [*files, *links[0]] if wanted(name)]
     parents = {str(parent) for name in chosen for parent in Path(name).parents if str(parent) != "."}
     try:
-        if folder.exists() or folder.is_symlink():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
+        _reset(folder)
         _wait([_extract(archive, folder, [name for name in folders[0] if str(Path(name)) in parents])])
         _wait([_extract(archive, folder, chosen)])
     except (ArchiveError, OSError) as error:

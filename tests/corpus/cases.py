@@ -8,8 +8,12 @@ through the staged buildpack as the lifecycle does; `test_bad_inputs_pack.py` ru
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import io
 import json
 import shutil
+import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -34,6 +38,20 @@ BUILT_PYTHON_LAYERS = frozenset({"python.toml", "python-copy.toml", "venv.toml",
 BUILT_DJANGO_LAYERS = frozenset({"launch.toml", "web-concurrency.toml", "static-files.toml"})
 # What a build that fails installing the app's dependencies leaves: the runtime (and its copy), pip's cache.
 RUNTIME_LAYERS = frozenset({"python.toml", "python-copy.toml", "pip-cache.toml"})
+def runtime_index_without_pip() -> dict[str, FileContent]:
+    """An operator's runtime index (in the app, for the corpus) whose one archive has no pip in site-packages."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as compressed, tarfile.open(fileobj=compressed, mode="w") as tar:
+        content = b"# a stripped runtime\n"
+        member = tarfile.TarInfo("python/lib/python3.13/os.py")
+        member.size = len(content)
+        tar.addfile(member, io.BytesIO(content))
+    archive = buffer.getvalue()
+    runtime = {"version": "3.13.15", "os": "linux", "arch": "amd64", "distro": {"name": "debian", "version": "13"},
+               "url": "cpython.tar.gz", "sha256": hashlib.sha256(archive).hexdigest(), "size": len(archive)}
+    return {"runtimes/index.json": json.dumps({"schema_version": 1, "runtimes": [runtime]}), "runtimes/cpython.tar.gz": archive}
+
+
 UTF16 = "Django==5.2.8\ngunicorn==23.0.0\n".encode("utf-16")
 
 
@@ -240,6 +258,8 @@ REQUIREMENTS = [
     python("runtime-index-missing", "! ERROR: Cannot read the Python runtime index",
            env={"BP_PYTHON_RUNTIME_INDEX": "/nonexistent/index.json"}),
     python("runtime-index-a-folder", "! Reading /tmp failed: is a directory", env={"BP_PYTHON_RUNTIME_INDEX": "/tmp"}),
+    python("runtime-archive-without-pip", "! ERROR: The Python 3.13.15 runtime archive has no pip",
+           files=runtime_index_without_pip(), env={"BP_PYTHON_RUNTIME_INDEX": "/workspace/runtimes/index.json"}),
     python("runtime-index-is-passwd", "! ERROR: The Python runtime index is not valid", env={"BP_PYTHON_RUNTIME_INDEX": "/etc/passwd"}),
     python("requirements-forbidden-env-var", "! ERROR: Env vars that break the install are set", env={"PIP_TARGET": "/tmp/site"}),
     python("requirements-package-not-on-index", "! ERROR: No package matches pycnb-corpus-no-such-package-4c1e",

@@ -117,7 +117,7 @@ def test_a_poetry_app_builds_with_poetry_and_serves(docker_client, first_build, 
     assert summary_value(log, "Requirements") == "pyproject.toml, poetry.lock"
     assert summary_value(log, "Installer").startswith("Poetry 2.5.1 (build only): poetry sync --only main")
     assert "Installing poetry 2.5.1 (for this build only)" in log
-    assert "sync --only=main --compile --no-interaction --no-ansi" in log
+    assert "sync --only=main --no-interaction --no-ansi" in log
     assert summary_value(log, "Added packages") == (
         "django-heroku==0.3.1 (not in poetry.lock; pycnb/python adds them with pip after installing the lock)")
     with run_image(docker_client, image) as running:

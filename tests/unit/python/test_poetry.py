@@ -102,7 +102,7 @@ def test_groups_from_the_env_var_are_installed_besides_main(locked):
     assert project.groups == ("dev",)
     assert "plus groups dev" in project.installer_summary()
     installer = poetry.PoetryInstaller(lambda: (Path("/poetry"), Path("/cache")), Path("/python"), locked, {}, project.groups)
-    assert installer.argv() == ["/poetry", "sync", "--only=main", "--only=dev", "--compile", "--no-interaction", "--no-ansi"]
+    assert installer.argv() == ["/poetry", "sync", "--only=main", "--only=dev", "--no-interaction", "--no-ansi"]
 
 
 def test_a_group_the_project_does_not_have_is_refused_before_any_download(locked):

@@ -27,7 +27,7 @@ from cnb.reuse import How, LayerPlan, ReusableLayer, ReuseDecision
 from cnb.sbom import Component
 from packaging.utils import canonicalize_name
 
-from .. import messages, package_index, pip_diagnosis, requirements
+from .. import bytecode, messages, package_index, pip_diagnosis, requirements
 from ..requirements import RequirementsFile
 from ..runtime_index import Runtime
 from . import venv_delta
@@ -158,7 +158,8 @@ def needs_runtime(plan: EnvironmentPlan) -> bool:
 
 
 def pip_environment(caches: OneFileCaches, env: dict[str, str]) -> dict[str, str]:
-    """The env pip runs with: the user's (PIP_* included), our cache, no prompts, reproducible .pyc."""
+    """The env pip runs with: the user's (PIP_* included), our cache, no prompts, .pyc left to bytecode.py
+    (and reproducible: hash-based)."""
     return {
         "CFLAGS": DEFAULT_CFLAGS,
         **pip_network_defaults(env),
@@ -166,6 +167,8 @@ def pip_environment(caches: OneFileCaches, env: dict[str, str]) -> dict[str, str
         # pip's wheel and HTTP cache: kept between builds as one file, never in the image; unpacked
         # only in builds that run an installer (`open_pip_cache`).
         "PIP_CACHE_DIR": str(caches.folder(PIP_CACHE_LAYER_NAME)),
+        # Compiled afterwards on every core (bytecode.py); pip reads `PIP_NO_COMPILE=1` as "compile".
+        "PIP_COMPILE": "0",
         "PIP_DISABLE_PIP_VERSION_CHECK": "1",
         "PIP_NO_INPUT": "1",
         "PIP_PROGRESS_BAR": "off",
@@ -231,6 +234,7 @@ def _install_whole(log: Logger, plan: EnvironmentPlan, python: Path, installer: 
                 if code != 0:
                     raise messages.venv_creation_failed(output)
         installer().install(log, layer.path, update_in_place=decision.how is How.UPDATE)
+        bytecode.compile_missing(log, python, [layer.path], pip_env)
         _check(log, python, layer.path, pip_env)
         venv_delta.write_hook(layer.path)
     layer.layer.set_env("VIRTUAL_ENV", str(layer.path))
@@ -284,6 +288,7 @@ def _install_delta(log: Logger, plan: EnvironmentPlan, python: Path, installer: 
             log.step(f"Updating the whole environment instead, since {fold}")
             venv_delta.drop(_layers_of(plan))
             return False
+        bytecode.compile_missing(log, python, [delta.layer.path], pip_env)
         _check(log, python, base.layer.path, pip_env)
         delta.layer.commit(delta.metadata)
         found = components()

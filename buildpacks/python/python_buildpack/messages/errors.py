@@ -699,6 +699,14 @@ def pip_check_failed(output: list[str]) -> BuildpackError:
     )
 
 
+def bytecode_failed(output: list[str]) -> BuildpackError:
+    return BuildpackError(
+        "Cannot compile the installed packages' bytecode",
+        "Compiling the modules the installer left without bytecode failed:\n" + "\n".join(output[-20:]),
+        ["Check that the build has free disk space, then retry; if it persists, report it with the build log."],
+    )
+
+
 # SBOM
 
 def sbom_failed(output: str) -> BuildpackError:

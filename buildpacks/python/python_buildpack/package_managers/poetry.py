@@ -123,7 +123,7 @@ class PoetryInstaller:
         # Poetry refuses to name a group the project does not have, `main` included (a project that
         # declares no dependencies has none): then only the project itself, if it is a package, is installed.
         selection = [f"--only={group}" for group in groups] or ["--only-root"]
-        return [str(self.poetry()[0]), command, *selection, "--compile", "--no-interaction", "--no-ansi"]
+        return [str(self.poetry()[0]), command, *selection, "--no-interaction", "--no-ansi"]
 
     def install(self, log: Logger, venv: Path, *, update_in_place: bool, command: str = "sync") -> None:
         env = {

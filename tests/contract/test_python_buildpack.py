@@ -1,6 +1,7 @@
 """The staged Python buildpack run as the lifecycle runs it, in the build image."""
 
 import json
+import re
 import stat
 import tomllib
 
@@ -99,9 +100,16 @@ def test_bytecode_is_hash_based_so_layers_are_reproducible(docker_client, staged
     app = copy_app(EXAMPLE_APP, tmp_path / "app")
     result = run_phase(docker_client, "python", "build", app, tmp_path / "work", bindings=ca_binding, network="host")
     assert result.exit_code == 0, result.output
-    pyc = next((result.layers / "pycnb_python" / "venv").glob("lib/python3.*/site-packages/django/__pycache__/__init__.*.pyc"))
+    site = next((result.layers / "pycnb_python" / "venv").glob("lib/python3.*/site-packages"))
+    pyc = next(site.glob("django/__pycache__/__init__.*.pyc"))
     # PEP 552: bit 0 of the flags word (bytes 4-8) marks a hash-based .pyc.
     assert int.from_bytes(pyc.read_bytes()[4:8], "little") & 1
+    # pip writes none (PIP_COMPILE=0); every module gets it afterwards, a process per core (bytecode.py).
+    tag = pyc.name.split(".")[1]
+    without = [source for source in site.rglob("*.py") if not (source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc").is_file()]
+    assert without == []
+    compiled = re.search(r"^\s*(\d+) modules compiled$", result.output, re.MULTILINE)
+    assert compiled and int(compiled.group(1)) == len(list(site.rglob("*.py"))), result.output
 
 
 def test_embed_certs_puts_the_bundle_in_a_launch_layer(docker_client, staged, tmp_path, ca_binding):

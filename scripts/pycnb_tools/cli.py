@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from . import app, builder, buildpackages, docker_engine, pack, packaging, publish, runtimes, stacks, test_workers, toolchain
+from . import app, builder, buildpackages, disk_space, docker_engine, pack, packaging, publish, runtimes, stacks, test_workers, toolchain
 from .errors import StepError
 from .paths import BENCHMARK_RESULTS, EXAMPLES_DIR, ROOT
-from .shell import say
+from .shell import say, warn
 
 EXAMPLE_APP = EXAMPLES_DIR / "django-app"
 EXAMPLE_IMAGE = "pycnb-example/django-app"
@@ -184,6 +184,8 @@ def test_cmd(pytest_args: tuple[str, ...]) -> None:
     client = docker_engine.ensure()
     builder.create(client)
     builder.create(client, builder.GIS_BUILDER_IMAGE, stacks.GIS)
+    for line in disk_space.shortages(disk_space.suite_folders(client.info()["DockerRootDir"])):
+        warn(line)
     command = [sys.executable, "-m", "pytest", *test_workers.pytest_options(pytest_args, os.environ), *pytest_args]
     sys.exit(subprocess.call(command, cwd=ROOT, env={**os.environ}))
 

@@ -16,6 +16,10 @@ def say(text: str) -> None:
     click.echo(click.style("==> ", fg="cyan", bold=True) + text)
 
 
+def warn(text: str) -> None:
+    click.echo(click.style("==> Warning: ", fg="yellow", bold=True) + text, err=True)
+
+
 def run(step: str, argv: list[str], *, fix: str, cwd: Path | None = None, env: dict[str, str] | None = None, capture: bool = False) -> str:
     """Run `argv`; on failure raise StepError(step, ..., fix). Returns stdout when `capture`."""
     click.echo(click.style(f"$ {shlex.join(argv)}", dim=True))

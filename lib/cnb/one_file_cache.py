@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -68,17 +69,22 @@ class OneFileCaches:
 
     def close(self) -> None:
         """Archive every opened cache whose files the build changed into its layer; declare the others again
-        as they were restored (a tool's environment that only ran, a download cache that served every file)."""
+        as they were restored (a tool's environment that only ran, a download cache that served every file).
+        The archives are written side by side: each is a GNU tar (and gzip) process, and a cold build of a
+        Poetry app writes three (Poetry's environment, its cache and pip's)."""
+        changed = []
         for name in self.names:
             layer = self.layers.get(name)
-            if name not in self.opened:
-                layer.keep_cached()
-                continue
-            if name in self.unpacked and files_of(self.folder(name)) == self.unpacked[name]:
+            if name not in self.opened or (name in self.unpacked and files_of(self.folder(name)) == self.unpacked[name]):
                 layer.keep_cached()
             else:
-                _archive(layer, self.folder(name), self.opened[name], compress=name in self.compressed)
-            if name in self.linked_from:
+                changed.append(name)
+        with ThreadPoolExecutor(max_workers=max(len(changed), 1)) as pool:
+            for written in [pool.submit(_archive, self.layers.get(name), self.folder(name), self.opened[name],
+                                        compress=name in self.compressed) for name in changed]:
+                written.result()
+        for name in self.names:
+            if name in self.opened and name in self.linked_from:
                 shutil.rmtree(self.folder(name))
 
 

@@ -9,6 +9,7 @@ is installed, `[build-system]` poetry-core<2): Python 3.13 is chosen from the co
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import venv
@@ -117,6 +118,8 @@ def test_a_poetry_app_builds_with_poetry_and_serves(docker_client, first_build, 
     assert summary_value(log, "Requirements") == "pyproject.toml, poetry.lock"
     assert summary_value(log, "Installer").startswith("Poetry 2.5.1 (build only): poetry sync --only main")
     assert "Installing poetry 2.5.1 (for this build only)" in log
+    # Poetry's own environment gets its bytecode once, when it is installed (pip writes none: bytecode.py).
+    assert re.search(r"Installing poetry 2\.5\.1 \(for this build only\).*?\n\s*\d{3,} modules compiled\n", log, re.DOTALL)
     assert "sync --only=main --no-interaction --no-ansi" in log
     assert summary_value(log, "Added packages") == (
         "django-heroku==0.3.1 (not in poetry.lock; pycnb/python adds them with pip after installing the lock)")

@@ -159,3 +159,18 @@ def test_a_damaged_compressed_archive_leaves_nothing_half_unpacked(tmp_path):
     else:
         raise AssertionError("a cut-short archive unpacked")
     assert not target.exists()
+
+
+def test_every_changed_cache_is_archived_side_by_side_and_a_compressed_one_stays_compressed(tmp_path):
+    first = OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / "scratch",
+                          compressed=frozenset({"tool"}))
+    (first.open("pip-cache")[0] / "wheel").write_bytes(b"w" * 100_000)
+    (first.open("tool", {"version": "2"})[0] / "module.py").write_text("VALUE = 1\n" * 1000)
+    first.close()
+    assert (tmp_path / "layers" / "tool" / archive.ARCHIVE_NAME).read_bytes()[:2] == b"\x1f\x8b"
+
+    second = OneFileCaches(Layers(tmp_path / "layers"), ("pip-cache", "tool"), scratch=tmp_path / "scratch-2",
+                           compressed=frozenset({"tool"}))
+    assert (second.open("pip-cache")[0] / "wheel").read_bytes() == b"w" * 100_000
+    folder, cached = second.open("tool", {"version": "2"})
+    assert cached and (folder / "module.py").read_text() == "VALUE = 1\n" * 1000

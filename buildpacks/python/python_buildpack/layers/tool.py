@@ -17,7 +17,7 @@ from cnb import commands
 from cnb.one_file_cache import OneFileCaches
 from cnb.log import Logger
 
-from .. import messages
+from .. import bytecode, messages
 
 PINS_DIR = Path(__file__).resolve().parent.parent / "tools"
 
@@ -66,4 +66,6 @@ def install(log: Logger, caches: OneFileCaches, tool: Tool, python: Path, runtim
                 code, output = commands.run(log, argv, env=env, quiet=True)
                 if code != 0:
                     raise messages.tool_install_failed(tool.package, tool.version, output)
+        # pip wrote no bytecode (PIP_COMPILE=0): without it every run of the tool would compile what it imports.
+        bytecode.compile_missing(log, python, [folder], env)
     return folder / "bin" / tool.executable

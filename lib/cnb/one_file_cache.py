@@ -79,10 +79,11 @@ class OneFileCaches:
                 layer.keep_cached()
             else:
                 changed.append(name)
-        with ThreadPoolExecutor(max_workers=max(len(changed), 1)) as pool:
-            for written in [pool.submit(_archive, self.layers.get(name), self.folder(name), self.opened[name],
-                                        compress=name in self.compressed) for name in changed]:
-                written.result()
+        if changed:
+            with ThreadPoolExecutor(max_workers=len(changed)) as pool:
+                for written in [pool.submit(_archive, self.layers.get(name), self.folder(name), self.opened[name],
+                                            compress=name in self.compressed) for name in changed]:
+                    written.result()
         for name in self.names:
             if name in self.opened and name in self.linked_from:
                 shutil.rmtree(self.folder(name))

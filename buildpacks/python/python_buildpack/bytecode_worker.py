@@ -30,7 +30,7 @@ def compile_all(sources):
         try:
             pool = ProcessPoolExecutor()
         except (ImportError, NotImplementedError, OSError):  # no working semaphores (no /dev/shm): one process
-            pool = None
+            pass
     if pool is None:
         return sum(1 for source in sources if compile_one(source))
     with pool:
